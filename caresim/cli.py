@@ -1,0 +1,217 @@
+"""The ``caresim`` command: run, validate, and describe scenarios.
+
+Every error a user can cause (a bad config, a bad flag, an output folder in use) is one line on
+standard error and a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from caresim.configfile import ConfigError, load_config
+from caresim.provenance import timestamp
+from caresim.store import StoreError, default_folder
+from models.schema import Config
+
+__all__ = ["main"]
+
+EXIT_USAGE = 2
+
+#: Measures shown in the printed summary (all of them are in summary.csv).
+HEADLINE = (
+    "arrivals",
+    "wait_mean",
+    "wait_p95",
+    "turned_away_share",
+    "utilisation",
+    "overtime_hours",
+    "occupancy_mean",
+    "queue_length_mean",
+    "time_in_system_mean",
+    "delayed_discharge_bed_days",
+    "admissions_avoided",
+)
+
+
+class UsageError(Exception):
+    """A command line that cannot be acted on."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, not argparse's usage dump
+        raise UsageError(message)
+
+
+def _whole_number(minimum: int):
+    """An argparse type: a whole number of at least ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number of at least {minimum}, got {value}"
+            )
+        return value
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="caresim",
+        description="Simulate patient flow across general practice, district nursing, "
+        "intermediate care and hospital.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = commands.add_parser("run", help="run a scenario's replications and summarise them")
+    run.add_argument("config", help="scenario file (YAML)")
+    run.add_argument(
+        "--replications", type=_whole_number(1), help="replications (overrides run.replications)"
+    )
+    run.add_argument("--seed", type=_whole_number(0), help="master seed (overrides run.seed)")
+    run.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY.PATH=VALUE",
+        help="override one config value, e.g. --set staff.gp.headcount=5 (repeatable)",
+    )
+    run.add_argument("--out", type=Path, help="output folder (default: results/<name>-<time>)")
+    run.add_argument(
+        "--events", action="store_true", help="also write the event log, events.parquet"
+    )
+    run.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
+
+    validate = commands.add_parser("validate", help="check a scenario file and summarise it")
+    validate.add_argument("config", help="scenario file (YAML)")
+    validate.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE"
+    )
+
+    commands.add_parser("schema", help="print the JSON Schema of scenario files, for editors")
+    return parser
+
+
+def _summary_table(summary: pd.DataFrame) -> str:
+    shown = summary[summary["measure"].isin(HEADLINE)].copy()
+    if shown.empty:
+        return "(no measures)"
+    order = {m: i for i, m in enumerate(HEADLINE)}
+    shown["_order"] = shown["measure"].map(order)
+    shown = shown.sort_values(["setting", "group", "_order"], kind="stable")
+
+    def number(x: float) -> str:
+        if pd.isna(x):
+            return "-"
+        return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}" if abs(x) < 1 else f"{x:,.2f}"
+
+    lines = [("setting", "group", "measure", "mean", "95% interval", "unit")]
+    for row in shown.itertuples():
+        interval = "-" if pd.isna(row.ci_low) else f"{number(row.ci_low)} to {number(row.ci_high)}"
+        lines.append((row.setting, row.group, row.measure, number(row.mean), interval, row.unit))
+    widths = [max(len(str(line[i])) for line in lines) for i in range(6)]
+    text = []
+    for i, line in enumerate(lines):
+        cells = [
+            str(c).ljust(w) if j < 3 or j == 5 else str(c).rjust(w)
+            for j, (c, w) in enumerate(zip(line, widths, strict=True))
+        ]
+        text.append("  ".join(cells).rstrip())
+        if i == 0:
+            text.append("  ".join("-" * w for w in widths))
+    return "\n".join(text)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from caresim.runner import run_scenario  # heavy imports only when running
+
+    overrides = list(args.overrides)
+    if args.replications is not None:
+        overrides.append(f"run.replications={args.replications}")
+    if args.seed is not None:
+        overrides.append(f"run.seed={args.seed}")
+    loaded = load_config(args.config, overrides)
+    config = loaded.config
+    folder = args.out or default_folder(config.name, timestamp())
+
+    def announce() -> None:
+        if not args.quiet:
+            print(
+                f"{config.name}: {config.run.replications} replications of "
+                f"{_hours_text(config.run.horizon)} (warm-up {_hours_text(config.run.warm_up)}), "
+                f"seed {config.run.seed} -> {folder}",
+                file=sys.stderr,
+            )
+
+    outcome = run_scenario(
+        loaded, folder, events=args.events, show_progress=not args.quiet, announce=announce
+    )
+    if not args.quiet:
+        print(_summary_table(outcome.summary))
+        resumed = f", {outcome.resumed} resumed from an earlier run" if outcome.resumed else ""
+        print(f"\nResults in {outcome.folder} ({outcome.elapsed_seconds:.1f} s{resumed})")
+    return 0
+
+
+def _hours_text(hours: float) -> str:
+    if hours == 0:
+        return "0 hours"
+    if hours % 24 == 0:
+        days = hours / 24
+        return f"{days:g} days"
+    return f"{hours:g} hours"
+
+
+def _validate(args: argparse.Namespace) -> int:
+    config = load_config(args.config, args.overrides).config
+    parts = [
+        f"{len(config.staff)} staff pools",
+        f"{len(config.beds)} bed pools",
+        f"{len(config.services)} services",
+        f"{len(config.arrivals)} arrival streams",
+    ]
+    print(
+        f"{args.config}: valid — '{config.name}', {', '.join(parts)}; "
+        f"{_hours_text(config.run.horizon)}, {config.run.replications} replications"
+    )
+    return 0
+
+
+def _schema(_args: argparse.Namespace) -> int:
+    schema = Config.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "caresim scenario"
+    print(json.dumps(schema, indent=2))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``caresim`` console script; returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        handler = {"run": _run, "validate": _validate, "schema": _schema}[args.command]
+        return handler(args)
+    except (ConfigError, StoreError, UsageError) as error:
+        print(f"caresim: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(
+            "caresim: interrupted; finished replications are kept — run the same command to resume",
+            file=sys.stderr,
+        )
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

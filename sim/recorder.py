@@ -1,0 +1,132 @@
+"""The event log: one flat record per event, collected into typed columns.
+
+A record is ``(entity, label, time, unit, ref)``. The *label* is registered once before the run and
+carries what the record means (its kind, step name, the group it belongs to and the setting);
+``unit`` is the staff member or bed used (or -1); ``ref`` is the row of the record this one closes
+(the queue record a start closes, the start an end closes, the arrival a departure closes), so that
+every duration is a vectorised subtraction after the run rather than bookkeeping during it.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+
+__all__ = ["EventLog", "Kind", "Label", "VIDIGI_EVENT_TYPE"]
+
+
+class Kind(IntEnum):
+    """What a record marks."""
+
+    ARRIVAL = 0  # an entity enters the system
+    DEPART = 1  # an entity leaves the system (closes its arrival)
+    QUEUE = 2  # starts waiting for a pool
+    START = 3  # is granted a unit of a pool (closes its queue record)
+    END = 4  # releases the unit (closes its start)
+    ABANDON = 5  # gives up waiting after its patience (closes its queue record)
+    TURNED_AWAY = 6  # finds a pool full and is turned away (closes its queue record)
+    MILESTONE = 7  # any other named moment (e.g. medically fit, referred)
+
+
+#: The vidigi ``event_type`` of each kind. Leaving a queue early is a ``queue`` event at a named
+#: place (e.g. ``clinic_abandoned``), which is where an animation shows the entity until it departs.
+VIDIGI_EVENT_TYPE = {
+    Kind.ARRIVAL: "arrival_departure",
+    Kind.DEPART: "arrival_departure",
+    Kind.QUEUE: "queue",
+    Kind.START: "resource_use",
+    Kind.END: "resource_use_end",
+    Kind.ABANDON: "queue",
+    Kind.TURNED_AWAY: "queue",
+    Kind.MILESTONE: "queue",
+}
+
+
+@dataclass(frozen=True)
+class Label:
+    """What records with one label code mean."""
+
+    code: int
+    kind: Kind
+    event: str  # the name written to the log, e.g. "clinic_wait", "arrival"
+    group: str  # the step, pool or stream the record belongs to
+    setting: str  # where it happens, e.g. "general_practice" or "system"
+    pool: str = ""  # the pool whose units a queue/start/end record concerns
+
+
+class EventLog:
+    """Flat records of one replication, in columns, with a registry of labels and entities."""
+
+    def __init__(self) -> None:
+        self.entity = array("q")
+        self.label = array("i")
+        self.time = array("d")
+        self.unit = array("i")
+        self.ref = array("q")
+        self._last_row = -1
+        self.labels: list[Label] = []
+        self._by_key: dict[tuple[Kind, str, str], Label] = {}
+        self.entity_pathway = array("i")  # pathway code of each entity, by entity id
+        self.pathways: list[str] = []
+        self._pathway_codes: dict[str, int] = {}
+
+    # -- set-up, before the clock starts ---------------------------------------------------------
+    def register(
+        self, kind: Kind, event: str, group: str, setting: str = "system", pool: str = ""
+    ) -> int:
+        """The code of a label; registering the same (kind, event, group) again returns the same code."""
+        key = (kind, event, group)
+        if key in self._by_key:
+            return self._by_key[key].code
+        label = Label(len(self.labels), Kind(kind), event, group, setting, pool)
+        self.labels.append(label)
+        self._by_key[key] = label
+        return label.code
+
+    def pathway_code(self, name: str) -> int:
+        """The code of a pathway name (the route an entity follows, e.g. its arrival stream)."""
+        code = self._pathway_codes.get(name)
+        if code is None:
+            code = self._pathway_codes[name] = len(self.pathways)
+            self.pathways.append(name)
+        return code
+
+    # -- during the run --------------------------------------------------------------------------
+    def new_entity(self, pathway: int) -> int:
+        """A new entity id (0, 1, 2, ...) on the given pathway code."""
+        self.entity_pathway.append(pathway)
+        return len(self.entity_pathway) - 1
+
+    def record(self, entity: int, label: int, time: float, unit: int = -1, ref: int = -1) -> int:
+        """Append one record and return its row number."""
+        self.entity.append(entity)
+        self.label.append(label)
+        self.time.append(time)
+        self.unit.append(unit)
+        self.ref.append(ref)
+        self._last_row += 1
+        return self._last_row
+
+    # -- after the run ---------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return self._last_row + 1
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """The records as numpy arrays (copies, so the log can still grow)."""
+        return {
+            "entity": np.array(self.entity, dtype=np.int64),
+            "label": np.array(self.label, dtype=np.int32),
+            "time": np.array(self.time, dtype=np.float64),
+            "unit": np.array(self.unit, dtype=np.int32),
+            "ref": np.array(self.ref, dtype=np.int64),
+        }
+
+    def label_array(self, attribute: str) -> np.ndarray:
+        """One attribute of every label (``kind``, ``event``, ``group``, ...), indexable by code."""
+        values = [getattr(label, attribute) for label in self.labels]
+        if attribute == "kind":
+            return np.array([int(v) for v in values], dtype=np.int8)
+        return np.array(values, dtype=object)

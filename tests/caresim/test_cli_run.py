@@ -1,0 +1,171 @@
+"""`caresim run`: the files it writes, the summary it prints, resuming, and never overwriting."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from caresim.events import EVENT_COLUMNS
+
+SMALL = """\
+name: small clinic
+run:
+  horizon: 300 hours
+  warm_up: 20 hours
+  replications: 3
+  seed: 5
+staff:
+  gp:
+    headcount: 2
+beds:
+  obs:
+    capacity: 2
+    when_full: turn_away
+services:
+  clinic:
+    setting: general_practice
+    uses: gp
+    duration: {distribution: exponential, mean: 20 min}
+    next: {exit: 0.8, observation: 0.2}
+  observation:
+    setting: hospital
+    uses: obs
+    duration: {distribution: uniform, low: 2 hours, high: 6 hours}
+    report_in: hours
+arrivals:
+  patients:
+    rate: 4 per hour
+    to: clinic
+"""
+
+
+@pytest.fixture
+def small(write_config):
+    return write_config(SMALL)
+
+
+def test_a_run_writes_the_manifest_and_both_tables(cli, small, tmp_path):
+    out = tmp_path / "out"
+    code, stdout, _ = cli("run", small, "--out", out)
+    assert code == 0
+    assert "wait_mean" in stdout and "95% interval" in stdout and str(out) in stdout
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert (
+        manifest["status"] == "complete" and manifest["seed"] == 5 and manifest["replications"] == 3
+    )
+    assert manifest["config"]["name"] == "small clinic"
+    assert {"simpy", "numpy", "python"} <= set(manifest["versions"])
+    assert manifest["started"] and manifest["finished"]
+    table = pd.read_csv(out / "replications.csv")
+    assert list(table.columns) == [
+        "scenario",
+        "replication",
+        "setting",
+        "group",
+        "measure",
+        "unit",
+        "value",
+    ]
+    assert sorted(table["replication"].unique()) == [0, 1, 2]
+    assert {"general_practice", "hospital", "system"} == set(table["setting"])
+    summary = pd.read_csv(out / "summary.csv")
+    assert list(summary.columns) == [
+        "scenario",
+        "setting",
+        "group",
+        "measure",
+        "unit",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "n",
+    ]
+    waits = summary.query("group == 'clinic' and measure == 'wait_mean'").iloc[0]
+    assert waits["ci_low"] <= waits["mean"] <= waits["ci_high"] and waits["n"] == 3
+    for measure in (
+        "arrivals",
+        "completed",
+        "in_system_end",
+        "wait_mean",
+        "wait_p95",
+        "time_in_system_mean",
+        "queue_length_mean",
+        "utilisation",
+        "overtime_hours",
+        "occupancy_mean",
+    ):
+        assert measure in set(summary["measure"]), measure
+
+
+def test_the_same_seed_writes_identical_files(cli, small, tmp_path):
+    for name in ("a", "b"):
+        assert cli("run", small, "--out", tmp_path / name, "--events")[0] == 0
+    for file in ("replications.csv", "summary.csv"):
+        assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "a/events.parquet"),
+        pd.read_parquet(tmp_path / "b/events.parquet"),
+    )
+    assert cli("run", small, "--out", tmp_path / "c", "--seed", "6")[0] == 0
+    assert (tmp_path / "a/replications.csv").read_bytes() != (
+        tmp_path / "c/replications.csv"
+    ).read_bytes()
+
+
+def test_an_existing_folder_of_another_config_is_never_overwritten(cli, small, tmp_path):
+    out = tmp_path / "out"
+    assert cli("run", small, "--out", out)[0] == 0
+    before = (out / "replications.csv").read_bytes()
+    code, _, err = cli("run", small, "--out", out, "--set", "staff.gp.headcount=3")
+    assert code != 0 and "different config" in err and err.count("\n") == 1
+    assert (out / "replications.csv").read_bytes() == before
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine")
+    code, _, err = cli("run", small, "--out", other)
+    assert code != 0 and "not empty" in err
+    assert (other / "notes.txt").read_text() == "mine"
+
+
+def test_a_run_resumes_and_extends_without_redoing_finished_replications(cli, small, tmp_path):
+    whole = tmp_path / "whole"
+    assert cli("run", small, "--out", whole, "--replications", "5")[0] == 0
+    part = tmp_path / "part"
+    assert cli("run", small, "--out", part, "--replications", "2")[0] == 0
+    stamp = {p.name: p.stat().st_mtime_ns for p in (part / "parts").iterdir()}
+    code, stdout, _ = cli("run", small, "--out", part, "--replications", "5")
+    assert code == 0 and "2 resumed" in stdout
+    assert all((part / "parts" / name).stat().st_mtime_ns == t for name, t in stamp.items())
+    assert (whole / "replications.csv").read_bytes() == (part / "replications.csv").read_bytes()
+
+
+def test_the_event_log_follows_the_animation_schema(cli, small, tmp_path):
+    out = tmp_path / "out"
+    assert cli("run", small, "--out", out, "--events", "--replications", "2")[0] == 0
+    events = pd.read_parquet(out / "events.parquet")
+    assert list(events.columns) == EVENT_COLUMNS
+    assert set(events["event_type"]) <= {
+        "arrival_departure",
+        "queue",
+        "resource_use",
+        "resource_use_end",
+    }
+    assert set(events["run_number"]) == {0, 1}
+    for _, run in events.groupby("run_number"):
+        ad = run[run["event_type"] == "arrival_departure"]
+        assert set(ad["event"]) <= {"arrival", "depart"}
+        arrivals = ad[ad["event"] == "arrival"]["entity_id"]
+        assert arrivals.is_unique
+        departs = ad[ad["event"] == "depart"]["entity_id"]
+        assert departs.is_unique and set(departs) <= set(arrivals)
+        uses = run[run["event_type"].isin(["resource_use", "resource_use_end"])]
+        assert uses["resource_id"].notna().all() and (uses["resource_id"] >= 1).all()
+        assert run["time"].is_monotonic_increasing
+
+
+def test_schema_prints_a_json_schema_editors_can_use(cli):
+    code, out, _ = cli("schema")
+    schema = json.loads(out)
+    assert code == 0 and schema["type"] == "object"
+    assert {"run", "staff", "services", "arrivals"} <= set(schema["properties"])
+    assert "name" in schema["required"] and "run" in schema["required"]

@@ -1,0 +1,44 @@
+"""Poisson arrivals, flat and shaped by a weekly profile, match their rates."""
+
+import math
+
+import numpy as np
+import pytest
+import simpy
+
+from sim.arrivals import PoissonArrivals
+from sim.calendar import WeeklyProfile
+
+
+def arrival_times(rate, hours, profile=None, seed=1):
+    env = simpy.Environment()
+    times = []
+    PoissonArrivals(env, rate, np.random.default_rng(seed), lambda: times.append(env.now), profile)
+    env.run(until=hours)
+    return np.array(times)
+
+
+def test_the_number_of_poisson_arrivals_matches_the_rate():
+    counts = [len(arrival_times(3.0, 1000.0, seed=s)) for s in range(20)]
+    mean = np.mean(counts)
+    half = 2.1 * np.std(counts, ddof=1) / math.sqrt(len(counts))
+    assert abs(mean - 3000) <= half + 1
+    gaps = np.diff(arrival_times(3.0, 10000.0))
+    assert np.std(gaps) / np.mean(gaps) == pytest.approx(1.0, abs=0.03)
+
+
+def test_a_profile_shapes_arrivals_by_hour_and_weekday():
+    hour = [0] * 8 + [3] * 10 + [1] * 6  # none at night
+    weekday = [2, 1, 1, 1, 1, 0, 0]  # none at weekends, Mondays busiest
+    profile = WeeklyProfile(tuple(weekday), tuple(hour))
+    times = arrival_times(2.0, 168 * 200, profile)
+    weeks = 200
+    assert len(times) / (weeks * 168) == pytest.approx(2.0, rel=0.02)
+    hours = (times % 24).astype(int)
+    assert not np.any(hours < 8)
+    days = (times // 24).astype(int) % 7
+    assert not np.any(days >= 5)
+    expected_monday = 2.0 * 168 * weeks * 2 / 6  # Monday's weight is 2 of 6
+    assert np.sum(days == 0) == pytest.approx(expected_monday, rel=0.03)
+    busy_to_quiet = np.sum((hours >= 8) & (hours < 18)) / np.sum(hours >= 18)
+    assert busy_to_quiet == pytest.approx(30 / 6, rel=0.05)

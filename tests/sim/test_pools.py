@@ -1,0 +1,141 @@
+"""Staff and bed pools: priority, patience, turning away, unconstrained beds, rotas and overtime."""
+
+import simpy
+from simpy.events import Timeout
+
+from sim.calendar import Rota
+from sim.measures import LogView, Window
+from sim.pools import BedPool, StaffPool, Step
+from sim.recorder import EventLog, Kind
+
+
+def make(pool_factory):
+    env = simpy.Environment()
+    log = EventLog()
+    pool = pool_factory(env, log)
+    step = Step.register(log, "visit", pool.name)
+    return env, log, pool, step
+
+
+def hold(env, pool, hours, started=None):
+    """An on_start callback that keeps the unit for ``hours`` then releases it."""
+
+    def on_start(req):
+        if started is not None:
+            started.append((req.entity, env.now))
+        Timeout(env, hours).callbacks.append(lambda _e: pool.release(req))
+
+    return on_start
+
+
+def at(env, t, action):
+    Timeout(env, t).callbacks.append(lambda _e: action())
+
+
+def test_waiting_requests_are_served_by_priority_then_in_order_of_arrival():
+    env, log, pool, step = make(lambda env, log: StaffPool(env, "gp", log, 1))
+    started = []
+    pool.request(0, step, hold(env, pool, 1.0, started))
+    for entity, (t, priority) in enumerate([(0.1, 2), (0.2, 1), (0.3, 1), (0.4, 0)], start=1):
+        at(
+            env,
+            t,
+            lambda e=entity, p=priority: pool.request(e, step, hold(env, pool, 1.0, started), p),
+        )
+    env.run()
+    assert [entity for entity, _ in started] == [0, 4, 2, 3, 1]
+    assert [t for _, t in started] == [0.0, 1.0, 2.0, 3.0, 4.0]
+
+
+def test_a_patient_gives_up_after_their_patience_and_is_sent_on():
+    env, log, pool, step = make(lambda env, log: StaffPool(env, "gp", log, 1))
+    left = []
+    pool.request(0, step, hold(env, pool, 5.0))
+    pool.request(
+        1,
+        step,
+        hold(env, pool, 1.0),
+        patience=2.0,
+        on_leave=lambda r: left.append((r.outcome, env.now)),
+    )
+    env.run()
+    assert left == [("abandoned", 2.0)]
+    view = LogView(log)
+    out = view.step("visit", Window(0.0, 10.0))
+    assert (out.requests, out.started, out.abandoned) == (2, 1, 1)
+
+
+def test_a_full_pool_that_turns_patients_away_does_so_at_once():
+    env, log, pool, step = make(
+        lambda env, log: BedPool(env, "ward", log, 1, when_full="turn_away")
+    )
+    outcomes = []
+    first = pool.request(0, step, hold(env, pool, 3.0))
+    second = pool.request(
+        1, step, hold(env, pool, 3.0), on_leave=lambda r: outcomes.append(r.outcome)
+    )
+    assert first.granted and not second.granted
+    assert outcomes == ["turned_away"]
+
+
+def test_unconstrained_beds_admit_everyone_with_distinct_bed_numbers():
+    env, log, pool, step = make(lambda env, log: BedPool(env, "audit", log, None))
+    requests = [pool.request(e, step, hold(env, pool, 2.0)) for e in range(50)]
+    assert all(r.granted for r in requests)
+    assert len({r.unit for r in requests}) == 50
+    env.run()
+    use = LogView(log).pool_use("audit", Window(0.0, 4.0), None)
+    assert use.busy_max == 50
+    assert use.busy_mean == 50 * 2.0 / 4.0
+
+
+def test_off_duty_requests_wait_for_the_shift_and_a_late_task_finishes_in_overtime():
+    monday = Rota.from_hours({"mon": "09:00-17:00"})
+    env, log, pool, step = make(lambda env, log: StaffPool(env, "dn", log, 1, monday))
+    started = []
+    pool.request(0, step, hold(env, pool, 1.0, started))  # at 00:00: waits until 09:00
+    at(env, 16.0, lambda: pool.request(1, step, hold(env, pool, 10.0, started)))  # ends 02:00 Tue
+    at(env, 16.5, lambda: pool.request(2, step, hold(env, pool, 1.0, started)))  # next Monday
+    env.run(until=2 * 168)
+    assert started == [(0, 9.0), (1, 16.0), (2, 168 + 9.0)]
+    use = LogView(log).pool_use("dn", Window(0.0, 168.0), 1, monday, monday)
+    assert use.overtime_hours == 9.0  # 17:00 Monday to 02:00 Tuesday
+    assert use.capacity_hours == 8.0
+    assert use.utilisation == (1.0 + 1.0) / 8.0  # 09-10 and 16-17 inside the shift
+
+
+def test_staff_see_patients_only_in_the_patient_facing_part_of_a_shift():
+    rota = Rota.from_hours({"mon": "08:00-18:00"}).patient_facing(0.5)
+    env, log, pool, step = make(lambda env, log: StaffPool(env, "gp", log, 1, rota))
+    started = []
+    at(env, 13.5, lambda: pool.request(0, step, hold(env, pool, 0.5, started)))
+    env.run(until=200)
+    assert started == [(0, 168 + 8.0)]
+
+
+def test_a_process_can_yield_for_a_unit():
+    env, log, pool, step = make(lambda env, log: BedPool(env, "ward", log, 1))
+    seen = []
+
+    def patient(entity, stay):
+        req = yield pool.acquire(entity, step)
+        seen.append((entity, env.now, req.granted))
+        yield env.timeout(stay)
+        pool.release(req)
+
+    env.process(patient(0, 4.0))
+    env.process(patient(1, 1.0))
+    env.run()
+    assert seen == [(0, 0.0, True), (1, 4.0, True)]
+    kinds = [log.labels[code].kind for code in log.label]
+    assert kinds.count(Kind.END) == 2
+
+
+def test_a_request_can_be_withdrawn_from_the_queue():
+    env, log, pool, step = make(lambda env, log: BedPool(env, "ward", log, 1))
+    pool.request(0, step, hold(env, pool, 4.0))
+    waiting = pool.request(1, step, hold(env, pool, 1.0))
+    at(env, 1.0, lambda: pool.withdraw(waiting))
+    env.run()
+    assert waiting.outcome == "abandoned" and not waiting.granted
+    assert pool.waiting == 0 and pool.busy == 0
