@@ -20,12 +20,18 @@ from caresim.events import event_frame
 from caresim.progress import Progress
 from caresim.provenance import git_commit, machine, now_iso, package_versions
 from caresim.stats import summarise
-from caresim.store import REPLICATION_COLUMNS, ResultStore
-from models.measures import measure
+from caresim.store import REPLICATION_COLUMNS, TIMESERIES_COLUMNS, ResultStore
+from models.measures import measure, time_series
 from models.model import simulate
 from models.schema import Config
 
-__all__ = ["RunOutcome", "replication_frames", "run_scenario"]
+__all__ = [
+    "ReplicationFrames",
+    "RunOutcome",
+    "replication_frames",
+    "run_scenario",
+    "simulate_replication",
+]
 
 
 @dataclass(frozen=True)
@@ -39,15 +45,41 @@ class RunOutcome:
     resumed: int  # replications found already done
 
 
+@dataclass(frozen=True)
+class ReplicationFrames:
+    """What one replication produces: measures, time series and (if asked) the event log."""
+
+    measures: pd.DataFrame  # REPLICATION_COLUMNS
+    timeseries: pd.DataFrame  # TIMESERIES_COLUMNS
+    events: pd.DataFrame | None
+
+
+def _labelled(frame: pd.DataFrame, scenario: str, replication: int) -> pd.DataFrame:
+    frame.insert(0, "replication", replication)
+    frame.insert(0, "scenario", scenario)
+    return frame
+
+
+def simulate_replication(
+    config: Config, scenario: str, replication: int, seed: int, events: bool = False
+) -> ReplicationFrames:
+    """Simulate one replication and tabulate everything it produces."""
+    result = simulate(config, replication, seed)
+    measures = _labelled(
+        pd.DataFrame(measure(result), columns=REPLICATION_COLUMNS[2:]), scenario, replication
+    )
+    series = _labelled(
+        pd.DataFrame(time_series(result), columns=TIMESERIES_COLUMNS[2:]), scenario, replication
+    )
+    return ReplicationFrames(measures, series, event_frame(result) if events else None)
+
+
 def replication_frames(
     config: Config, scenario: str, replication: int, seed: int, events: bool = False
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Simulate one replication: its measures (long format) and, if asked, its event log."""
-    result = simulate(config, replication, seed)
-    frame = pd.DataFrame(measure(result), columns=REPLICATION_COLUMNS[2:])
-    frame.insert(0, "replication", replication)
-    frame.insert(0, "scenario", scenario)
-    return frame, (event_frame(result) if events else None)
+    frames = simulate_replication(config, scenario, replication, seed, events)
+    return frames.measures, frames.events
 
 
 def run_scenario(
@@ -104,8 +136,8 @@ def run_scenario(
     progress = Progress(replications, "replications", done=resumed) if show_progress else None
     clock = time.perf_counter()
     for replication in todo:
-        measures, log = replication_frames(config, scenario, replication, seed, events)
-        store.write_replication(scenario, replication, measures, log)
+        frames = simulate_replication(config, scenario, replication, seed, events)
+        store.write_replication(scenario, replication, frames)
         if progress:
             progress.advance()
     elapsed = time.perf_counter() - clock
@@ -114,6 +146,7 @@ def run_scenario(
     summary = summarise(table)
     store.write_csv("replications.csv", table)
     store.write_csv("summary.csv", summary)
+    store.write_parquet("timeseries.parquet", store.timeseries(keys))
     if events:
         log = store.events(keys)
         if log is not None:

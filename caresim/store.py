@@ -6,6 +6,7 @@ Layout::
     DIR/parts/*.parquet        one file per finished (scenario, replication), written atomically
     DIR/replications.csv       every replication × measure, long format
     DIR/summary.csv            mean and 95% t-interval per measure
+    DIR/timeseries.parquet     queue length and occupancy over time, per replication
     DIR/events.parquet         the event log, when asked for
 
 Running the same command into the same folder skips the parts already there; a folder holding a
@@ -26,6 +27,7 @@ import pandas as pd
 
 __all__ = [
     "REPLICATION_COLUMNS",
+    "TIMESERIES_COLUMNS",
     "ResultStore",
     "StoreError",
     "atomic_write_text",
@@ -33,6 +35,16 @@ __all__ = [
 ]
 
 REPLICATION_COLUMNS = ["scenario", "replication", "setting", "group", "measure", "unit", "value"]
+TIMESERIES_COLUMNS = [
+    "scenario",
+    "replication",
+    "setting",
+    "group",
+    "measure",
+    "unit",
+    "time",
+    "value",
+]
 
 
 class StoreError(Exception):
@@ -153,17 +165,16 @@ class ResultStore:
     def is_done(self, scenario: str, replication: int) -> bool:
         return self._part(scenario, replication).exists()
 
-    def write_replication(
-        self,
-        scenario: str,
-        replication: int,
-        measures: pd.DataFrame,
-        events: pd.DataFrame | None = None,
-    ) -> None:
-        """Keep one finished replication. The measures part is written last: it marks it done."""
-        if events is not None:
-            atomic_write_parquet(self._part(scenario, replication, "events"), events)
-        atomic_write_parquet(self._part(scenario, replication), measures)
+    def write_replication(self, scenario: str, replication: int, frames) -> None:
+        """Keep one finished replication (a ``ReplicationFrames``).
+
+        The measures part is written last: its presence is what marks the replication done, so a
+        run killed mid-write leaves that replication to be redone, never half-kept.
+        """
+        if frames.events is not None:
+            atomic_write_parquet(self._part(scenario, replication, "events"), frames.events)
+        atomic_write_parquet(self._part(scenario, replication, "timeseries"), frames.timeseries)
+        atomic_write_parquet(self._part(scenario, replication), frames.measures)
 
     def replications(self, keys: Iterable[tuple[str, int]]) -> pd.DataFrame:
         """The measures of the given (scenario, replication) parts, in that order."""
@@ -171,6 +182,14 @@ class ResultStore:
         if not frames:
             return pd.DataFrame(columns=REPLICATION_COLUMNS)
         return pd.concat(frames, ignore_index=True)[REPLICATION_COLUMNS]
+
+    def timeseries(self, keys: Iterable[tuple[str, int]]) -> pd.DataFrame:
+        """The time series of the given parts, in that order."""
+        frames = [pd.read_parquet(self._part(s, r, "timeseries")) for s, r in keys]
+        frames = [f for f in frames if not f.empty]
+        if not frames:
+            return pd.DataFrame(columns=TIMESERIES_COLUMNS)
+        return pd.concat(frames, ignore_index=True)[TIMESERIES_COLUMNS]
 
     def events(self, keys: Iterable[tuple[str, int]]) -> pd.DataFrame | None:
         """The event logs of the given parts, where they were kept."""

@@ -15,7 +15,7 @@ from models.model import Replication
 from sim.measures import LogView
 from sim.units import from_hours
 
-__all__ = ["Measure", "measure"]
+__all__ = ["Measure", "TracePoint", "measure", "time_series"]
 
 
 class Measure(NamedTuple):
@@ -26,6 +26,44 @@ class Measure(NamedTuple):
     measure: str
     unit: str
     value: float
+
+
+class TracePoint(NamedTuple):
+    """One bin of a time series: the mean of a level over [time, time + interval)."""
+
+    setting: str
+    group: str
+    measure: str
+    unit: str
+    time: float  # hours from the start of the run (the bin's start)
+    value: float
+
+
+def time_series(result: Replication) -> list[TracePoint]:
+    """Queue length and use of every pool, averaged over bins of ``run.trace_interval``.
+
+    The series covers the whole run, warm-up included, so that the warm-up can be judged from it.
+    """
+    view = LogView(result.log)
+    horizon = result.window.end
+    width = result.config.run.trace_interval
+    edges = np.arange(0.0, horizon, width)
+    edges = np.append(edges, horizon) if edges[-1] < horizon else edges
+    points: list[TracePoint] = []
+    for name, info in result.pools.items():
+        in_use = "busy" if info.kind == "staff" else "occupancy"
+        unit = "staff" if info.kind == "staff" else "beds"
+        for measure_name, level, level_unit in (
+            ("queue_length", view.queue_level(name), "patients"),
+            (in_use, view.busy_level(name), unit),
+        ):
+            for start, value in zip(edges[:-1], level.binned_means(edges), strict=True):
+                points.append(
+                    TracePoint(
+                        info.setting, name, measure_name, level_unit, float(start), float(value)
+                    )
+                )
+    return points
 
 
 def _mean(values: np.ndarray) -> float:

@@ -53,6 +53,9 @@ class RunSpec(Frozen):
     warm_up: Duration = Field(0.0, description="time at the start excluded from the measures")
     replications: int = Field(5, ge=1, le=100_000, description="independent replications")
     seed: int = Field(0, ge=0, le=2**63 - 1, description="master seed of every random stream")
+    trace_interval: Duration = Field(
+        24.0, description="width of the bins of the time series (queue length, occupancy over time)"
+    )
 
     @model_validator(mode="after")
     def _warm_up_inside(self):
@@ -60,6 +63,10 @@ class RunSpec(Frozen):
             raise _reference_error("run.horizon", "expected a horizon longer than zero")
         if self.warm_up >= self.horizon:
             raise _reference_error("run.warm_up", "expected a warm-up shorter than the horizon")
+        if not 0 < self.trace_interval <= self.horizon:
+            raise _reference_error(
+                "run.trace_interval", "expected a bin width longer than zero, at most the horizon"
+            )
         return self
 
 

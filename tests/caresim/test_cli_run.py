@@ -169,3 +169,28 @@ def test_schema_prints_a_json_schema_editors_can_use(cli):
     assert code == 0 and schema["type"] == "object"
     assert {"run", "staff", "services", "arrivals"} <= set(schema["properties"])
     assert "name" in schema["required"] and "run" in schema["required"]
+
+
+def test_the_time_series_averages_to_the_measures(cli, small, tmp_path):
+    out = tmp_path / "out"
+    assert cli("run", small, "--out", out, "--set", "run.trace_interval=10 hours")[0] == 0
+    series = pd.read_parquet(out / "timeseries.parquet")
+    assert list(series.columns) == [
+        "scenario",
+        "replication",
+        "setting",
+        "group",
+        "measure",
+        "unit",
+        "time",
+        "value",
+    ]
+    table = pd.read_csv(out / "replications.csv")
+    for replication in range(3):
+        one = series[(series["replication"] == replication) & (series["group"] == "obs")]
+        occupancy = one[(one["measure"] == "occupancy") & (one["time"] >= 20)]["value"].mean()
+        measured = table.query(
+            f"replication == {replication} and group == 'obs' and measure == 'occupancy_mean'"
+        )["value"].iloc[0]
+        assert occupancy == pytest.approx(measured, rel=1e-9)
+    assert one["time"].min() == 0 and one["time"].max() == 290
