@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-CONFIG ?= configs/validation/mm3.yaml
+CONFIG ?= configs/pcn_baseline.yaml
 REPLICATIONS ?=
 
 .PHONY: run test bench lint clean

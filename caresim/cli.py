@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from caresim.configfile import ConfigError, load_config
+from caresim.headline import headline
 from caresim.provenance import timestamp
 from caresim.store import StoreError, default_folder
 from models.schema import Config
@@ -21,21 +22,6 @@ from models.schema import Config
 __all__ = ["main"]
 
 EXIT_USAGE = 2
-
-#: Measures shown in the printed summary (all of them are in summary.csv).
-HEADLINE = (
-    "arrivals",
-    "wait_mean",
-    "wait_p95",
-    "turned_away_share",
-    "utilisation",
-    "overtime_hours",
-    "occupancy_mean",
-    "queue_length_mean",
-    "time_in_system_mean",
-    "delayed_discharge_bed_days",
-    "admissions_avoided",
-)
 
 
 class UsageError(Exception):
@@ -102,13 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _summary_table(summary: pd.DataFrame) -> str:
-    shown = summary[summary["measure"].isin(HEADLINE)].copy()
+def _summary_table(summary: pd.DataFrame, config: Config) -> str:
+    shown = headline(summary, config)
     if shown.empty:
         return "(no measures)"
-    order = {m: i for i, m in enumerate(HEADLINE)}
-    shown["_order"] = shown["measure"].map(order)
-    shown = shown.sort_values(["setting", "group", "_order"], kind="stable")
 
     def number(x: float) -> str:
         if pd.isna(x):
@@ -157,7 +140,7 @@ def _run(args: argparse.Namespace) -> int:
         loaded, folder, events=args.events, show_progress=not args.quiet, announce=announce
     )
     if not args.quiet:
-        print(_summary_table(outcome.summary))
+        print(_summary_table(outcome.summary, config))
         resumed = f", {outcome.resumed} resumed from an earlier run" if outcome.resumed else ""
         print(f"\nResults in {outcome.folder} ({outcome.elapsed_seconds:.1f} s{resumed})")
     return 0

@@ -12,6 +12,7 @@ import copy
 import difflib
 import hashlib
 import json
+import os
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -39,6 +40,19 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     """The safe YAML loader, refusing a key given twice in one mapping."""
 
 
+class Replace(dict):
+    """A mapping marked ``!replace``: under ``extends`` it replaces, rather than merges into, the
+    mapping of the file it extends."""
+
+
+def _construct_replace(loader: _UniqueKeyLoader, node: yaml.Node) -> Replace:
+    if not isinstance(node, yaml.MappingNode):
+        raise yaml.constructor.ConstructorError(
+            None, None, "!replace goes before a mapping of keys", node.start_mark
+        )
+    return Replace(_construct_mapping(loader, node, deep=True))
+
+
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
     mapping: dict[Any, Any] = {}
     loader.flatten_mapping(node)
@@ -57,6 +71,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_UniqueKeyLoader.add_constructor("!replace", _construct_replace)
 
 
 class LoadedConfig(typing.NamedTuple):
@@ -106,7 +121,9 @@ def _merge(base: dict, override: Mapping) -> dict:
     """Deep-merge ``override`` into a copy of ``base``: mappings merge, anything else replaces."""
     merged = copy.deepcopy(base)
     for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+        if isinstance(value, Replace):
+            merged[key] = dict(copy.deepcopy(value))
+        elif isinstance(value, Mapping) and isinstance(merged.get(key), dict):
             merged[key] = _merge(merged[key], value)
         else:
             merged[key] = copy.deepcopy(value)
@@ -128,7 +145,7 @@ def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict, dict[tuple,
         raise ConfigError(
             f"{path}: extends: expected the path of another config file, got {parent!r}"
         )
-    base, origins = _resolve(path.parent / parent, (*seen, resolved))
+    base, origins = _resolve(Path(os.path.normpath(path.parent / parent)), (*seen, resolved))
     origins.update({p: str(path) for p in _paths(document)})
     return _merge(base, document), origins
 

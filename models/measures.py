@@ -11,8 +11,17 @@ from typing import NamedTuple
 
 import numpy as np
 
+from models.measures_care import (
+    cost_measures,
+    district_nursing_measures,
+    general_practice_measures,
+    hospital_measures,
+    intermediate_care_measures,
+)
 from models.model import Replication
-from sim.measures import LogView
+from models.patients import LEFT_EXITS
+from sim.measures import LogView, PoolUse, mean_or_nan, p95, share
+from sim.recorder import Kind
 from sim.units import from_hours
 
 __all__ = ["Measure", "TracePoint", "measure", "time_series"]
@@ -66,85 +75,153 @@ def time_series(result: Replication) -> list[TracePoint]:
     return points
 
 
-def _mean(values: np.ndarray) -> float:
-    return float(np.mean(values)) if len(values) else float("nan")
-
-
-def _p95(values: np.ndarray) -> float:
-    return float(np.percentile(values, 95)) if len(values) else float("nan")
-
-
-def _share(part: float, whole: float) -> float:
-    return part / whole if whole else float("nan")
-
-
 def measure(result: Replication) -> list[Measure]:
     """Every measure of one replication."""
     view = LogView(result.log)
     window = result.window
-    rows: list[Measure] = []
     config = result.config
+    rows: list[Measure] = []
+
+    def add(setting: str, group: str, name: str, unit: str, value: float) -> None:
+        rows.append(Measure(setting, group, name, unit, float(value)))
 
     for name, spec in config.services.items():
-        out = view.step(name, window)
-        unit = spec.report_in
-        waits = from_hours(out.waits, unit)
-        completed = len(out.service_times)
-        add = lambda m, u, v, s=spec.setting, g=name: rows.append(Measure(s, g, m, u, float(v)))  # noqa: E731
-        add("arrivals", "patients", out.requests)
-        add("completed", "patients", completed)
-        add("abandoned", "patients", out.abandoned)
-        add("turned_away", "patients", out.turned_away)
-        add("in_system_end", "patients", out.requests - completed - out.abandoned - out.turned_away)
-        add("wait_mean", unit, _mean(waits))
-        add("wait_p95", unit, _p95(waits))
-        add("waited_share", "proportion", _share(np.count_nonzero(out.waits > 0), out.started))
-        add("turned_away_share", "proportion", _share(out.turned_away, out.requests))
-        add("service_time_mean", unit, _mean(from_hours(out.service_times, unit)))
-
-    for name, info in result.pools.items():
-        use = view.pool_use(name, window, info.capacity, info.patient_facing, info.on_duty)
-        add = lambda m, u, v, s=info.setting, g=name: rows.append(Measure(s, g, m, u, float(v)))  # noqa: E731
-        add("queue_length_mean", "patients", use.queue_length_mean)
-        add("queue_length_max", "patients", use.queue_length_max)
-        if info.kind == "staff":
-            add("busy_mean", "staff", use.busy_mean)
-            add("utilisation", "proportion", use.utilisation)
-            add("overtime_hours", "hours", use.overtime_hours)
-        else:
-            add("occupancy_mean", "beds", use.busy_mean)
-            add("occupancy_max", "beds", use.busy_max)
-            add("occupancy_p95", "beds", _level_p95(view, name, window))
-            if info.capacity is not None:
-                add("utilisation", "proportion", use.utilisation)
-
-    system = view.system(window)
-    completed = system.departures.get("completed", 0)
-    left = sum(n for how, n in system.departures.items() if how != "completed")
-    unit = _system_unit(config)
-    add = lambda m, u, v: rows.append(Measure("system", "all", m, u, float(v)))  # noqa: E731
-    add("arrivals", "patients", system.arrivals)
-    add("completed", "patients", completed)
-    add("left", "patients", left)
-    add("in_system_end", "patients", system.in_system_at_end)
-    add("time_in_system_mean", unit, _mean(from_hours(system.times_in_system, unit)))
-    add("time_in_system_p95", unit, _p95(from_hours(system.times_in_system, unit)))
+        _service_measures(view, window, name, spec, add)
+    pool_use = _pool_measures(view, result, add)
+    if config.general_practice is not None:
+        general_practice_measures(view, result, add)
+    if config.district_nursing is not None:
+        district_nursing_measures(view, result, add)
+    if config.intermediate_care is not None:
+        intermediate_care_measures(view, result, add)
+    if config.hospital is not None:
+        hospital_measures(view, result, add)
+    if config.costs is not None:
+        cost_measures(view, result, add, pool_use)
+    _system_measures(view, result, rows, add)
     return rows
 
 
-def _level_p95(view: LogView, pool: str, window) -> float:
+def _service_measures(view: LogView, window, name: str, spec, add) -> None:
+    out = view.step(name, window)
+    unit = spec.report_in
+    setting = spec.setting
+    completed = len(out.service_times)
+    waits = from_hours(out.waits, unit)
+    add(setting, name, "arrivals", "patients", out.requests)
+    add(setting, name, "completed", "patients", completed)
+    add(setting, name, "abandoned", "patients", out.abandoned)
+    add(setting, name, "turned_away", "patients", out.turned_away)
+    add(
+        setting,
+        name,
+        "in_system_end",
+        "patients",
+        out.requests - completed - out.abandoned - out.turned_away,
+    )
+    add(setting, name, "wait_mean", unit, mean_or_nan(waits))
+    add(setting, name, "wait_p95", unit, p95(waits))
+    add(
+        setting,
+        name,
+        "waited_share",
+        "proportion",
+        share(np.count_nonzero(out.waits > 0), out.started),
+    )
+    add(setting, name, "turned_away_share", "proportion", share(out.turned_away, out.requests))
+    add(setting, name, "service_time_mean", unit, mean_or_nan(from_hours(out.service_times, unit)))
+    add(
+        setting,
+        name,
+        "patient_hours_waiting",
+        "hours",
+        float(np.sum(out.waits) + np.sum(out.abandon_waits)),
+    )
+
+
+def _pool_measures(view: LogView, result: Replication, add) -> dict[str, PoolUse]:
+    """Queue, use, utilisation and overtime of every pool, and of every role across its pools."""
+    window = result.window
+    queued_pools = {label.pool for label in result.log.labels if label.kind == Kind.QUEUE}
+    uses: dict[str, PoolUse] = {}
+    by_role: dict[tuple[str, str], list[str]] = {}
+    for name, info in result.pools.items():
+        use = view.pool_use(name, window, info.capacity, info.patient_facing, info.on_duty)
+        uses[name] = use
+        setting = info.setting
+        if name in queued_pools:
+            add(setting, name, "queue_length_mean", "patients", use.queue_length_mean)
+            add(setting, name, "queue_length_max", "patients", use.queue_length_max)
+        if info.kind == "staff":
+            add(setting, name, "busy_mean", "staff", use.busy_mean)
+            add(setting, name, "utilisation", "proportion", use.utilisation)
+            add(setting, name, "overtime_hours", "hours", use.overtime_hours)
+            by_role.setdefault((setting, info.role), []).append(name)
+        else:
+            add(setting, name, "occupancy_mean", "beds", use.busy_mean)
+            add(setting, name, "occupancy_max", "beds", use.busy_max)
+            add(setting, name, "occupancy_p95", "beds", _occupancy_p95(view, name, window))
+            if info.capacity is not None:
+                add(setting, name, "utilisation", "proportion", use.utilisation)
+    for (setting, role), pools in sorted(by_role.items()):
+        if pools == [role]:
+            continue  # one pool named after its role: its rows already say it all
+        capacity = sum(uses[p].capacity_hours for p in pools)
+        busy = sum(uses[p].busy_hours_in_capacity for p in pools)
+        add(setting, role, "utilisation", "proportion", share(busy, capacity))
+        add(setting, role, "overtime_hours", "hours", sum(uses[p].overtime_hours for p in pools))
+        add(setting, role, "busy_mean", "staff", sum(uses[p].busy_mean for p in pools))
+    return uses
+
+
+def _system_measures(view: LogView, result: Replication, rows: list[Measure], add) -> None:
+    system = view.system(result.window)
+    left = sum(n for how, n in system.departures.items() if how in LEFT_EXITS)
+    completed = sum(system.departures.values()) - left
+    unit = _system_unit(result.config)
+    add("system", "all", "arrivals", "patients", system.arrivals)
+    add("system", "all", "completed", "patients", completed)
+    add("system", "all", "left", "patients", left)
+    add("system", "all", "in_system_end", "patients", system.in_system_at_end)
+    for how, n in sorted(system.departures.items()):
+        if how not in ("completed", "abandoned", "turned_away"):
+            add("system", "all", f"departed_{how}", "patients", n)
+    add(
+        "system",
+        "all",
+        "time_in_system_mean",
+        unit,
+        mean_or_nan(from_hours(system.times_in_system, unit)),
+    )
+    add("system", "all", "time_in_system_p95", unit, p95(from_hours(system.times_in_system, unit)))
+    waiting = sum(
+        r.value
+        for r in rows
+        if r.measure == "patient_hours_waiting" and (r.group == "all" or r.setting == "system")
+    )
+    add("system", "all", "patient_hours_waiting", "hours", waiting)
+
+
+def _occupancy_p95(view: LogView, pool: str, window) -> float:
     """The occupancy not exceeded 95% of the time."""
     shares = view.busy_level(pool).time_at_levels(window.start, window.end)
     cumulative = 0.0
-    for level, share in shares.items():
-        cumulative += share
+    for level, fraction in shares.items():
+        cumulative += fraction
         if cumulative >= 0.95 - 1e-12:
             return level
     return max(shares) if shares else float("nan")
 
 
 def _system_unit(config) -> str:
-    """The unit for whole-system times: the longest of the services' units."""
+    """The unit for whole-system times: days with care settings, else the services' longest."""
+    if (
+        config.hospital
+        or config.intermediate_care
+        or config.general_practice
+        or config.district_nursing
+    ):
+        return "days"
     order = ["minutes", "hours", "days", "weeks"]
     units = [spec.report_in for spec in config.services.values()] or ["hours"]
     return max(units, key=order.index)

@@ -6,8 +6,16 @@ from dataclasses import dataclass
 
 import simpy
 
+from models.context import CareContext
+from models.district_nursing import DistrictNursing
+from models.general_practice import GeneralPractice
+from models.hospital import Hospital
+from models.intermediate_care import IntermediateCare
+from models.patients import Patients, Router
 from models.schema import Config
-from models.services import PoolInfo, ServiceNetwork
+from models.services import ServiceNetwork
+from models.staffing import PoolInfo, build_pools
+from models.starting_state import apply_starting_state
 from sim.measures import Window
 from sim.recorder import EventLog
 from sim.streams import RandomStreams
@@ -38,7 +46,44 @@ class CareSystemModel:
         self.streams = RandomStreams(self.seed, replication)
         self.log = EventLog()
         self.horizon = config.run.horizon
-        self.network = ServiceNetwork(config, self.env, self.streams, self.log, self.horizon)
+        env, streams, log = self.env, self.streams, self.log
+        self.pools = build_pools(config, env, log)
+        population = config.population
+        self.patients = Patients(
+            env,
+            log,
+            list(population.practices) if population else [],
+            list(population.cohorts) if population else ["everyone"],
+        )
+        self.router = Router(self.patients)
+        context = CareContext(config, env, streams, log, self.patients, self.router, self.horizon)
+        queueing = {**self.pools.staff, **self.pools.beds}
+        self.network = (
+            ServiceNetwork(config, env, streams, log, queueing, self.horizon)
+            if config.services
+            else None
+        )
+        self.general_practice = (
+            GeneralPractice(context, self.pools.books) if config.general_practice else None
+        )
+        self.district_nursing = (
+            DistrictNursing(context, self.pools.staff) if config.district_nursing else None
+        )
+        self.intermediate_care = (
+            IntermediateCare(context, self.pools.beds) if config.intermediate_care else None
+        )
+        self.hospital = (
+            Hospital(context, self.pools.beds, self.intermediate_care) if config.hospital else None
+        )
+        apply_starting_state(
+            config,
+            streams,
+            self.patients,
+            self.general_practice,
+            self.district_nursing,
+            self.intermediate_care,
+            self.hospital,
+        )
 
     def run(self) -> Replication:
         """Run to the horizon and hand back the record of what happened."""
@@ -48,7 +93,7 @@ class CareSystemModel:
             replication=self.replication,
             seed=self.seed,
             log=self.log,
-            pools=self.network.pool_info,
+            pools=self.pools.info,
             window=Window(self.config.run.warm_up, self.horizon),
         )
 

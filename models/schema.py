@@ -10,8 +10,14 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
-from pydantic_core import PydanticCustomError
 
+from models.schema_checks import check_care_system
+from models.schema_district_nursing import DistrictNursingSpec
+from models.schema_general_practice import GeneralPracticeSpec
+from models.schema_hospital import HospitalSpec
+from models.schema_intermediate_care import IntermediateCareSpec
+from models.schema_population import PopulationSpec
+from models.schema_state import CostsSpec, StartingStateSpec
 from models.schema_types import (
     DistributionSpec,
     Duration,
@@ -20,6 +26,7 @@ from models.schema_types import (
     RotaHours,
     RotaName,
     Shares,
+    reference_error,
 )
 
 __all__ = [
@@ -42,10 +49,6 @@ Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", min_length
 EXIT = "exit"
 
 
-def _reference_error(path: str, message: str) -> PydanticCustomError:
-    return PydanticCustomError("config_reference", "{message}", {"path": path, "message": message})
-
-
 class RunSpec(Frozen):
     """How long to simulate, how much of it to discard, how many replications, which seed."""
 
@@ -60,11 +63,11 @@ class RunSpec(Frozen):
     @model_validator(mode="after")
     def _warm_up_inside(self):
         if self.horizon <= 0:
-            raise _reference_error("run.horizon", "expected a horizon longer than zero")
+            raise reference_error("run.horizon", "expected a horizon longer than zero")
         if self.warm_up >= self.horizon:
-            raise _reference_error("run.warm_up", "expected a warm-up shorter than the horizon")
+            raise reference_error("run.warm_up", "expected a warm-up shorter than the horizon")
         if not 0 < self.trace_interval <= self.horizon:
-            raise _reference_error(
+            raise reference_error(
                 "run.trace_interval", "expected a bin width longer than zero, at most the horizon"
             )
         return self
@@ -93,6 +96,9 @@ class StaffSpec(Frozen):
     rota: RotaName = "24/7"
     patient_facing: float = Field(
         1.0, gt=0.0, le=1.0, description="share of on-duty time available for patients"
+    )
+    scope: Name = Field(
+        "network", description="the practice whose patients they see, or 'network' for all"
     )
 
 
@@ -154,16 +160,28 @@ class Config(Frozen):
     beds: dict[Name, BedsSpec] = Field(default_factory=dict)
     services: dict[Name, ServiceSpec] = Field(default_factory=dict)
     arrivals: dict[Name, ArrivalSpec] = Field(default_factory=dict)
+    population: PopulationSpec | None = None
+    general_practice: GeneralPracticeSpec | None = None
+    district_nursing: DistrictNursingSpec | None = None
+    intermediate_care: IntermediateCareSpec | None = None
+    hospital: HospitalSpec | None = None
+    starting_state: StartingStateSpec | None = None
+    costs: CostsSpec | None = None
+
+    @model_validator(mode="after")
+    def _care_system(self):
+        check_care_system(self)
+        return self
 
     @model_validator(mode="after")
     def _references(self):
         for name in sorted(set(self.staff) & set(self.beds)):
-            raise _reference_error(
+            raise reference_error(
                 f"beds.{name}", f"'{name}' is also a staff pool; names must differ"
             )
         for name, staff in self.staff.items():
             if staff.rota != "24/7" and staff.rota not in self.rotas:
-                raise _reference_error(
+                raise reference_error(
                     f"staff.{name}.rota",
                     f"unknown rota '{staff.rota}'; expected '24/7' or one of {_listing(self.rotas)}",
                 )
@@ -171,30 +189,30 @@ class Config(Frozen):
         targets = set(self.services) | {EXIT}
         for name, service in self.services.items():
             if service.uses not in pools:
-                raise _reference_error(
+                raise reference_error(
                     f"services.{name}.uses",
                     f"unknown pool '{service.uses}'; expected one of {_listing(pools)}",
                 )
             for key in ("on_abandon", "on_turned_away"):
                 if getattr(service, key) not in targets:
-                    raise _reference_error(
+                    raise reference_error(
                         f"services.{name}.{key}",
                         f"unknown destination '{getattr(service, key)}'; expected 'exit' or one of {_listing(self.services)}",
                     )
             for target in service.next:
                 if target not in targets:
-                    raise _reference_error(
+                    raise reference_error(
                         f"services.{name}.next.{target}",
                         f"unknown destination '{target}'; expected 'exit' or one of {_listing(self.services)}",
                     )
         for name, arrival in self.arrivals.items():
             if arrival.to not in self.services:
-                raise _reference_error(
+                raise reference_error(
                     f"arrivals.{name}.to",
                     f"unknown service '{arrival.to}'; expected one of {_listing(self.services)}",
                 )
             if arrival.profile is not None and arrival.profile not in self.profiles:
-                raise _reference_error(
+                raise reference_error(
                     f"arrivals.{name}.profile",
                     f"unknown profile '{arrival.profile}'; expected one of {_listing(self.profiles)}",
                 )

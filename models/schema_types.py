@@ -18,12 +18,14 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from sim import distributions as dist
 from sim.calendar import Rota
 from sim.units import parse_duration, parse_rate
 
 __all__ = [
+    "reference_error",
     "DistributionSpec",
     "Duration",
     "Frozen",
@@ -33,6 +35,11 @@ __all__ = [
     "RotaName",
     "Shares",
 ]
+
+
+def reference_error(path: str, message: str) -> PydanticCustomError:
+    """A validation error at a key path the validator names itself (checks across sections)."""
+    return PydanticCustomError("config_reference", "{message}", {"path": path, "message": message})
 
 
 class Frozen(BaseModel):

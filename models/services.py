@@ -19,47 +19,16 @@ from simpy.events import Timeout
 
 from models.schema import EXIT, Config, ServiceSpec
 from sim.arrivals import PoissonArrivals
-from sim.calendar import Rota, WeeklyProfile
+from sim.calendar import WeeklyProfile
 from sim.distributions import choice_of, sampler
-from sim.pools import BedPool, Request, ServerPool, StaffPool, Step
+from sim.pools import Request, ServerPool, Step
 from sim.recorder import EventLog, Kind
 from sim.streams import RandomStreams
 
-__all__ = ["PoolInfo", "ServiceNetwork", "build_rota"]
+__all__ = ["ServiceNetwork"]
 
 # How patients leave the system; the group of their departure record.
 COMPLETED, ABANDONED, TURNED_AWAY = "completed", "abandoned", "turned_away"
-
-
-class PoolInfo:
-    """What the measures need to know of a pool: its capacity and its hours."""
-
-    __slots__ = ("capacity", "kind", "name", "on_duty", "patient_facing", "role", "setting")
-
-    def __init__(
-        self,
-        name: str,
-        kind: str,
-        capacity: int | None,
-        setting: str,
-        role: str = "",
-        patient_facing: Rota | None = None,
-        on_duty: Rota | None = None,
-    ) -> None:
-        self.name = name
-        self.kind = kind  # "staff" or "beds"
-        self.capacity = capacity
-        self.setting = setting
-        self.role = role
-        self.patient_facing = patient_facing
-        self.on_duty = on_duty
-
-
-def build_rota(config: Config, name: str) -> Rota:
-    """The rota a staff pool names: '24/7' or one of the config's rotas."""
-    if name == "24/7":
-        return Rota.around_the_clock()
-    return Rota.from_hours(config.rotas[name])
 
 
 class _Service:
@@ -130,35 +99,13 @@ class ServiceNetwork:
         env: simpy.Environment,
         streams: RandomStreams,
         log: EventLog,
+        pools: dict[str, ServerPool],
         horizon: float,
     ) -> None:
         self.env = env
         self.streams = streams
         self.log = log
-        self.pools: dict[str, ServerPool] = {}
-        self.pool_info: dict[str, PoolInfo] = {}
-        setting_of_pool = {}
-        for spec in config.services.values():
-            setting_of_pool.setdefault(spec.uses, spec.setting)
-        for name, staff in config.staff.items():
-            on_duty = build_rota(config, staff.rota)
-            available = on_duty.patient_facing(staff.patient_facing)
-            self.pools[name] = StaffPool(env, name, log, staff.headcount, available)
-            self.pool_info[name] = PoolInfo(
-                name,
-                "staff",
-                staff.headcount,
-                setting_of_pool.get(name, "system"),
-                staff.role or name,
-                available,
-                on_duty,
-            )
-        for name, beds in config.beds.items():
-            capacity = None if beds.capacity == "unconstrained" else beds.capacity
-            self.pools[name] = BedPool(env, name, log, capacity, beds.when_full)
-            self.pool_info[name] = PoolInfo(
-                name, "beds", capacity, setting_of_pool.get(name, "system")
-            )
+        self.pools = pools
         self.services = {
             name: _Service(self, name, spec, self.pools[spec.uses])
             for name, spec in config.services.items()

@@ -21,6 +21,7 @@ __all__ = [
     "Exponential",
     "Fixed",
     "Gamma",
+    "Geometric",
     "Lognormal",
     "Sampler",
     "Triangular",
@@ -294,6 +295,29 @@ class EmpiricalTable(Distribution):
 
     def scaled(self, factor: float) -> EmpiricalTable:
         return EmpiricalTable(tuple((a * factor, b * factor, w) for a, b, w in self.rows))
+
+
+@dataclass(frozen=True)
+class Geometric(Distribution):
+    """Whole numbers 1, 2, 3, ... with the given mean (the number of trials to a first success)."""
+
+    mean: float
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.mean, int | float) and math.isfinite(self.mean) and self.mean >= 1):
+            raise ValueError(
+                f"geometric mean must be a finite number of at least 1, got {self.mean!r}"
+            )
+
+    def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return rng.geometric(1.0 / self.mean, size).astype(float)
+
+    @property
+    def variance(self) -> float:
+        return self.mean * (self.mean - 1.0)
+
+    def scaled(self, factor: float) -> Distribution:
+        raise ValueError("a count cannot be rescaled")
 
 
 @dataclass(frozen=True)

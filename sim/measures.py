@@ -16,7 +16,31 @@ from sim.calendar import Rota
 from sim.monitors import Level
 from sim.recorder import EventLog, Kind
 
-__all__ = ["LogView", "PoolUse", "StepOutcome", "SystemOutcome", "Window"]
+__all__ = [
+    "LogView",
+    "PoolUse",
+    "StepOutcome",
+    "SystemOutcome",
+    "Window",
+    "mean_or_nan",
+    "p95",
+    "share",
+]
+
+
+def mean_or_nan(values: np.ndarray) -> float:
+    """The mean, or NaN when there is nothing to average."""
+    return float(np.mean(values)) if len(values) else float("nan")
+
+
+def p95(values: np.ndarray) -> float:
+    """The 95th percentile, or NaN when there are no values."""
+    return float(np.percentile(values, 95)) if len(values) else float("nan")
+
+
+def share(part: float, whole: float) -> float:
+    """``part / whole``, or NaN when the whole is zero."""
+    return part / whole if whole else float("nan")
 
 
 @dataclass(frozen=True)
@@ -89,23 +113,56 @@ class LogView:
         self.kind = log.label_array("kind")[self.label] if len(log) else np.empty(0, np.int8)
         self._groups = log.label_array("group")
         self._pools = log.label_array("pool")
+        # Rows of each label code, in row order: sorting once makes every later query a slice.
+        self._order = np.argsort(self.label, kind="stable")
+        counts = (
+            np.bincount(self.label, minlength=len(log.labels))
+            if len(log)
+            else np.zeros(len(log.labels), int)
+        )
+        self._offsets = np.concatenate(([0], np.cumsum(counts)))
 
-    def _rows(self, kind: Kind, group: str | None = None, pool: str | None = None) -> np.ndarray:
+    def rows_of_code(self, code: int) -> np.ndarray:
+        """Rows of one label code, in the order they were recorded."""
+        return self._order[self._offsets[code] : self._offsets[code + 1]]
+
+    def rows(
+        self,
+        kind: Kind,
+        group: str | None = None,
+        pool: str | None = None,
+        setting: str | None = None,
+        event: str | None = None,
+    ) -> np.ndarray:
+        """Rows of the records of one kind, narrowed by group, pool, setting or event name."""
         codes = [
             label.code
             for label in self.log.labels
             if label.kind == kind
             and (group is None or label.group == group)
             and (pool is None or label.pool == pool)
+            and (setting is None or label.setting == setting)
+            and (event is None or label.event == event)
         ]
         if not codes:
             return np.empty(0, dtype=np.int64)
-        return np.flatnonzero(np.isin(self.label, codes))
+        if len(codes) == 1:
+            return self.rows_of_code(codes[0])
+        return np.sort(np.concatenate([self.rows_of_code(c) for c in codes]))
 
-    def _closing(self, kind: Kind, opened: np.ndarray, group: str | None = None) -> np.ndarray:
-        """Rows of ``kind`` whose ``ref`` is one of the ``opened`` rows."""
-        rows = self._rows(kind, group)
+    def _rows(self, kind: Kind, group: str | None = None, pool: str | None = None) -> np.ndarray:
+        return self.rows(kind, group, pool)
+
+    def attribute(self, name: str) -> np.ndarray:
+        """An entity attribute's codes, by entity id (-1 where unknown)."""
+        return np.array(self.log.entity_attributes[name], dtype=np.int32)
+
+    def closing(self, kind: Kind, opened: np.ndarray, group: str | None = None) -> np.ndarray:
+        """Rows of ``kind`` (and ``group``) whose ``ref`` is one of the ``opened`` rows."""
+        rows = self.rows(kind, group)
         return rows[np.isin(self.ref[rows], opened)]
+
+    _closing = closing
 
     # -- steps -----------------------------------------------------------------------------------
     def step(self, group: str, window: Window) -> StepOutcome:
@@ -209,5 +266,6 @@ class LogView:
             busy_max=busy.maximum(window.start, window.end),
             capacity_hours=capacity_hours,
             busy_hours_in_capacity=busy_in,
-            overtime_hours=max(0.0, overtime),
+            # Sums of areas leave rounding dust (1e-14 hours) where there is no overtime at all.
+            overtime_hours=overtime if overtime > 1e-9 else 0.0,
         )

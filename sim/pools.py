@@ -23,14 +23,26 @@ from simpy.events import Event, Timeout
 from sim.calendar import Rota
 from sim.recorder import EventLog, Kind
 
-__all__ = ["BedPool", "Request", "ServerPool", "StaffPool", "Step"]
+__all__ = [
+    "BedPool",
+    "Request",
+    "ServerPool",
+    "StaffPool",
+    "Step",
+    "acquire_any",
+    "request_any",
+]
 
 WAITING, SERVING, DONE, LEFT = 0, 1, 2, 3
 
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """The label codes of one step that uses a pool: waiting, start, end, and leaving early."""
+    """The label codes of one step that uses a pool: waiting, start, end, and leaving early.
+
+    A step that any of several pools may serve (skill mix) has start and end codes per pool in
+    ``by_pool``; ``start`` and ``end`` are then those of its first pool.
+    """
 
     name: str
     queue: int
@@ -38,17 +50,48 @@ class Step:
     end: int
     abandon: int
     turned_away: int
+    by_pool: dict[str, tuple[int, int]]
 
     @classmethod
     def register(cls, log: EventLog, name: str, pool: str, setting: str = "system") -> Step:
         """Register the labels of step ``name`` on ``pool``: ``{name}_wait``, ``{name}_begin``, ..."""
+        start = log.register(Kind.START, f"{name}_begin", name, setting, pool)
+        end = log.register(Kind.END, f"{name}_end", name, setting, pool)
         return cls(
             name=name,
             queue=log.register(Kind.QUEUE, f"{name}_wait", name, setting, pool),
-            start=log.register(Kind.START, f"{name}_begin", name, setting, pool),
-            end=log.register(Kind.END, f"{name}_end", name, setting, pool),
+            start=start,
+            end=end,
             abandon=log.register(Kind.ABANDON, f"{name}_abandoned", name, setting, pool),
             turned_away=log.register(Kind.TURNED_AWAY, f"{name}_turned_away", name, setting, pool),
+            by_pool={pool: (start, end)},
+        )
+
+    @classmethod
+    def register_any(
+        cls, log: EventLog, name: str, pools: list[str], setting: str = "system"
+    ) -> Step:
+        """Register a step that any of ``pools`` may serve; use it with :func:`request_any`.
+
+        Its queue records belong to no one pool; its start and end records name the pool that
+        served (events ``{name}_{pool}_begin``), so each pool's use is measured on its own.
+        """
+        by_pool = {
+            pool: (
+                log.register(Kind.START, f"{name}_{pool}_begin", name, setting, pool),
+                log.register(Kind.END, f"{name}_{pool}_end", name, setting, pool),
+            )
+            for pool in pools
+        }
+        first = by_pool[pools[0]]
+        return cls(
+            name=name,
+            queue=log.register(Kind.QUEUE, f"{name}_wait", name, setting),
+            start=first[0],
+            end=first[1],
+            abandon=log.register(Kind.ABANDON, f"{name}_abandoned", name, setting),
+            turned_away=log.register(Kind.TURNED_AWAY, f"{name}_turned_away", name, setting),
+            by_pool=by_pool,
         )
 
 
@@ -60,8 +103,11 @@ class Request:
         "on_leave",
         "on_start",
         "outcome",
+        "pool",
+        "pools",
         "priority",
         "queue_row",
+        "queued",
         "start_row",
         "state",
         "step",
@@ -79,6 +125,9 @@ class Request:
         self.queue_row = -1
         self.start_row = -1
         self.outcome = ""  # "served", "abandoned" or "turned_away" once decided
+        self.pool: ServerPool | None = None  # the pool that granted it
+        self.pools: tuple[ServerPool, ...] | None = None  # all the pools it asked, if several
+        self.queued = False
 
     @property
     def granted(self) -> bool:
@@ -133,9 +182,7 @@ class ServerPool:
         elif self.turn_away:
             self._leave(req, step.turned_away, "turned_away", now)
         else:
-            self._seq += 1
-            heapq.heappush(self._queue, (priority, self._seq, req))
-            self.waiting += 1
+            self._enqueue(req)
             if patience is not None and patience < math.inf:
                 Timeout(env, patience).callbacks.append(lambda _event: self._renege(req))
         return req
@@ -153,28 +200,56 @@ class ServerPool:
         return event
 
     def release(self, req: Request) -> None:
-        """Give back the unit a granted request holds."""
+        """Give back the unit a granted request holds (to whichever pool granted it)."""
         if req.state != SERVING:
             raise RuntimeError(f"pool {self.name!r}: release of a request that holds no unit")
+        if req.pool is not self:
+            req.pool.release(req)
+            return
         now = self.env._now
-        self.log.record(req.entity, req.step.end, now, req.unit, req.start_row)
+        end = req.step.end if req.pools is None else req.step.by_pool[self.name][1]
+        self.log.record(req.entity, end, now, req.unit, req.start_row)
         req.state = DONE
         self.busy -= 1
         self._unit_freed(req.unit, now)
+
+    def has_free_unit(self) -> bool:
+        """Whether a request made now would be granted at once."""
+        return bool(self._free) or self.capacity is None
 
     def withdraw(self, req: Request) -> None:
         """Take a waiting request out of the queue (the entity went elsewhere); recorded as abandoned."""
         if req.state == WAITING:
             req.on_leave = None
+            self._dequeued(req)
             self._leave(req, req.step.abandon, "abandoned", self.env._now)
-            self.waiting -= 1
 
     # -- inside --------------------------------------------------------------------------------
+    def _enqueue(self, req: Request) -> None:
+        self._seq += 1
+        heapq.heappush(self._queue, (req.priority, self._seq, req))
+        self.waiting += 1
+        req.queued = True
+
+    def _dequeued(self, req: Request) -> None:
+        """A waiting request leaves the queue(s) it is in; its heap entries are skipped later."""
+        for pool in req.pools or (self,):
+            pool.waiting -= 1
+
     def _grant(self, req: Request, unit: int, now: float) -> None:
+        if req.pools is None:
+            start = req.step.start
+        else:
+            start = req.step.by_pool[self.name][0]
+            if req.queued:  # it was waiting in the other pools' queues too
+                for pool in req.pools:
+                    if pool is not self:
+                        pool.waiting -= 1
         req.unit = unit
+        req.pool = self
         req.state = SERVING
         req.outcome = "served"
-        req.start_row = self.log.record(req.entity, req.step.start, now, unit, req.queue_row)
+        req.start_row = self.log.record(req.entity, start, now, unit, req.queue_row)
         self.busy += 1
         req.on_start(req)
 
@@ -187,7 +262,7 @@ class ServerPool:
 
     def _renege(self, req: Request) -> None:
         if req.state == WAITING:
-            self.waiting -= 1
+            self._dequeued(req)
             self._leave(req, req.step.abandon, "abandoned", self.env._now)
 
     def _next_waiting(self) -> Request | None:
@@ -205,6 +280,52 @@ class ServerPool:
             self._grant(req, unit, now)
         else:
             self._free.append(unit)
+
+
+def request_any(
+    pools: list[ServerPool],
+    entity: int,
+    step: Step,
+    on_start: Callable[[Request], None],
+    priority: float = 0,
+    patience: float | None = None,
+    on_leave: Callable[[Request], None] | None = None,
+) -> Request:
+    """Ask for a unit of any of ``pools`` (in order of preference when several are free).
+
+    If none is free, the request waits in every pool's queue and the first pool with a unit for
+    it serves it; it is one request throughout (one queue record, one start, one end). Pools that
+    turn requests away cannot be asked this way.
+    """
+    if any(pool.turn_away for pool in pools):
+        raise ValueError("a request to several pools needs pools that queue, not turn away")
+    first = pools[0]
+    now = first.env._now
+    req = Request(entity, step, priority, on_start, on_leave)
+    req.pools = tuple(pools)
+    req.queue_row = first.log.record(entity, step.queue, now)
+    for pool in pools:
+        if pool._free:
+            pool._grant(req, pool._free.pop(), now)
+            return req
+    for pool in pools:
+        pool._enqueue(req)
+    if patience is not None and patience < math.inf:
+        Timeout(first.env, patience).callbacks.append(lambda _event: first._renege(req))
+    return req
+
+
+def acquire_any(
+    pools: list[ServerPool],
+    entity: int,
+    step: Step,
+    priority: float = 0,
+    patience: float | None = None,
+) -> Event:
+    """:func:`request_any` as an event to ``yield`` in a process; its value is the request."""
+    event = Event(pools[0].env)
+    request_any(pools, entity, step, event.succeed, priority, patience, event.succeed)
+    return event
 
 
 class BedPool(ServerPool):

@@ -68,17 +68,20 @@ class EventLog:
         self.ref = array("q")
         self._last_row = -1
         self.labels: list[Label] = []
-        self._by_key: dict[tuple[Kind, str, str], Label] = {}
+        self._by_key: dict[tuple[Kind, str, str, str], Label] = {}
         self.entity_pathway = array("i")  # pathway code of each entity, by entity id
         self.pathways: list[str] = []
         self._pathway_codes: dict[str, int] = {}
+        # Further attributes of entities (e.g. the practice they belong to), by entity id.
+        self.entity_attributes: dict[str, array] = {}
+        self.attribute_values: dict[str, list[str]] = {}
 
     # -- set-up, before the clock starts ---------------------------------------------------------
     def register(
         self, kind: Kind, event: str, group: str, setting: str = "system", pool: str = ""
     ) -> int:
-        """The code of a label; registering the same (kind, event, group) again returns the same code."""
-        key = (kind, event, group)
+        """The code of a label; registering the same (kind, event, group, pool) again returns it."""
+        key = (kind, event, group, pool)
         if key in self._by_key:
             return self._by_key[key].code
         label = Label(len(self.labels), Kind(kind), event, group, setting, pool)
@@ -94,10 +97,24 @@ class EventLog:
             self.pathways.append(name)
         return code
 
+    def add_attribute(self, name: str, values: list[str]) -> None:
+        """Declare an entity attribute with its possible values; entities then give its code."""
+        if name in self.entity_attributes or name == "pathway":
+            raise ValueError(f"entity attribute {name!r} is already declared")
+        if len(self.entity_pathway):
+            raise ValueError("entity attributes are declared before the first entity")
+        self.entity_attributes[name] = array("i")
+        self.attribute_values[name] = list(values)
+
     # -- during the run --------------------------------------------------------------------------
-    def new_entity(self, pathway: int) -> int:
-        """A new entity id (0, 1, 2, ...) on the given pathway code."""
+    def new_entity(self, pathway: int, *attributes: int) -> int:
+        """A new entity id (0, 1, 2, ...) on a pathway, with codes of the declared attributes.
+
+        Attributes not given are recorded as -1 (unknown).
+        """
         self.entity_pathway.append(pathway)
+        for index, column in enumerate(self.entity_attributes.values()):
+            column.append(attributes[index] if index < len(attributes) else -1)
         return len(self.entity_pathway) - 1
 
     def record(self, entity: int, label: int, time: float, unit: int = -1, ref: int = -1) -> int:

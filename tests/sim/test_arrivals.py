@@ -42,3 +42,23 @@ def test_a_profile_shapes_arrivals_by_hour_and_weekday():
     assert np.sum(days == 0) == pytest.approx(expected_monday, rel=0.03)
     busy_to_quiet = np.sum((hours >= 8) & (hours < 18)) / np.sum(hours >= 18)
     assert busy_to_quiet == pytest.approx(30 / 6, rel=0.05)
+
+
+def test_growing_demand_compounds_year_on_year():
+    env = simpy.Environment()
+    times = []
+    PoissonArrivals(
+        env,
+        1.0,
+        np.random.default_rng(4),
+        lambda: times.append(env.now),
+        growth=0.5,
+        until=2 * 8760,
+    )
+    env.run(until=2 * 8760)
+    times = np.array(times)
+    first, second = np.sum(times < 8760), np.sum(times >= 8760)
+    # Expected counts: 8760·∫₀¹ 1.5^u du and 1.5 times that.
+    expected_first = 8760 * 0.5 / math.log(1.5)
+    assert first == pytest.approx(expected_first, rel=0.03)
+    assert second / first == pytest.approx(1.5, rel=0.04)

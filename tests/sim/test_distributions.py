@@ -12,6 +12,7 @@ from sim.distributions import (
     Exponential,
     Fixed,
     Gamma,
+    Geometric,
     Lognormal,
     Sampler,
     Triangular,
@@ -28,6 +29,7 @@ DISTRIBUTIONS = [
     Triangular(1.0, 2.0, 6.0),
     Uniform(0.5, 1.5),
     Fixed(0.25),
+    Geometric(6.0),
     Empirical((1.0, 2.0, 2.0, 7.0)),
     EmpiricalTable(((0.0, 1.0, 3.0), (1.0, 4.0, 1.0), (5.0, 5.0, 1.0))),
 ]

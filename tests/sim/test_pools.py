@@ -139,3 +139,54 @@ def test_a_request_can_be_withdrawn_from_the_queue():
     env.run()
     assert waiting.outcome == "abandoned" and not waiting.granted
     assert pool.waiting == 0 and pool.busy == 0
+
+
+def test_a_request_to_several_pools_takes_the_first_free_in_order_of_preference():
+    from sim.pools import request_any
+
+    env = simpy.Environment()
+    log = EventLog()
+    hca = StaffPool(env, "hca", log, 1)
+    nurse = StaffPool(env, "nurse", log, 1)
+    step = Step.register_any(log, "visit", ["hca", "nurse"])
+    served_by = []
+
+    def on_start(req):
+        served_by.append((req.entity, req.pool.name, env.now))
+        Timeout(env, 2.0).callbacks.append(lambda _e: req.pool.release(req))
+
+    for entity in range(3):
+        request_any([hca, nurse], entity, step, on_start)
+    env.run()
+    # The first goes to the HCA (preferred), the second to the nurse, the third to whoever is
+    # free first (both at t=2: the preferred HCA).
+    assert served_by == [(0, "hca", 0.0), (1, "nurse", 0.0), (2, "hca", 2.0)]
+    assert hca.waiting == 0 and nurse.waiting == 0 and hca.busy == 0 and nurse.busy == 0
+    view = LogView(log)
+    out = view.step("visit", Window(0.0, 10.0))
+    assert (out.requests, out.started, len(out.service_times)) == (3, 3, 3)
+    assert view.pool_use("hca", Window(0.0, 4.0), 1).busy_mean == 1.0
+    assert view.pool_use("nurse", Window(0.0, 4.0), 1).busy_mean == 0.5
+
+
+def test_a_request_to_several_pools_waits_in_all_and_can_give_up():
+    from sim.pools import request_any
+
+    env = simpy.Environment()
+    log = EventLog()
+    pools = [StaffPool(env, name, log, 1) for name in ("a", "b")]
+    step = Step.register_any(log, "visit", ["a", "b"])
+    for pool in pools:
+        pool.request(99, Step.register(log, f"busy_{pool.name}", pool.name), hold(env, pool, 5.0))
+    left = []
+    request_any(
+        pools, 1, step, lambda r: None, patience=1.0, on_leave=lambda r: left.append(env.now)
+    )
+    late = request_any(
+        pools, 2, step, lambda r: Timeout(env, 1.0).callbacks.append(lambda _e: r.pool.release(r))
+    )
+    assert [p.waiting for p in pools] == [2, 2]
+    env.run()
+    assert left == [1.0]
+    assert late.granted and late.pool.name == "a"
+    assert [p.waiting for p in pools] == [0, 0]

@@ -1,0 +1,65 @@
+"""Mistakes in the care sections are named by key path, with what was expected."""
+
+import pytest
+
+from tests.caresim.test_bad_input import check_one_line_error
+from tests.conftest import ROOT
+
+SMALL = ROOT / "configs/teaching/whole_system.yaml"
+
+
+@pytest.mark.parametrize(
+    ("override", "needles"),
+    [
+        (
+            "staff.northside_gp.scope=elsewhere",
+            ["staff.northside_gp.scope", "unknown practice 'elsewhere'", "'northside'"],
+        ),
+        (
+            "general_practice.activities.same_day.roles.physio={duration: {distribution: fixed, value: 10 min}}",
+            ["general_practice", "physio", "slot_length"],
+        ),
+        (
+            "hospital.discharge_pathways.general.pathway_9=0.1",
+            ["hospital.discharge_pathways.general", "pathway_9"],
+        ),
+        (
+            "general_practice.activities.same_day.outcomes={home: 0.5, hospital_admission: 0.6}",
+            ["general_practice.activities.same_day.outcomes", "sum to 1", "1.1"],
+        ),
+        (
+            "intermediate_care.bed_based.uses=acute",
+            ["intermediate_care.bed_based.uses", "already used"],
+        ),
+        ("hospital.beds=wards", ["hospital.beds", "unknown bed pool 'wards'"]),
+        ("population.cohorts.general=0.9", ["population.cohorts", "sum to 1"]),
+        (
+            "district_nursing.visit_kinds.simple.roles={podiatrist: {duration: {distribution: fixed, value: 30 min}}}",
+            [
+                "district_nursing.visit_kinds.simple.roles.podiatrist",
+                "no staff pool has role 'podiatrist'",
+            ],
+        ),
+        (
+            "general_practice.activities.routine.rate.students=2 per year",
+            ["general_practice.activities.routine.rate.students", "unknown cohort"],
+        ),
+        ("district_nursing.due_at=9am", ["district_nursing.due_at", "HH:MM"]),
+        (
+            "hospital.admission_avoidance.acuity=[urgent]",
+            ["hospital.admission_avoidance.acuity", "'high', 'medium' or 'low'"],
+        ),
+    ],
+)
+def test_a_care_config_mistake_is_named(cli, override, needles):
+    check_one_line_error(*cli("validate", SMALL, "--set", override), *needles)
+
+
+def test_a_destination_needs_its_setting(cli, write_config):
+    path = write_config(
+        f"extends: {SMALL}\nname: no_hospital\nhospital: null\nstarting_state: !replace {{}}\n"
+        "beds: !replace {ic_home_places: {capacity: 3}, ic_beds: {capacity: 2}, d2a_beds: {capacity: 2}}\n"
+        "costs: null\n"
+    )
+    line = check_one_line_error(*cli("validate", path))
+    assert "no 'hospital' section" in line or "hospital" in line

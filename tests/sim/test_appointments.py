@@ -1,0 +1,55 @@
+"""Appointment books: slots from rotas, on-the-day slots, earliest-first booking."""
+
+import pytest
+
+from sim.appointments import AppointmentBook
+from sim.calendar import Rota
+
+WEEKDAYS = Rota.from_hours({"mon-fri": "09:00-12:00"})
+
+
+def test_a_clinicians_hours_are_cut_into_slots():
+    book = AppointmentBook("gp", 2, WEEKDAYS, slot=0.25)
+    assert book.offered(0) == 2 * 12  # Monday: 3 hours of 15-minute slots, two GPs
+    assert book.offered(5) == 0  # Saturday
+    assert [t for t, _ in book.slot_times(1)][:2] == [24 + 9.0, 24 + 9.25]
+
+
+def test_the_earliest_free_slot_is_booked_first_across_clinicians():
+    book = AppointmentBook("gp", 2, WEEKDAYS, slot=0.5)
+    first = book.book(0.0, 48.0, now=0.0)
+    second = book.book(0.0, 48.0, now=0.0)
+    third = book.book(0.0, 48.0, now=0.0)
+    assert (first.time, first.clinician) == (9.0, 0)
+    assert (second.time, second.clinician) == (9.0, 1)
+    assert (third.time, third.clinician) == (9.5, 0)
+
+
+def test_nothing_in_the_window_gives_none_and_books_nothing():
+    book = AppointmentBook("gp", 1, WEEKDAYS, slot=1.0)
+    for _ in range(3):
+        assert book.book(9.0, 12.0, now=9.0) is not None
+    assert book.book(9.0, 12.0, now=9.0) is None
+    assert book.book(9.0, 36.0, now=9.0).time == 24 + 9.0
+
+
+def test_on_the_day_slots_are_kept_for_the_day_itself():
+    book = AppointmentBook("gp", 1, WEEKDAYS, slot=0.5, on_the_day_share=0.5)
+    held = [t for t, on_day in book.slot_times(1) if on_day]
+    assert len(held) == 3  # half of six slots, spread through the morning
+    # Booking Tuesday from Monday finds only bookable-ahead slots...
+    ahead = [book.book(24.0, 48.0, now=10.0) for _ in range(4)]
+    assert [s is not None for s in ahead] == [True, True, True, False]
+    # ...while on Tuesday itself the held slots can be booked.
+    on_the_day = [book.book(24.0, 48.0, now=24.0 + 8.0) for _ in range(4)]
+    assert [s is not None for s in on_the_day] == [True, True, True, False]
+    assert all(s.on_the_day for s in on_the_day[:3])
+
+
+def test_a_starting_state_fills_a_share_of_slots_ahead():
+    book = AppointmentBook("nurse", 2, WEEKDAYS, slot=0.5)
+    taken = book.fill(0.0, 5 * 24.0, 0.5, lambda n, k: list(range(k)))
+    assert len(taken) == round(0.5 * 2 * 6) * 5
+    assert book.book(0.0, 24.0, now=0.0) is not None
+    with pytest.raises(RuntimeError):
+        book.take(taken[0])
