@@ -24,7 +24,7 @@ from caresim.results import ResultFolder, open_result
 from caresim.sources import Citation, config_citations
 from caresim.store import atomic_write_text
 
-__all__ = ["REPORT_NAME", "STRESS_SECTIONS", "render_report", "write_report"]
+__all__ = ["REPORT_NAME", "STRESS_SECTIONS", "format_number", "render_report", "write_report"]
 
 REPORT_NAME = "report.html"
 
@@ -114,7 +114,7 @@ def _p(text: str, css: str = "") -> str:
     return f'<p class="{css}">{_e(text)}</p>' if css else f"<p>{_e(text)}</p>"
 
 
-def _number(value: Any) -> str:
+def format_number(value: Any) -> str:
     """A number as a table shows it: thousands separated, three significant figures below one."""
     try:
         x = float(value)
@@ -134,7 +134,7 @@ def _number(value: Any) -> str:
 def _interval(low: Any, high: Any) -> str:
     if pd.isna(low) or pd.isna(high):
         return "–"
-    return f"{_number(low)} to {_number(high)}"
+    return f"{format_number(low)} to {format_number(high)}"
 
 
 def _table(
@@ -573,7 +573,7 @@ def _summary_rows(summary: pd.DataFrame) -> list[tuple]:
             row.group,
             measure_words(row.measure),
             row.unit,
-            _number(row.mean),
+            format_number(row.mean),
             _interval(row.ci_low, row.ci_high),
             int(row.n) if "n" in summary and pd.notna(row.n) else "–",
         )
@@ -601,7 +601,9 @@ def _results(result: ResultFolder, figures: list[Figure]) -> str:
             for scenario in result.scenarios:
                 if scenario in by.index:
                     r = by.loc[scenario]
-                    cells.append(f"{_number(r['mean'])} ({_interval(r['ci_low'], r['ci_high'])})")
+                    cells.append(
+                        f"{format_number(r['mean'])} ({_interval(r['ci_low'], r['ci_high'])})"
+                    )
                 else:
                     cells.append("–")
             rows.append((setting_words(key[0]), key[1], measure_words(key[2]), key[3], *cells))
@@ -639,7 +641,7 @@ def _results(result: ResultFolder, figures: list[Figure]) -> str:
                             r.group,
                             measure_words(r.measure),
                             r.unit,
-                            _number(r.mean_difference),
+                            format_number(r.mean_difference),
                             _interval(r.ci_low, r.ci_high),
                             r.n,
                             "yes" if d else "no",

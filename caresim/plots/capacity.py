@@ -111,7 +111,9 @@ def capacity_tradeoff(
 ) -> Figure:
     """Theory's trade-off curve for one pool, with the simulated results on it.
 
-    ``sweep`` (from an experiment that varied this pool's size) has columns
+    ``data`` of the figure holds the theory (``source`` "theory": ``servers, probability,
+    wait_hours``) and the simulated points (``source`` "simulated": summary rows with
+    ``servers``). ``sweep`` (from an experiment that varied this pool's size) has columns
     ``servers, group, measure, mean, ci_low, ci_high``.
     """
     name = f"capacity_{pool.name}"
@@ -141,10 +143,14 @@ def capacity_tradeoff(
     unit = demand.unit
     scale = HOURS_PER_UNIT.get(unit, 1.0)
 
+    drawn: list[pd.DataFrame] = []
+
     def simulated(axes, measure: str, factor: float) -> list[float]:
+        """Draw the simulated results of ``measure``; an experiment's sweep replaces the run's."""
         tops = []
         rows = summary[(summary["measure"] == measure) & summary["group"].isin(pool.services)]
-        if pool.capacity is not None:
+        if sweep is None and pool.capacity is not None:
+            drawn.append(rows.assign(servers=pool.capacity))
             for i, (_, row) in enumerate(rows.iterrows()):
                 axes.errorbar(
                     [pool.capacity],
@@ -162,6 +168,7 @@ def capacity_tradeoff(
                 sweep[sweep["measure"] == measure].groupby("group", sort=False)
             ):
                 these = these.sort_values("servers")
+                drawn.append(these)
                 axes.errorbar(
                     these["servers"],
                     these["mean"] * factor,
@@ -233,7 +240,7 @@ def capacity_tradeoff(
     figure.suptitle(title, fontsize=13)
     png, svg = save_figure(figure, folder, name)
     caption = (
-        f"Theory (lines) at this run's demand: {demand.arrival_rate * scale:.3g} arrivals per "
+        f"Theory (lines: {theory_label.removeprefix('theory: ')}) at this run's demand: {demand.arrival_rate * scale:.3g} arrivals per "
         f"{unit.rstrip('s')} and a mean service time of {demand.service_hours / scale:.3g} {unit} "
         f"(offered load {demand.load:.3g} {noun} busy on average); points are simulated."
     )
@@ -257,5 +264,11 @@ def capacity_tradeoff(
         )
     if unconstrained:
         caption += " The beds were unconstrained in this run: the curve shows what a cap would do."
-    data = curve.assign(pool=pool.name, load=demand.load)
+    data = pd.concat(
+        [
+            curve.assign(source="theory", pool=pool.name, load=demand.load),
+            *(d.assign(source="simulated", pool=pool.name) for d in drawn),
+        ],
+        ignore_index=True,
+    )
     return Figure(name, title, caption, png, svg, data=data)

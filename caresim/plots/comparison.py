@@ -44,8 +44,11 @@ MAX_FOREST_ROWS = 60
 
 
 def forest_rows(comparison: pd.DataFrame) -> pd.DataFrame:
-    """The rows a forest plot shows: one per scenario × setting × group × measure."""
+    """The rows a forest plot shows: one per scenario × setting × group × measure, leaving out
+    those identical to the baseline in every replication (a difference and interval of zero)."""
     rows = comparison[comparison["measure"].isin(FOREST_MEASURES)].copy()
+    values = rows[["mean_difference", "ci_low", "ci_high"]].apply(pd.to_numeric, errors="coerce")
+    rows = rows[~(values.fillna(0).abs() < 1e-12).all(axis=1)]
     order = {m: i for i, m in enumerate(FOREST_MEASURES)}
     rows["_measure"] = rows["measure"].map(order)
     rows = ordered_rows(rows).sort_values("_measure", kind="stable").drop(columns="_measure")
@@ -101,7 +104,8 @@ def forest_plot(comparison: pd.DataFrame, folder: Path) -> Figure:
     png, svg = save_figure(figure, folder, name)
     caption = (
         f"Paired differences, scenario minus {baseline}, with 95% intervals. Red: the interval "
-        "excludes zero (the scenarios are distinguishable); grey: it does not."
+        "excludes zero (the scenarios are distinguishable); grey: it does not. Results "
+        "identical to the baseline in every replication are left out."
     )
     if total > len(rows):
         caption += f" {len(rows)} of {total} rows shown, those that differ first."

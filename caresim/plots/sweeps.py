@@ -113,7 +113,16 @@ def numeric_values(texts: list[str]) -> tuple[list[float], str] | None:
 
 
 def _parameter_words(parameter: str) -> str:
-    return parameter.replace("_", " ")
+    """A config path in words: ``staff.gp.headcount`` is 'gp headcount', ``beds.ward.capacity``
+    'ward beds'."""
+    parts = parameter.split(".")
+    if len(parts) == 3 and parts[0] == "beds" and parts[2] == "capacity":
+        words = f"{parts[1]} beds"
+    elif len(parts) >= 2:
+        words = " ".join(parts[-2:])
+    else:
+        words = parameter
+    return words.replace("_", " ")
 
 
 def _points(design: SweepDesign, parameter: str) -> tuple[list[str], list, str, bool]:
@@ -186,6 +195,8 @@ def response_curves(
             axes.axvline(position[design.baseline], color="#999999", linestyle=":", linewidth=1)
             if not numeric:
                 axes.set_xticks(range(len(xs)), xs, fontsize=8)
+            elif all(float(x).is_integer() for x in xs):
+                axes.xaxis.get_major_locator().set_params(integer=True)
             axes.set_xlabel(_parameter_words(parameter) + (f" ({x_unit})" if x_unit else ""))
             axes.set_ylabel(f"{measure_words(measure)} ({unit_words(unit)})")
             style_axes(axes)
@@ -371,6 +382,8 @@ def tornado(
         if not present:
             continue
         differences = rows.loc[present, "mean_difference"].astype(float)
+        # The baseline is a point of every sweep, at no difference from itself.
+        differences = pd.concat([pd.Series({design.baseline: 0.0}), differences])
         low_s, high_s = differences.idxmin(), differences.idxmax()
         bars.append(
             {
@@ -387,22 +400,21 @@ def tornado(
     if not bars:
         return skipped(name, title, f"no one-way scenario has {measure} for {group}")
     data = pd.DataFrame(bars)
-    data["span"] = data[["low_difference", "high_difference"]].abs().max(axis=1)
+    data["span"] = data["high_difference"] - data["low_difference"]
     data = data.sort_values("span", ascending=True, kind="stable").reset_index(drop=True)
     unit = str(rows["unit"].iloc[0])
     scale = scale_for(unit)
     figure = new_figure(8.0, 0.55 * len(data) + 1.8)
     axes = figure.subplots()
     for y, row in data.iterrows():
-        low = min(row["low_difference"], 0.0) * scale
-        high = max(row["high_difference"], 0.0) * scale
+        low, high = row["low_difference"] * scale, row["high_difference"] * scale
         axes.barh(y, high - low, left=low, color=COLOURS[0], height=0.6)
-        for value, text, align in (
-            (row["low_difference"], row["low_value"], "right"),
-            (row["high_difference"], row["high_value"], "left"),
+        for value, scenario, text, align in (
+            (row["low_difference"], row["low_scenario"], row["low_value"], "right"),
+            (row["high_difference"], row["high_scenario"], row["high_value"], "left"),
         ):
             axes.annotate(
-                str(text),
+                f"{text} (baseline)" if scenario == design.baseline else str(text),
                 (value * scale, y),
                 xytext=(-4 if align == "right" else 4, 0),
                 textcoords="offset points",
@@ -416,7 +428,10 @@ def tornado(
     axes.set_xlabel(
         f"change in {measure_words(measure)}, {row_label(setting, group)} ({difference_unit})"
     )
-    axes.margins(x=0.15)
+    smallest = min(0.0, float(data["low_difference"].min())) * scale
+    largest = max(0.0, float(data["high_difference"].max())) * scale
+    room = 0.25 * (largest - smallest) or 1.0
+    axes.set_xlim(smallest - room, largest + room)
     style_axes(axes)
     figure.suptitle(title, fontsize=13)
     png, svg = save_figure(figure, folder, name)
