@@ -60,6 +60,13 @@ def timeseries_figure(
     if wanted.empty:
         return skipped(name, title, f"no {' or '.join(measures)} series in timeseries.parquet")
     groups = list(dict.fromkeys(wanted["group"].astype(str)))
+    # A pool that never had anyone waiting (beds that turn patients away) gets no panel.
+    level = wanted.groupby(wanted["group"].astype(str))["value"].max()
+    flat = [g for g in groups if not level[g] > 0]
+    if len(flat) < len(groups):
+        groups = [g for g in groups if g not in flat]
+    else:
+        flat = []
     shown = groups[:MAX_PANELS]
     columns = 1 if len(shown) == 1 else 2
     rows_of_panels = -(-len(shown) // columns)
@@ -126,4 +133,6 @@ def timeseries_figure(
     )
     if len(groups) > len(shown):
         caption += f" The first {len(shown)} of {len(groups)} pools are shown."
+    if flat:
+        caption += f" Always zero, so not shown: {', '.join(group_words(g) for g in flat)}."
     return Figure(name, title, caption, png, svg, data=pd.concat(bands, ignore_index=True))
