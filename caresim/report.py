@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -140,7 +140,7 @@ def _interval(low: Any, high: Any) -> str:
 def _table(
     headers: Iterable[str],
     rows: Iterable[Iterable[Any]],
-    numeric: set[int] = frozenset(),
+    numeric: Collection[int] = (),
     row_classes: Iterable[str] | None = None,
 ) -> str:
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
@@ -177,7 +177,8 @@ def _inline(value: Any) -> str:
         return ", ".join(f"{k}: {_inline(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):
         items = [_inline(v) for v in value]
-        return "[" + ", ".join(items[:30]) + (", …" if len(items) > 30 else "") + "]"
+        more = f", … ({len(items)} values)" if len(items) > 30 else ""
+        return "[" + ", ".join(items[:30]) + more + "]"
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)

@@ -99,8 +99,24 @@ def draw_figures(
         figures.append(
             wait_distribution(events, result.warm_up_hours, units, targets_hours, folder)
         )
+    else:
+        figures.append(
+            Figure(
+                "wait_distribution",
+                "Share of patients seen within each wait",
+                skipped="no event log in this folder (a run with --events has one)",
+            )
+        )
     timeseries = _one_scenario(result.timeseries, scenario)
-    if timeseries is not None:
+    if timeseries is None:
+        figures.append(
+            Figure(
+                "queue_length",
+                "Patients waiting, staff busy and beds occupied over time",
+                skipped="no timeseries.parquet in this folder",
+            )
+        )
+    else:
         capacities = {name: pool.capacity for name, pool in pool_specs.items()}
         for measures, title, name in (
             (("queue_length",), "Patients waiting over time, by pool", "queue_length"),

@@ -193,7 +193,7 @@ def experiment_folder(
     manifest = {
         "kind": "experiment",
         "name": "clinic_capacity",
-        "description": "How many nurses and observation beds does the clinic need?",
+        "description": "How many nurses & observation beds does the clinic need <today>?",
         "status": "complete",
         "baseline": "base",
         "config": _config_document(),

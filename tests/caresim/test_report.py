@@ -131,6 +131,14 @@ def test_run_with_report_writes_the_report_at_the_end(tmp_path):
     out = run_folder(tmp_path, "--report", "--replications", "2")
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "<h2>7. Results</h2>" in page and len(embedded_pngs(page)) >= 6
+    assert "no event log in this folder (a run with --events has one)" in page
+    assert "Stevens et al., BMJ Open 2017" in page
+
+    (tmp_path / "clinic.yaml").unlink()  # the config file moved away since the run
+    page = write_report(out).read_text(encoding="utf-8")
+    sources = page[page.index("3.1 Data sources") : page.index("3.2 Pre-processing")]
+    assert "not recorded: the config file" in sources and "is not available here" in sources
+    assert "services.triage.duration" in page  # the parameters come from the manifest
 
 
 def test_report_out_writes_the_page_where_asked(cli, reported, tmp_path):
@@ -175,7 +183,11 @@ def test_an_experiment_report_compares_the_scenarios(tmp_path):
     folder = experiment_folder(tmp_path)
     page = write_report(folder).read_text(encoding="utf-8")
     assert "clinic_capacity: simulation experiment report" in page
-    assert "9 scenarios" in page and "How many nurses and observation beds" in page
+    assert "9 scenarios" in page
+    assert "How many nurses &amp; observation beds does the clinic need &lt;today&gt;?" in page
+    assert "<today>" not in page
+    sources = page[page.index("3.1 Data sources") : page.index("3.2 Pre-processing")]
+    assert "not recorded: no config file is named in the manifest" in sources
     comparison = pd.read_csv(folder / "comparison.csv")
     shown = comparison[comparison["measure"] != "arrivals"]
     table = page[page.index("7.2 Comparison with the baseline") : page.index("7.3 Figures")]
@@ -205,4 +217,5 @@ def test_an_experiment_without_comparison_or_design_still_reports(tmp_path):
     page = write_report(folder).read_text(encoding="utf-8")
     missing = page[page.index("Figures not drawn") :]
     assert "no comparison.csv" in missing and "no scenarios.csv" in missing
+    assert "no event log in this folder" in missing
     assert "not recorded: no comparison.csv in this folder" in page
