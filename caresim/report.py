@@ -98,6 +98,7 @@ figure { margin: 1.2rem 0 2rem; }
 figure img { max-width: 100%; height: auto; border: 1px solid var(--rule); }
 figcaption { color: var(--muted); font-size: .9rem; margin-top: .3rem; }
 .note { color: var(--muted); }
+.table { overflow-x: auto; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--rule); }
 @media print { nav { display: none; } figure { break-inside: avoid; } }
 """
@@ -155,7 +156,8 @@ def _table(
         body.append(f"<tr{css}>{cells}</tr>")
     if not body:
         return _p(NOT_RECORDED, "note")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f'<div class="table">{table}</div>'  # a wide table scrolls; the page does not
 
 
 def _facts(rows: Iterable[tuple[str, Any]]) -> str:

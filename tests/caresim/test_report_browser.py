@@ -69,6 +69,7 @@ def test_the_report_shows_every_figure_in_a_browser_without_fetching_anything(
     assert all(complete and width > 300 and height > 100 for complete, width, height in images)
     headings = page.eval_on_selector_all("h2", "hs => hs.map(h => h.textContent)")
     assert headings == [heading for _, heading in STRESS_SECTIONS]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1200  # nothing spills over
     shown = page.locator("#figure-capacity_nurses img").bounding_box()
     assert shown is not None and shown["width"] > 500
 
