@@ -84,6 +84,14 @@ def staff_workload(summary: pd.DataFrame, pools: Mapping[str, Pool], folder: Pat
         else:
             axes.set_xlabel("overtime (hours over the measured period)")
             axes.set_xlim(left=0)
+            if not (tidy(rows)["mean"].fillna(0) > 0).any():
+                axes.annotate(
+                    "no overtime",
+                    (0.5, 0.5),
+                    xycoords="axes fraction",
+                    ha="center",
+                    color="#555555",
+                )
         axes.set_title(measure_words(measure), fontsize=11)
         drawn.append(rows.assign(measure=measure, role=roles))
     figure.suptitle(title, fontsize=13)
