@@ -16,6 +16,7 @@ import pandas as pd
 from caresim.configfile import ConfigError, load_config
 from caresim.headline import headline
 from caresim.provenance import timestamp
+from caresim.results import ResultFolderError
 from caresim.store import StoreError, default_folder
 from models.schema import Config
 
@@ -77,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--events", action="store_true", help="also write the event log, events.parquet"
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
+    run.add_argument(
+        "--report", action="store_true", help="also write figures and report.html into the folder"
+    )
 
     validate = commands.add_parser("validate", help="check a scenario file and summarise it")
     validate.add_argument("config", help="scenario file (YAML)")
@@ -85,6 +89,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("schema", help="print the JSON Schema of scenario files, for editors")
+
+    report = commands.add_parser(
+        "report", help="draw the figures of a finished run or experiment and write report.html"
+    )
+    report.add_argument("folder", type=Path, help="a run or experiment folder")
+    report.add_argument(
+        "--out", type=Path, help="where to write the report (default: DIR/report.html)"
+    )
+    report.add_argument(
+        "--target",
+        dest="targets",
+        action="append",
+        default=[],
+        metavar="STEP=DURATION",
+        help="a waiting-time target to draw, e.g. --target clinic='2 hours' (repeatable)",
+    )
     return parser
 
 
@@ -143,6 +163,12 @@ def _run(args: argparse.Namespace) -> int:
         print(_summary_table(outcome.summary, config))
         resumed = f", {outcome.resumed} resumed from an earlier run" if outcome.resumed else ""
         print(f"\nResults in {outcome.folder} ({outcome.elapsed_seconds:.1f} s{resumed})")
+    if args.report:
+        from caresim.report import write_report
+
+        path = write_report(outcome.folder)
+        if not args.quiet:
+            print(f"Report in {path}")
     return 0
 
 
@@ -178,14 +204,41 @@ def _schema(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _targets(texts: list[str]) -> dict[str, str]:
+    """``STEP=DURATION`` pairs, each duration checked."""
+    from sim.units import UnitError, parse_duration
+
+    targets = {}
+    for text in texts:
+        step, sep, duration = text.partition("=")
+        if not sep or not step.strip():
+            raise UsageError(f"--target {text}: expected STEP=DURATION, such as clinic='2 hours'")
+        try:
+            parse_duration(duration)
+        except UnitError as error:
+            raise UsageError(f"--target {text}: {error}") from None
+        targets[step.strip()] = duration
+    return targets
+
+
+def _report(args: argparse.Namespace) -> int:
+    from caresim.report import write_report
+
+    path = write_report(args.folder, args.out, _targets(args.targets))
+    print(f"Report in {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``caresim`` console script; returns the exit status."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        handler = {"run": _run, "validate": _validate, "schema": _schema}[args.command]
+        handler = {"run": _run, "validate": _validate, "schema": _schema, "report": _report}[
+            args.command
+        ]
         return handler(args)
-    except (ConfigError, StoreError, UsageError) as error:
+    except (ConfigError, StoreError, UsageError, ResultFolderError) as error:
         print(f"caresim: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -1,0 +1,83 @@
+"""The report in a real browser: it loads with nothing fetched from elsewhere, every embedded figure
+is decoded and shown, and the sections read in STRESS-DES order.
+
+With ``CARESIM_WRITE_DOCS=1`` the screenshots taken here are also written to ``docs/images/``,
+where the README shows them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from caresim.cli import main
+from caresim.report import STRESS_SECTIONS
+from tests.caresim.result_folders import run_folder
+from tests.conftest import ROOT
+
+#: Headless, and quiet: the browser must not try to reach the network.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DOCS_IMAGES = ROOT / "docs" / "images"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        message = "Chromium is not installed (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message + "; .ci/run installs it")
+        pytest.skip(message)
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    folder = run_folder(tmp_path_factory.mktemp("browser"), "--events")
+    assert main(["report", str(folder), "--target", "triage=30 min"]) == 0
+    return folder / "report.html"
+
+
+def test_the_report_shows_every_figure_in_a_browser_without_fetching_anything(
+    browser, report, tmp_path
+):
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(report.as_uri(), wait_until="load")
+
+    assert [url for url in fetched if not url.startswith(("file:", "data:"))] == []
+    images = page.eval_on_selector_all(
+        "figure img", "images => images.map(i => [i.complete, i.naturalWidth, i.naturalHeight])"
+    )
+    figures = list((report.parent / "figures").glob("*.png"))
+    assert len(images) == len(figures) >= 8
+    assert all(complete and width > 300 and height > 100 for complete, width, height in images)
+    headings = page.eval_on_selector_all("h2", "hs => hs.map(h => h.textContent)")
+    assert headings == [heading for _, heading in STRESS_SECTIONS]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1200  # nothing spills over
+    shown = page.locator("#figure-capacity_nurses img").bounding_box()
+    assert shown is not None and shown["width"] > 500
+
+    folder = DOCS_IMAGES if os.environ.get("CARESIM_WRITE_DOCS") == "1" else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / "report-top.png"))
+    page.locator("#figure-capacity_nurses").screenshot(path=str(folder / "report-capacity.png"))
+    page.locator("#figure-wait_distribution").screenshot(path=str(folder / "report-waits.png"))
+    page.close()
+    for name in ("report-top.png", "report-capacity.png", "report-waits.png"):
+        assert (folder / name).read_bytes().startswith(b"\x89PNG")
