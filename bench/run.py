@@ -4,6 +4,8 @@
    customers): caresim with its event log on, against the same queue written in plain SimPy
    (bench/plain_simpy.py). The two alternate, several times each, in one process; the medians
    of customers per second are compared.
+2. The PCN baseline: one replication of one year, wall time and peak memory, each round in a
+   fresh process (bench/care_system.py).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import plain_simpy  # noqa: E402
+from bench import care_system, plain_simpy  # noqa: E402
 from caresim.configfile import load_config  # noqa: E402
 from models.measures import measure  # noqa: E402
 from models.model import simulate  # noqa: E402
@@ -75,6 +77,7 @@ def mm3() -> None:
 def main() -> None:
     print(f"machine: {machine()}")
     mm3()
+    care_system.benchmark()
 
 
 if __name__ == "__main__":

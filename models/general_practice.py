@@ -90,7 +90,9 @@ class _Activity:
                 choice_of(roles, np.array(weights) / sum(weights)),
                 streams.generator(f"{prefix}.allocation"),
             )
-            self.by_share = (roles, draw)
+            # The chosen role first, then the others in order of preference.
+            orders = [[first] + [r for r in self.order if r != first] for first in roles]
+            self.by_share = (orders, draw)
         self.not_before = (
             sampler(spec.not_before.build(), streams.generator(f"{prefix}.not_before"))
             if spec.not_before is not None
@@ -111,9 +113,8 @@ class _Activity:
         """Roles in the order this request tries them."""
         if self.by_share is None:
             return self.order
-        roles, draw = self.by_share
-        first = roles[draw()]
-        return [first] + [r for r in self.order if r != first]
+        orders, draw = self.by_share
+        return orders[draw()]
 
 
 def _without_follow_up(outcomes: dict[str, float]) -> dict[str, float]:

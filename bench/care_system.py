@@ -1,0 +1,70 @@
+"""Benchmark: one replication of one year of the PCN baseline — wall time and peak memory.
+
+Run as a script it simulates one replication and prints its timings as JSON; the benchmark
+runs it in a fresh process each round so that each round's peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "configs/pcn_baseline.yaml"
+
+
+def one_replication() -> dict[str, float]:
+    """Build, run and measure replication 0 of the baseline in this process."""
+    sys.path.insert(0, str(ROOT))
+    from caresim.configfile import load_config
+    from models.measures import measure
+    from models.model import CareSystemModel
+
+    config = load_config(CONFIG).config
+    start = time.perf_counter()
+    model = CareSystemModel(config, 0)
+    result = model.run()
+    simulated = time.perf_counter()
+    measure(result)
+    measured = time.perf_counter()
+    return {
+        "simulate_seconds": simulated - start,
+        "measure_seconds": measured - simulated,
+        "patients": model.patients.count,
+        "events": len(result.log),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def benchmark(rounds: int = 3) -> None:
+    """Run the replication in fresh processes and print medians."""
+    runs = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, __file__], capture_output=True, text=True, check=True, cwd=ROOT
+        )
+        figures = json.loads(out.stdout)
+        figures["process_seconds"] = time.perf_counter() - start
+        runs.append(figures)
+    median = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+    years = (421 - 56) / 365
+    print(
+        f"PCN baseline (50,000 patients, 421 days of which 56 warm-up), one replication, median of {rounds}"
+    )
+    print(f"  patients {median['patients']:,.0f}, events recorded {median['events']:,.0f}")
+    print(
+        f"  simulation {median['simulate_seconds']:.1f} s, measures {median['measure_seconds']:.1f} s, whole process {median['process_seconds']:.1f} s (target <= 10 s)"
+    )
+    print(
+        f"  peak memory {median['peak_mb']:.0f} MB (target <= 1,024 MB); {years:.2f} years measured"
+    )
+
+
+if __name__ == "__main__":
+    print(json.dumps(one_replication()))
