@@ -240,7 +240,7 @@ class GeneralPractice:
         for role in req.roles or req.activity.roles_to_try():
             best: Slot | None = None
             for book in self.books_for.get((req.practice, role), ()):
-                slot = book.earliest(earliest, latest, now)
+                slot = book.earliest(earliest, latest, now, spec.on_the_day_slots)
                 if slot is not None and (best is None or slot.time < best.time):
                     best = slot
             if best is not None:

@@ -76,6 +76,9 @@ class ActivitySpec(Frozen):
     not_before: DistributionSpec | None = Field(
         None, description="the earliest time wanted after the request (planned reviews)"
     )
+    on_the_day_slots: bool = Field(
+        True, description="whether it may book the slots kept for booking on the day"
+    )
     target: Duration = Field(description="the wait counted as on time, e.g. '0 days', '14 days'")
     patience: Duration = Field(
         description="how long the patient keeps trying when no slot is offered in the window"

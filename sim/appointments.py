@@ -85,11 +85,13 @@ class AppointmentBook:
             del self._days[old]
 
     # -- booking ----------------------------------------------------------------------------------
-    def earliest(self, start: float, end: float, now: float) -> Slot | None:
+    def earliest(
+        self, start: float, end: float, now: float, on_the_day: bool = True
+    ) -> Slot | None:
         """The earliest free slot starting in [start, end), or None.
 
-        On-the-day slots can be booked only on their own day (the day of ``now``); other slots
-        can be booked any time before they start.
+        On-the-day slots can be booked only on their own day (the day of ``now``), and only when
+        ``on_the_day`` allows them; other slots can be booked any time before they start.
         """
         if self.clinicians == 0 or end <= start:
             return None
@@ -106,7 +108,7 @@ class AppointmentBook:
                 i = bisect_left(ahead, key)
                 if i < len(ahead) and ahead[i][0] < end:
                     best = ahead[i]
-            if on_day and day == today:
+            if on_day and on_the_day and day == today:
                 i = bisect_left(on_day, key)
                 if i < len(on_day) and on_day[i][0] < end and (best is None or on_day[i] < best):
                     return Slot(on_day[i][0], on_day[i][1], self, day, True)
@@ -122,9 +124,9 @@ class AppointmentBook:
             raise RuntimeError(f"book {self.name!r}: slot at {slot.time} is no longer free")
         del free[i]
 
-    def book(self, start: float, end: float, now: float) -> Slot | None:
+    def book(self, start: float, end: float, now: float, on_the_day: bool = True) -> Slot | None:
         """Find and take the earliest free slot in [start, end), or return None."""
-        slot = self.earliest(start, end, now)
+        slot = self.earliest(start, end, now, on_the_day)
         if slot is not None:
             self.take(slot)
         return slot

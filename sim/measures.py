@@ -150,9 +150,6 @@ class LogView:
             return self.rows_of_code(codes[0])
         return np.sort(np.concatenate([self.rows_of_code(c) for c in codes]))
 
-    def _rows(self, kind: Kind, group: str | None = None, pool: str | None = None) -> np.ndarray:
-        return self.rows(kind, group, pool)
-
     def attribute(self, name: str) -> np.ndarray:
         """An entity attribute's codes, by entity id (-1 where unknown)."""
         return np.array(self.log.entity_attributes[name], dtype=np.int32)
@@ -162,17 +159,15 @@ class LogView:
         rows = self.rows(kind, group)
         return rows[np.isin(self.ref[rows], opened)]
 
-    _closing = closing
-
     # -- steps -----------------------------------------------------------------------------------
     def step(self, group: str, window: Window) -> StepOutcome:
         """Requests for the step ``group`` made inside the window, and what became of them."""
-        queued = self._rows(Kind.QUEUE, group)
+        queued = self.rows(Kind.QUEUE, group)
         queued = queued[self.time[queued] >= window.start]
-        starts = self._closing(Kind.START, queued, group)
-        abandoned = self._closing(Kind.ABANDON, queued, group)
-        turned = self._closing(Kind.TURNED_AWAY, queued, group)
-        ends = self._closing(Kind.END, starts, group)
+        starts = self.closing(Kind.START, queued, group)
+        abandoned = self.closing(Kind.ABANDON, queued, group)
+        turned = self.closing(Kind.TURNED_AWAY, queued, group)
+        ends = self.closing(Kind.END, starts, group)
         waits = self.time[starts] - self.time[self.ref[starts]]
         service = self.time[ends] - self.time[self.ref[ends]]
         return StepOutcome(
@@ -193,13 +188,13 @@ class LogView:
     # -- the whole system ------------------------------------------------------------------------
     def system(self, window: Window, pathway: str | None = None) -> SystemOutcome:
         """Entities that arrived inside the window (on one pathway, if given)."""
-        arrivals = self._rows(Kind.ARRIVAL)
+        arrivals = self.rows(Kind.ARRIVAL)
         arrivals = arrivals[self.time[arrivals] >= window.start]
         if pathway is not None:
             code = self.log.pathway_code(pathway)
             pathways = np.array(self.log.entity_pathway, dtype=np.int32)
             arrivals = arrivals[pathways[self.entity[arrivals]] == code]
-        departs = self._closing(Kind.DEPART, arrivals)
+        departs = self.closing(Kind.DEPART, arrivals)
         groups = self._groups[self.label[departs]] if len(departs) else np.empty(0, dtype=object)
         by_group = {
             str(g): int(n) for g, n in zip(*np.unique(groups, return_counts=True), strict=True)
@@ -214,15 +209,15 @@ class LogView:
     # -- pools -----------------------------------------------------------------------------------
     def queue_level(self, pool: str) -> Level:
         """Number waiting for ``pool`` over time."""
-        up = self._rows(Kind.QUEUE, pool=pool)
+        up = self.rows(Kind.QUEUE, pool=pool)
         down = np.concatenate(
-            [self._rows(k, pool=pool) for k in (Kind.START, Kind.ABANDON, Kind.TURNED_AWAY)]
+            [self.rows(k, pool=pool) for k in (Kind.START, Kind.ABANDON, Kind.TURNED_AWAY)]
         )
         return self._level(up, down)
 
     def busy_level(self, pool: str) -> Level:
         """Units of ``pool`` in use over time."""
-        return self._level(self._rows(Kind.START, pool=pool), self._rows(Kind.END, pool=pool))
+        return self._level(self.rows(Kind.START, pool=pool), self.rows(Kind.END, pool=pool))
 
     def _level(self, up: np.ndarray, down: np.ndarray) -> Level:
         # Changes follow the log's own row order, which is the order they happened in: at equal

@@ -46,7 +46,7 @@ def test_changing_one_step_leaves_the_draws_of_the_others_unchanged():
 
     def times(result, kind, group=None):
         view = LogView(result.log)
-        rows = view._rows(kind, group)  # noqa: SLF001
+        rows = view.rows(kind, group)
         return view.time[rows], view.entity[rows]
 
     for kind, group in ((Kind.ARRIVAL, None), (Kind.START, "triage"), (Kind.END, "triage")):

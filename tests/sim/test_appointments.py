@@ -53,3 +53,11 @@ def test_a_starting_state_fills_a_share_of_slots_ahead():
     assert book.book(0.0, 24.0, now=0.0) is not None
     with pytest.raises(RuntimeError):
         book.take(taken[0])
+
+
+def test_a_request_that_may_not_use_on_the_day_slots_books_ahead_only():
+    book = AppointmentBook("gp", 1, WEEKDAYS, slot=0.5, on_the_day_share=0.5)
+    ahead_only = [book.book(0.0, 24.0, now=8.0, on_the_day=False) for _ in range(3)]
+    assert all(s is not None and not s.on_the_day for s in ahead_only)
+    assert book.earliest(0.0, 24.0, now=8.0, on_the_day=False) is None
+    assert book.earliest(0.0, 24.0, now=8.0, on_the_day=True).on_the_day
