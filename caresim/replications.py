@@ -21,10 +21,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
 
-from caresim.stats import t_interval
-
-__all__ = ["AutomaticRule", "Decision", "decide", "look_ahead_length", "relative_half_width"]
+__all__ = [
+    "AutomaticRule",
+    "Decision",
+    "decide",
+    "look_ahead_length",
+    "relative_half_width",
+    "relative_half_widths",
+]
 
 
 @dataclass(frozen=True)
@@ -61,15 +67,35 @@ def look_ahead_length(look_ahead: int, n_sol: int) -> int:
     return look_ahead if n_sol <= 100 else math.floor(look_ahead * n_sol / 100)
 
 
+def relative_half_widths(values: Sequence[float]) -> np.ndarray:
+    """The relative half-width over the first n values, for n = 1 .. len(values).
+
+    Each is the half-width of the 95% t-interval over |mean|: 0 if the values are all equal, inf
+    where undefined (fewer than two values, or a mean of zero with some spread). Values that are
+    not numbers are left out, as in :func:`caresim.stats.t_interval`.
+    """
+    x = np.asarray(values, dtype=float)
+    finite = np.isfinite(x)
+    # centring on one of the values keeps a constant series exactly constant (spread 0)
+    shift = x[finite][0] if finite.any() else 0.0
+    centred = np.where(finite, x - shift, 0.0)
+    count = np.cumsum(finite)
+    total = np.cumsum(centred)
+    squares = np.cumsum(centred * centred)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = total / count
+        spread = np.maximum(squares - total * mean, 0.0) / (count - 1)
+        quantile = stats.t.ppf(0.975, np.maximum(count - 1, 1))
+        half = quantile * np.sqrt(spread / count)
+        centre = np.abs(mean + shift)
+        relative = np.where(half == 0, 0.0, half / centre)
+    relative = np.where(np.isnan(relative), np.inf, relative)
+    return np.where(count < 2, np.inf, relative)
+
+
 def relative_half_width(values: Sequence[float]) -> float:
-    """Half-width of the 95% t-interval over |mean|: 0 if every value is equal, inf if undefined."""
-    mean, low, high, n = t_interval(np.asarray(values, dtype=float))
-    if n < 2 or math.isnan(low):
-        return math.inf
-    half = (high - low) / 2
-    if half == 0:
-        return 0.0
-    return half / abs(mean) if mean != 0 else math.inf
+    """The relative half-width of the 95% t-interval over all the values."""
+    return float(relative_half_widths(values)[-1]) if len(values) else math.inf
 
 
 def decide(measures: Sequence[Sequence[float]], rule: AutomaticRule) -> Decision:
@@ -79,16 +105,16 @@ def decide(measures: Sequence[Sequence[float]], rule: AutomaticRule) -> Decision
     all are as long as the number of replications finished (a contiguous prefix).
     """
     available = min((len(values) for values in measures), default=0)
-    arrays = [np.asarray(values, dtype=float) for values in measures]
-
-    def worst(n: int) -> float:
-        return max((relative_half_width(a[:n]) for a in arrays), default=0.0)
+    last = min(available, rule.maximum)
+    worst = np.zeros(last)
+    for values in measures:
+        worst = np.maximum(worst, relative_half_widths(values[:last]))
 
     candidate: int | None = None
     precision = math.inf
     n = rule.initial
-    while n <= min(available, rule.maximum):
-        precision = worst(n)
+    while n <= last:
+        precision = float(worst[n - 1])
         if precision <= rule.precision:
             if candidate is None:
                 candidate = n
