@@ -235,6 +235,7 @@ def _experiment(args: argparse.Namespace) -> int:
         comparison_text,
         headline,
         replications_text,
+        scenarios_text,
         warm_up_text,
     )
 
@@ -264,6 +265,7 @@ def _experiment(args: argparse.Namespace) -> int:
         )
     if not args.quiet:
         for block in (
+            scenarios_text(experiment),
             warm_up_text(outcome),
             replications_text(outcome, experiment),
             comparison_text(outcome, experiment.measures),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from caresim.experiment import ExperimentOutcome
-from caresim.experimentfile import BASELINE, Experiment
+from caresim.experimentfile import BASELINE, Experiment, written
 from caresim.replications import AutomaticRule
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "headline",
     "number",
     "replications_text",
+    "scenarios_text",
     "warm_up_text",
 ]
 
@@ -122,6 +123,18 @@ def replications_text(outcome: ExperimentOutcome, experiment: Experiment) -> str
         f"is within ±{rule.precision:.0%} of its mean (look-ahead {rule.look_ahead})"
     )
     return "\n".join([head, *_table(lines, {1})])
+
+
+def scenarios_text(experiment: Experiment, limit: int = 20) -> str:
+    """What each scenario sets, so that generated names can be read (the first ``limit``)."""
+    lines = [("scenario", "sets")]
+    for scenario in experiment.scenarios[:limit]:
+        sets = ", ".join(f"{key}={written(value)}" for key, value in scenario.overrides)
+        lines.append((scenario.name, sets or f"nothing: {experiment.base_path} as it is"))
+    text = _table(lines, set())
+    if len(experiment.scenarios) > limit:
+        text.append(f"... and {len(experiment.scenarios) - limit} more (scenarios.csv)")
+    return "\n".join(text)
 
 
 def warm_up_text(outcome: ExperimentOutcome) -> str:
