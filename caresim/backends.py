@@ -207,7 +207,7 @@ class DaskBackend(Backend):
             n_workers=workers,
             threads_per_worker=1,
             processes=processes,
-            host="127.0.0.1",
+            host="127.0.0.1" if processes else None,
             dashboard_address=None,
             silence_logs=logging.ERROR,
         )

@@ -538,7 +538,8 @@ def _describe(error: ValidationError, document: dict, file: str) -> str:
     first = errors[0]
     kind = first["type"]
     ctx = first.get("ctx") or {}
-    path = _document_path(document, first["loc"])
+    # pydantic names a validator wrapping a union member, e.g. "function-after[...]"; not a key
+    path = tuple(p for p in _document_path(document, first["loc"]) if not str(p).endswith("]"))
     where = _dotted(path)
     if kind == "extra_forbidden":
         parent, key = tuple(path[:-1]), str(path[-1])
