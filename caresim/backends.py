@@ -12,6 +12,9 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import multiprocessing
+import os
+import threading
+import time
 import uuid
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -137,7 +140,9 @@ class ProcessBackend(Backend):
         self.slots = 2 * workers
         self.description = f"on {workers} local worker processes"
         context = multiprocessing.get_context(start_method) if start_method else None
-        self._pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
+        self._pool = concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_leave_with_parent
+        )
         self._futures: dict[concurrent.futures.Future, Task] = {}
 
     def submit(self, task: Task) -> None:
@@ -167,6 +172,23 @@ class ProcessBackend(Backend):
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _leave_with_parent(interval: float = 0.5) -> None:
+    """In a worker process: exit as soon as the process that started it has gone.
+
+    A worker blocks reading its task queue, and (started by fork) holds that queue's write end
+    itself, so it would wait for ever once the main process is killed (SIGKILL runs no
+    clean-up). A watcher thread notices the worker being re-parented and ends it.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="caresim-parent-watch", daemon=True).start()
 
 
 class DaskBackend(Backend):

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -188,6 +189,28 @@ def test_serial_processes_and_dask_give_identical_files(cli, experiment_file, tm
         assert manifest["replications_per_scenario"] == chosen
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (read from /proc where there is one)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether a process runs (an exited one awaiting its parent's wait counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def test_a_run_killed_half_way_resumes_to_the_same_results(cli, experiment_file, tmp_path):
     path = experiment_file(
         STAFFING.replace("replications: 4", "replications: 3"),
@@ -199,7 +222,7 @@ def test_a_run_killed_half_way_resumes_to_the_same_results(cli, experiment_file,
     killed = tmp_path / "killed"
     command = [sys.executable, "-m", "caresim.cli", "experiment", str(path), "--out", str(killed)]
     run = subprocess.Popen(
-        [*command, "--workers", "1", "--quiet"],
+        [*command, "--workers", "2", "--quiet"],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -210,12 +233,18 @@ def test_a_run_killed_half_way_resumes_to_the_same_results(cli, experiment_file,
         assert run.poll() is None, "the run finished before it could be killed"
         assert time.monotonic() < deadline
         time.sleep(0.01)
+    workers = children(run.pid)
     os.kill(run.pid, signal.SIGKILL)
     run.wait()
     finished = len(list(parts.glob("*.measures.parquet")))
     assert 4 <= finished < 15
     assert json.loads((killed / "manifest.json").read_text())["status"] == "running"
     assert not (killed / "summary.csv").exists()
+    # the worker processes leave with the process that started them
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in workers):
+        assert time.monotonic() < deadline, "worker processes outlived the killed run"
+        time.sleep(0.05)
 
     code, stdout, _ = cli("experiment", path, "--out", killed, "--workers", "2")
     assert code == 0 and f"{finished} resumed" in stdout
