@@ -4,6 +4,10 @@
    customers): caresim with its event log on, against the same queue written in plain SimPy
    (bench/plain_simpy.py). The two alternate, several times each, in one process; the medians
    of customers per second are compared.
+2. A sweep (4 scenarios of the M/M/3 x 2 replications: 8 tasks of about 1.5 s each) run by
+   ``caresim experiment``'s machinery serially and on N = 2 local worker processes, alternating,
+   each into a fresh folder; wall times include starting the workers and writing every output.
+   The target is a speed-up of at least 0.8 N.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -19,11 +24,29 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import plain_simpy  # noqa: E402
+from caresim.backends import ProcessBackend, SerialBackend  # noqa: E402
 from caresim.configfile import load_config  # noqa: E402
+from caresim.experiment import run_experiment  # noqa: E402
+from caresim.experimentfile import load_experiment  # noqa: E402
 from models.measures import measure  # noqa: E402
 from models.model import simulate  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+SWEEP_ROUNDS = int(os.environ.get("BENCH_SWEEP_ROUNDS", "2"))
+WORKERS = 2
+
+SWEEP = """\
+name: bench_sweep
+base: {base}
+set: {{run.horizon: 80000 hours}}
+seed: 1
+replications: 2
+measures: [system.clinic.wait_mean]
+sweep:
+  kind: grid
+  parameters:
+    staff.clinicians.headcount: [4, 5, 6]
+"""
 
 
 def machine() -> str:
@@ -72,9 +95,44 @@ def mm3() -> None:
     )
 
 
+def sweep() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench_sweep.yaml"
+        path.write_text(SWEEP.format(base=ROOT / "configs/validation/mm3.yaml"), encoding="utf-8")
+        experiment = load_experiment(path)
+        tasks = len(experiment.scenarios) * experiment.replications
+        serial_times, parallel_times = [], []
+        summaries = set()
+        for round_ in range(SWEEP_ROUNDS):
+            for label, times in (("serial", serial_times), ("parallel", parallel_times)):
+                backend = SerialBackend() if label == "serial" else ProcessBackend(WORKERS)
+                start = time.perf_counter()
+                with backend:
+                    run_experiment(
+                        experiment, Path(folder) / f"{label}-{round_}", backend, show_progress=False
+                    )
+                times.append(time.perf_counter() - start)
+                summaries.add((Path(folder) / f"{label}-{round_}" / "summary.csv").read_bytes())
+    serial, parallel = statistics.median(serial_times), statistics.median(parallel_times)
+    speed_up = serial / parallel
+    target = 0.8 * WORKERS
+    print(
+        f"Sweep, {tasks} tasks (4 scenarios x 2 replications of 80,000 hours), "
+        f"median of {SWEEP_ROUNDS} alternating rounds"
+    )
+    print(f"  serial, in one process:          {serial:6.1f} s  ({serial / tasks:.2f} s a task)")
+    print(f"  {WORKERS} local worker processes:        {parallel:6.1f} s")
+    print(
+        f"  speed-up {speed_up:.2f} (target >= 0.8 x {WORKERS} = {target:.1f}): "
+        f"{'met' if speed_up >= target else 'NOT met'}; identical summary.csv in every run: "
+        f"{'yes' if len(summaries) == 1 else 'NO'}"
+    )
+
+
 def main() -> None:
     print(f"machine: {machine()}")
     mm3()
+    sweep()
 
 
 if __name__ == "__main__":
