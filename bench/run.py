@@ -32,7 +32,7 @@ from models.measures import measure  # noqa: E402
 from models.model import simulate  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
-SWEEP_ROUNDS = int(os.environ.get("BENCH_SWEEP_ROUNDS", "2"))
+SWEEP_ROUNDS = int(os.environ.get("BENCH_SWEEP_ROUNDS", "3"))
 WORKERS = 2
 
 SWEEP = """\
@@ -113,12 +113,14 @@ def sweep() -> None:
                     )
                 times.append(time.perf_counter() - start)
                 summaries.add((Path(folder) / f"{label}-{round_}" / "summary.csv").read_bytes())
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     serial, parallel = statistics.median(serial_times), statistics.median(parallel_times)
     speed_up = serial / parallel
     target = 0.8 * WORKERS
     print(
         f"Sweep, {tasks} tasks (4 scenarios x 2 replications of 80,000 hours), "
-        f"median of {SWEEP_ROUNDS} alternating rounds"
+        f"median of {SWEEP_ROUNDS} alternating rounds; load average {load:.1f} on "
+        f"{os.cpu_count()} cores (this benchmark itself adds up to {WORKERS}; more is other work competing for the cores)"
     )
     print(f"  serial, in one process:          {serial:6.1f} s  ({serial / tasks:.2f} s a task)")
     print(f"  {WORKERS} local worker processes:        {parallel:6.1f} s")

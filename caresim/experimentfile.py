@@ -229,6 +229,7 @@ class Experiment:
 
     @property
     def baseline(self) -> Scenario:
+        """The base config as the experiment runs it; always the first scenario."""
         return self.scenarios[0]
 
     def config_hash(self) -> str:

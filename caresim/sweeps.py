@@ -30,6 +30,7 @@ __all__ = [
     "latin_hypercube",
     "one_at_a_time",
     "read_quantity",
+    "read_range",
     "scenario_names",
 ]
 
