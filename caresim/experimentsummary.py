@@ -158,7 +158,7 @@ def describe_replications(experiment: Experiment) -> str:
     rule = experiment.replications
     if isinstance(rule, AutomaticRule):
         return f"{rule.initial} to {rule.maximum} replications (automatic)"
-    return f"{rule} replications"
+    return f"{rule} replication{'s' if rule != 1 else ''}"
 
 
 def headline(experiment: Experiment, backend: str, folder: object) -> str:
