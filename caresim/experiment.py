@@ -78,20 +78,22 @@ class ExperimentOutcome:
     resumed: int  # replications found already done
 
 
+def _replications_asked(experiment: Experiment) -> Any:
+    """The replications asked for: a number, or the automatic rule's parameters."""
+    if not isinstance(experiment.replications, AutomaticRule):
+        return experiment.replications
+    rule = experiment.replications
+    return {
+        "rule": "confidence-interval method with look-ahead (Hoad, Robinson & Davies 2010)",
+        "initial": rule.initial,
+        "max": rule.maximum,
+        "precision": rule.precision,
+        "look_ahead": rule.look_ahead,
+        "measures": list(experiment.replication_measures),
+    }
+
+
 def _manifest(experiment: Experiment, backend: Backend, command: list[str] | None) -> dict:
-    replications: Any
-    if isinstance(experiment.replications, AutomaticRule):
-        rule = experiment.replications
-        replications = {
-            "rule": "confidence-interval method with look-ahead (Hoad, Robinson & Davies 2010)",
-            "initial": rule.initial,
-            "max": rule.maximum,
-            "precision": rule.precision,
-            "look_ahead": rule.look_ahead,
-            "measures": list(experiment.replication_measures),
-        }
-    else:
-        replications = experiment.replications
     return {
         "kind": "experiment",
         "experiment": experiment.name,
@@ -103,7 +105,7 @@ def _manifest(experiment: Experiment, backend: Backend, command: list[str] | Non
         "seed": experiment.seed,
         "streams": "replication r of every scenario draws every stream from numpy "
         "SeedSequence(seed, spawn_key=(r, name)): common random numbers",
-        "replications": replications,
+        "replications": _replications_asked(experiment),
         "warm_up": experiment.warm_up,
         "measures": list(experiment.measures),
         "scenarios": [
@@ -328,7 +330,11 @@ def run_experiment(
     store.write_csv("scenarios.csv", _scenario_table(experiment))
     store.write_parquet("timeseries.parquet", store.timeseries(keys))
     elapsed = time.perf_counter() - clock
+    # a resumed run may have asked for other replications or measures than the first
     store.update_manifest(
+        replications=_replications_asked(experiment),
+        measures=list(experiment.measures),
+        command=command or sys.argv,
         status="complete",
         finished=now_iso(),
         elapsed_seconds=round(elapsed, 3),

@@ -275,6 +275,9 @@ def test_a_quick_look_then_the_full_rule_equals_the_full_rule_alone(cli, experim
     assert set(pd.read_csv(folder / "summary.csv")["n"]) == {2}
     code, stdout, _ = cli("experiment", path, "--out", folder, "--workers", "1")
     assert code == 0 and "4 resumed" in stdout and "stopped because" in stdout
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["replications"]["precision"] == 0.15
+    assert manifest["replications_per_scenario"]["baseline"]["stopped"] == "precision"
     for name in OUTPUTS:
         assert (folder / name).read_bytes() == (fresh / name).read_bytes(), name
 
