@@ -6,6 +6,12 @@
    of customers per second are compared.
 2. The PCN baseline: one replication of one year, wall time and peak memory, each round in a
    fresh process (bench/care_system.py).
+3. A sweep (4 scenarios of the M/M/3 x 2 replications: 8 tasks of about 1.5 s each) run by
+   ``caresim experiment``'s machinery serially and on N = 2 local worker processes, alternating,
+   each into a fresh folder; wall times include starting the workers and writing every output.
+   The target is a speed-up of at least 0.8 N. For reference, the same tasks also run on a bare
+   pool of N processes with nothing written: on a machine shared with other work, that shows
+   how much parallelism there was to be had.
 """
 
 from __future__ import annotations
@@ -14,18 +20,38 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import care_system, plain_simpy  # noqa: E402
+from caresim.backends import ProcessBackend, SerialBackend, Task, run_task  # noqa: E402
 from caresim.configfile import load_config  # noqa: E402
+from caresim.experiment import run_experiment  # noqa: E402
+from caresim.experimentfile import load_experiment  # noqa: E402
 from models.measures import measure  # noqa: E402
 from models.model import simulate  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+SWEEP_ROUNDS = int(os.environ.get("BENCH_SWEEP_ROUNDS", "3"))
+WORKERS = 2
+
+SWEEP = """\
+name: bench_sweep
+base: {base}
+set: {{run.horizon: 80000 hours}}
+seed: 1
+replications: 2
+measures: [system.clinic.wait_mean]
+sweep:
+  kind: grid
+  parameters:
+    staff.clinicians.headcount: [4, 5, 6]
+"""
 
 
 def machine() -> str:
@@ -74,10 +100,66 @@ def mm3() -> None:
     )
 
 
+def _bare_pool(tasks: list[Task]) -> float:
+    """Wall time of the tasks on a bare pool of worker processes: no store, nothing written."""
+    start = time.perf_counter()
+    with ProcessPoolExecutor(WORKERS) as pool:
+        for _ in pool.map(run_task, tasks):
+            pass
+    return time.perf_counter() - start
+
+
+def sweep() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench_sweep.yaml"
+        path.write_text(SWEEP.format(base=ROOT / "configs/validation/mm3.yaml"), encoding="utf-8")
+        experiment = load_experiment(path)
+        tasks = [
+            Task(s.name, r, experiment.seed, s.document)
+            for r in range(experiment.replications)
+            for s in experiment.scenarios
+        ]
+        times: dict[str, list[float]] = {"serial": [], "parallel": [], "bare": []}
+        summaries = set()
+        for round_ in range(SWEEP_ROUNDS):
+            for label in ("serial", "parallel"):
+                backend = SerialBackend() if label == "serial" else ProcessBackend(WORKERS)
+                start = time.perf_counter()
+                with backend:
+                    run_experiment(
+                        experiment, Path(folder) / f"{label}-{round_}", backend, show_progress=False
+                    )
+                times[label].append(time.perf_counter() - start)
+                summaries.add((Path(folder) / f"{label}-{round_}" / "summary.csv").read_bytes())
+            times["bare"].append(_bare_pool(tasks))
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    serial, parallel, bare = (statistics.median(times[k]) for k in ("serial", "parallel", "bare"))
+    speed_up = serial / parallel
+    target = 0.8 * WORKERS
+    print(
+        f"Sweep, {len(tasks)} tasks (4 scenarios x 2 replications of 80,000 hours), "
+        f"median of {SWEEP_ROUNDS} alternating rounds; load average {load:.1f} on "
+        f"{os.cpu_count()} cores (this benchmark itself adds up to {WORKERS}; more is other work "
+        "competing for the cores)"
+    )
+    print(f"  caresim experiment, serially in one process: {serial:6.1f} s")
+    print(f"  caresim experiment, {WORKERS} local worker processes:  {parallel:6.1f} s")
+    print(
+        f"  for reference, the same tasks on a bare pool of {WORKERS} processes, nothing written: "
+        f"{bare:.1f} s (speed-up {serial / bare:.2f}: what the machine allowed)"
+    )
+    print(
+        f"  speed-up {speed_up:.2f} (target >= 0.8 x {WORKERS} = {target:.1f}): "
+        f"{'met' if speed_up >= target else 'NOT met'}; identical summary.csv in every run: "
+        f"{'yes' if len(summaries) == 1 else 'NO'}"
+    )
+
+
 def main() -> None:
     print(f"machine: {machine()}")
     mm3()
     care_system.benchmark()
+    sweep()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The ``caresim`` command: run, validate, and describe scenarios.
+"""The ``caresim`` command: run, validate and describe scenarios, and run experiments.
 
 Every error a user can cause (a bad config, a bad flag, an output folder in use) is one line on
 standard error and a non-zero exit status, never a traceback.
@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 import pandas as pd
 
+from caresim.backends import BackendError
 from caresim.configfile import ConfigError, load_config
 from caresim.headline import headline
 from caresim.provenance import timestamp
@@ -104,6 +106,37 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="STEP=DURATION",
         help="a waiting-time target to draw, e.g. --target clinic='2 hours' (repeatable)",
+    )
+    experiment = commands.add_parser(
+        "experiment", help="run an experiment file: scenarios, sweeps, paired comparisons"
+    )
+    experiment.add_argument("experiment", help="experiment file (YAML)")
+    where = experiment.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        type=_whole_number(1),
+        help="local worker processes (default: one per core; 1 runs in this process)",
+    )
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://127.0.0.1:8786"
+    )
+    where.add_argument(
+        "--local-cluster",
+        type=_whole_number(1),
+        metavar="N",
+        help="start a Dask cluster of N workers on this machine",
+    )
+    experiment.add_argument(
+        "--replications",
+        type=_whole_number(1),
+        help="this many replications of every scenario, instead of the file's (a quick look)",
+    )
+    experiment.add_argument(
+        "--out", type=Path, help="output folder (default: results/<name>-<time>)"
+    )
+    experiment.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    experiment.add_argument(
+        "--report", action="store_true", help="also draw the figures and write report.html"
     )
     return parser
 
@@ -229,16 +262,77 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _experiment(args: argparse.Namespace) -> int:
+    # heavy imports only when running
+    from caresim import backends
+    from caresim.experiment import run_experiment
+    from caresim.experimentfile import load_experiment
+    from caresim.experimentsummary import (
+        comparison_text,
+        headline,
+        replications_text,
+        scenarios_text,
+        warm_up_text,
+    )
+
+    experiment = load_experiment(args.experiment, args.replications)
+    folder = args.out or default_folder(experiment.name, timestamp())
+    if args.scheduler:
+        backend: backends.Backend = backends.DaskBackend.connect(args.scheduler)
+    elif args.local_cluster:
+        backend = backends.DaskBackend.local_cluster(args.local_cluster)
+    else:
+        workers = args.workers or os.cpu_count() or 1
+        backend = backends.SerialBackend() if workers == 1 else backends.ProcessBackend(workers)
+
+    def announce() -> None:
+        if not args.quiet:
+            print(headline(experiment, backend.description, folder), file=sys.stderr)
+
+    with backend:
+        outcome = run_experiment(
+            experiment, folder, backend, show_progress=not args.quiet, announce=announce
+        )
+    for series in outcome.warm_up.unsettled:
+        print(
+            f"caresim: warning: {series} was still changing at half the run, so the warm-up "
+            "estimate is unreliable; lengthen run.horizon",
+            file=sys.stderr,
+        )
+    if not args.quiet:
+        for block in (
+            scenarios_text(experiment),
+            warm_up_text(outcome),
+            replications_text(outcome, experiment),
+            comparison_text(outcome, experiment.measures),
+        ):
+            if block:
+                print(block + "\n")
+        resumed = f", {outcome.resumed} resumed from an earlier run" if outcome.resumed else ""
+        print(f"Results in {outcome.folder} ({outcome.elapsed_seconds:.1f} s{resumed})")
+    if args.report:
+        from caresim.report import write_report
+
+        path = write_report(outcome.folder)
+        if not args.quiet:
+            print(f"Report in {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``caresim`` console script; returns the exit status."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        handler = {"run": _run, "validate": _validate, "schema": _schema, "report": _report}[
-            args.command
-        ]
+        handler = {
+            "run": _run,
+            "validate": _validate,
+            "schema": _schema,
+            "experiment": _experiment,
+            "report": _report,
+        }[args.command]
         return handler(args)
-    except (ConfigError, StoreError, UsageError, ResultFolderError) as error:
+    except (ConfigError, StoreError, UsageError, ResultFolderError, BackendError) as error:
         print(f"caresim: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

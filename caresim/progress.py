@@ -22,6 +22,12 @@ class Progress:
         self._tty = hasattr(self.stream, "isatty") and self.stream.isatty()
         self._last_tenth = -1
 
+    def extend(self, more: int, already_done: int = 0) -> None:
+        """Add ``more`` to the total, of which ``already_done`` are finished (not timed for ETA)."""
+        self.total += more
+        self.done += already_done
+        self._start_done += already_done
+
     def advance(self, count: int = 1) -> None:
         self.done += count
         self._draw()

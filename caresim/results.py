@@ -116,7 +116,8 @@ class ResultFolder:
             document = configs.get(scenario)
             if isinstance(document, dict):
                 return document
-        document = self.manifest.get("config")
+        # A run's manifest holds its "config"; an experiment's, the "base_config" of its scenarios.
+        document = self.manifest.get("config", self.manifest.get("base_config"))
         return document if isinstance(document, dict) else {}
 
     def _hours(self, key: str, run_key: str, default: float) -> float:

@@ -8,10 +8,23 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["SUMMARY_COLUMNS", "summarise", "t_interval"]
+__all__ = ["COMPARISON_COLUMNS", "SUMMARY_COLUMNS", "paired_differences", "summarise", "t_interval"]
 
 KEYS = ["scenario", "setting", "group", "measure", "unit"]
 SUMMARY_COLUMNS = [*KEYS, "mean", "ci_low", "ci_high", "n"]
+COMPARISON_COLUMNS = [
+    "scenario",
+    "baseline",
+    "setting",
+    "group",
+    "measure",
+    "unit",
+    "mean_difference",
+    "ci_low",
+    "ci_high",
+    "n",
+    "distinguishable",
+]
 
 
 def t_interval(values, confidence: float = 0.95) -> tuple[float, float, float, int]:
@@ -40,3 +53,31 @@ def summarise(replications: pd.DataFrame, confidence: float = 0.95) -> pd.DataFr
         mean, low, high, n = t_interval(values.to_numpy(), confidence)
         rows.append((*key, mean, low, high, n))
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def paired_differences(
+    replications: pd.DataFrame, baseline: str = "baseline", confidence: float = 0.95
+) -> pd.DataFrame:
+    """Each scenario minus the baseline, replication by replication, with a t-interval.
+
+    Pairs are the replications both have (with common random numbers, replication r of two
+    scenarios shares its random streams, so the pairing removes their common noise). A pair with
+    a value that is not a number is left out. ``distinguishable`` is true when the interval
+    excludes zero. Rows follow the scenarios' and measures' order in ``replications``.
+    """
+    measure_keys = ["setting", "group", "measure", "unit"]
+    reference = replications[replications["scenario"] == baseline]
+    reference = reference[["replication", *measure_keys, "value"]].rename(
+        columns={"value": "baseline_value"}
+    )
+    rows = []
+    for scenario, table in replications.groupby("scenario", sort=False):
+        if scenario == baseline:
+            continue
+        paired = table.merge(reference, on=["replication", *measure_keys], how="inner", sort=False)
+        paired["difference"] = paired["value"] - paired["baseline_value"]
+        for key, values in paired.groupby(measure_keys, sort=False)["difference"]:
+            mean, low, high, n = t_interval(values.to_numpy(), confidence)
+            distinguishable = bool(n >= 2 and (low > 0 or high < 0))
+            rows.append((scenario, baseline, *key, mean, low, high, n, distinguishable))
+    return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)

@@ -145,6 +145,12 @@ class ResultStore:
             store.write_manifest({**manifest, "config_hash": config_hash, "status": "running"})
         return store
 
+    def subfolder(self, name: str) -> ResultStore:
+        """A store of parts in a folder inside this one, under the same config (e.g. pilot runs)."""
+        store = ResultStore(self.folder / name, self.config_hash)
+        store.parts.mkdir(parents=True, exist_ok=True)
+        return store
+
     # -- manifest ------------------------------------------------------------------------------
     def read_manifest(self) -> dict[str, Any]:
         return json.loads((self.folder / "manifest.json").read_text(encoding="utf-8"))

@@ -139,7 +139,11 @@ def draw_figures(
         bed_occupancy(summary, pool_specs, folder),
         delayed_discharges(summary, folder),
     ]
-    design = sweep_design(result.scenario_settings, scenario) if result.is_experiment else None
+    design = (
+        sweep_design(result.scenario_settings, scenario, result.config())
+        if result.is_experiment
+        else None
+    )
     capacity_pools = _busiest(summary, pool_specs)
     if not capacity_pools:
         figures.append(

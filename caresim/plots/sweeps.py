@@ -72,13 +72,34 @@ class SweepDesign:
         return None
 
 
-def sweep_design(scenarios: pd.DataFrame | None, baseline: str) -> SweepDesign | None:
-    """The one-way sweeps and two-way grids in ``scenarios.csv``, or None if it is absent."""
+def _value_at(document: dict | None, parameter: str) -> str | None:
+    """The value a config document holds at a dotted path, as text (None if it holds none)."""
+    node = document
+    for key in parameter.split("."):
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return None if isinstance(node, dict | list) else str(node)
+
+
+def sweep_design(
+    scenarios: pd.DataFrame | None, baseline: str, base_config: dict | None = None
+) -> SweepDesign | None:
+    """The one-way sweeps and two-way grids in ``scenarios.csv``, or None if it is absent.
+
+    The baseline sets nothing, so its value of each swept parameter is read from the base
+    config (``base_config``, the resolved document) when ``scenarios.csv`` does not give it.
+    """
     if scenarios is None or scenarios.empty:
         return None
     values = scenarios.pivot_table(
         index="scenario", columns="parameter", values="value", aggfunc="last"
     )
+    for parameter in values.columns:
+        if baseline not in values.index or not isinstance(values.at[baseline, parameter], str):
+            found = _value_at(base_config, parameter)
+            if found is not None:
+                values.loc[baseline, parameter] = found
     design = SweepDesign(baseline, values)
     base = values.loc[baseline] if baseline in values.index else pd.Series(dtype=object)
     for scenario, row in values.iterrows():
@@ -192,7 +213,8 @@ def response_curves(
                     label=row_label(setting, group),
                 )
                 drawn.append(line.assign(parameter=parameter))
-            axes.axvline(position[design.baseline], color="#999999", linestyle=":", linewidth=1)
+            if design.baseline in position:
+                axes.axvline(position[design.baseline], color="#999999", linestyle=":", linewidth=1)
             if not numeric:
                 axes.set_xticks(range(len(xs)), xs, fontsize=8)
             elif all(float(x).is_integer() for x in xs):
