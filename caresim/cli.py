@@ -272,6 +272,7 @@ def _experiment(args: argparse.Namespace) -> int:
         headline,
         replications_text,
         scenarios_text,
+        sensitivity_text,
         warm_up_text,
     )
 
@@ -305,6 +306,7 @@ def _experiment(args: argparse.Namespace) -> int:
             warm_up_text(outcome),
             replications_text(outcome, experiment),
             comparison_text(outcome, experiment.measures),
+            sensitivity_text(outcome),
         ):
             if block:
                 print(block + "\n")

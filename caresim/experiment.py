@@ -28,6 +28,7 @@ from caresim.progress import Progress
 from caresim.provenance import git_commit, machine, now_iso, package_versions
 from caresim.replications import AutomaticRule, Decision, decide
 from caresim.runner import ReplicationFrames
+from caresim.sensitivity import sensitivity
 from caresim.stats import paired_differences, summarise
 from caresim.store import REPLICATION_COLUMNS, ResultStore
 from caresim.warmup import estimate_warm_up
@@ -76,6 +77,7 @@ class ExperimentOutcome:
     warm_up: WarmUp
     elapsed_seconds: float
     resumed: int  # replications found already done
+    sensitivity: pd.DataFrame | None = None  # inputs ranked by influence (Latin hypercube)
 
 
 def _replications_asked(experiment: Experiment) -> Any:
@@ -327,7 +329,16 @@ def run_experiment(
     store.write_csv("replications.csv", table)
     store.write_csv("summary.csv", summary)
     store.write_csv("comparison.csv", comparison)
-    store.write_csv("scenarios.csv", _scenario_table(experiment))
+    scenario_table = _scenario_table(experiment)
+    store.write_csv("scenarios.csv", scenario_table)
+    ranking = None
+    if (experiment.document.get("sweep") or {}).get("kind") == "latin_hypercube":
+        ranking = sensitivity(
+            summary,
+            scenario_table[scenario_table["scenario"] != BASELINE],
+            list(experiment.measures),
+        )
+        store.write_csv("sensitivity.csv", ranking)
     store.write_parquet("timeseries.parquet", store.timeseries(keys))
     elapsed = time.perf_counter() - clock
     # a resumed run may have asked for other replications or measures than the first
@@ -361,6 +372,7 @@ def run_experiment(
         warm_up,
         elapsed,
         scheduler.resumed,
+        ranking,
     )
 
 

@@ -102,6 +102,27 @@ def comparison_text(outcome: ExperimentOutcome, measures: tuple[str, ...]) -> st
     return "\n\n".join(blocks)
 
 
+def sensitivity_text(outcome: ExperimentOutcome) -> str:
+    """The inputs of a Latin hypercube ranked by their influence on each measure."""
+    table = outcome.sensitivity
+    if table is None or table.empty:
+        return ""
+    blocks = []
+    for (setting, group, measure), rows in table.groupby(
+        ["setting", "group", "measure"], sort=False
+    ):
+        r_squared = rows["r_squared"].iloc[0]
+        lines = [("rank", "input", "SRC", "Spearman")]
+        for row in rows.itertuples():
+            lines.append((str(row.rank), row.parameter, f"{row.src:+.2f}", f"{row.spearman:+.2f}"))
+        blocks.append(
+            f"what moves {setting}.{group}.{measure} most "
+            f"({int(rows['points'].iloc[0])} points, linear R² = {r_squared:.2f})\n"
+            + "\n".join(_table(lines, {0, 2, 3}))
+        )
+    return "\n\n".join(blocks)
+
+
 def replications_text(outcome: ExperimentOutcome, experiment: Experiment) -> str:
     """How many replications each scenario got under the automatic rule, and why it stopped."""
     rule = experiment.replications

@@ -105,6 +105,11 @@ class ResultFolder:
         return _read_optional(self.path / "events.parquet")
 
     @cached_property
+    def sensitivity(self) -> pd.DataFrame | None:
+        """Inputs ranked by influence, which a Latin hypercube experiment writes."""
+        return _read_optional(self.path / "sensitivity.csv")
+
+    @cached_property
     def warmup(self) -> pd.DataFrame | None:
         """The warm-up analysis an experiment may have written."""
         return _read_optional(self.path / "warmup.csv")

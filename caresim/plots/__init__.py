@@ -21,7 +21,14 @@ from caresim.plots.common import Figure
 from caresim.plots.comparison import forest_plot
 from caresim.plots.inputs import Pool, config_pools, service_units, wait_targets
 from caresim.plots.pools import bed_occupancy, delayed_discharges, staff_workload
-from caresim.plots.sweeps import SweepDesign, heatmaps, response_curves, sweep_design, tornado
+from caresim.plots.sweeps import (
+    SweepDesign,
+    heatmaps,
+    response_curves,
+    sensitivity_ranking,
+    sweep_design,
+    tornado,
+)
 from caresim.plots.timeseries import timeseries_figure
 from caresim.plots.waits import wait_distribution, wait_intervals
 from caresim.results import ResultFolder
@@ -163,4 +170,5 @@ def draw_figures(
         figures += response_curves(result.summary, design, folder)
         figures += heatmaps(result.summary, design, folder)
         figures.append(tornado(result.comparison, design, folder))
+        figures.append(sensitivity_ranking(result.sensitivity, folder))
     return figures

@@ -35,6 +35,7 @@ __all__ = [
     "heatmaps",
     "numeric_values",
     "response_curves",
+    "sensitivity_ranking",
     "sweep_design",
     "tornado",
 ]
@@ -463,3 +464,39 @@ def tornado(
         "widest bar matters most."
     )
     return Figure(name, title, caption, png, svg, data=data)
+
+
+def sensitivity_ranking(table: pd.DataFrame | None, folder: Path) -> Figure:
+    """The inputs of a Latin hypercube ranked by influence on each measure (``sensitivity.csv``)."""
+    name, title = "sensitivity", "Which uncertain inputs matter most"
+    if table is None or table.empty:
+        return skipped(name, title, "no sensitivity.csv (the experiment is not a Latin hypercube)")
+    groups = list(table.groupby(["setting", "group", "measure"], sort=False))[:4]
+    columns = min(2, len(groups))
+    rows_of_panels = -(-len(groups) // columns)
+    inputs = table["parameter"].nunique()
+    figure = new_figure(6.0 * columns, (0.45 * inputs + 1.4) * rows_of_panels + 0.6)
+    grid = figure.subplots(rows_of_panels, columns, squeeze=False)
+    for index, ((setting, group, measure), rows) in enumerate(groups):
+        axes = grid[index // columns, index % columns]
+        rows = rows.sort_values("rank", ascending=False)
+        colours = ["#D55E00" if v > 0 else "#0072B2" for v in rows["src"]]
+        axes.barh([_parameter_words(p) for p in rows["parameter"]], rows["src"], color=colours)
+        axes.axvline(0, color="#333333", linewidth=0.8)
+        axes.set_title(
+            f"{row_label(setting, group)}: {measure_words(measure)} "
+            f"(R² {rows['r_squared'].iloc[0]:.2f})",
+            fontsize=9,
+        )
+        axes.set_xlabel("standardised regression coefficient")
+        style_axes(axes)
+    for index in range(len(groups), rows_of_panels * columns):
+        grid[index // columns, index % columns].set_visible(False)
+    figure.suptitle(title, fontsize=13)
+    png, svg = save_figure(figure, folder, name)
+    caption = (
+        "Each bar is how many standard deviations the measure moves for one standard deviation "
+        "of the input, the others held (red: up, blue: down), across the Latin hypercube's "
+        "scenarios; R² says how much a straight-line account explains. Longest bar first."
+    )
+    return Figure(name, title, caption, png, svg, data=table)
