@@ -40,7 +40,7 @@ from caresim.teaching import (
 __all__ = ["main"]
 
 LOG = logging.getLogger(__name__)
-METRICS_PER_ROW = 4
+METRICS_PER_ROW = 3
 TAB_NAMES = {
     "waits": "Waits",
     "staff": "Staff",
@@ -133,7 +133,9 @@ def _lesson(scenario: Scenario) -> None:
     if not parts:
         return
     first, rest = parts[0], parts[1:]
-    st.markdown(f"**{_markdown_text(first.text)}**")
+    # A title-like first line is set in bold; a first paragraph is left as text.
+    text = _markdown_text(first.text)
+    st.markdown(f"**{text}**" if len(first.text) <= 120 else text)
     if rest:
         with st.expander("What this scenario teaches, and what to try"):
             for part in rest:
@@ -188,7 +190,8 @@ def _metrics(current: ShownRun, previous: ShownRun | None) -> None:
                     if then is not None
                     else None,
                     delta_color=DELTA_COLOURS[headline.better],
-                    help="Mean over replications; the change is from the previous run.",
+                    help=f"{headline.explanation} The mean over replications; the change is "
+                    "from the previous run.",
                     border=True,
                 )
                 st.caption(
@@ -244,7 +247,7 @@ def _charts(shown: ShownRun) -> None:
             if image.png is None:
                 st.info(f"Not drawn: {image.skipped}")
                 continue
-            st.image(image.png, caption=image.title)
+            st.image(image.png)
             if image.caption:
                 st.caption(image.caption)
     missing = [image for name, image in shown.charts.items() if image.png is None]
