@@ -3,6 +3,7 @@ trade-off, drawn by :mod:`caresim.plots` and handed over as PNG images."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import tempfile
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from caresim.plots.capacity import Demand, capacity_tradeoff
+from caresim.plots.capacity import Demand, capacity_tradeoff, pool_demand
 from caresim.plots.common import Figure, skipped
 from caresim.plots.inputs import Pool, config_pools, service_units, wait_targets
 from caresim.plots.pools import bed_occupancy, staff_workload
@@ -19,6 +20,8 @@ from caresim.plots.waits import wait_intervals
 from caresim.teaching.controls import IC_KINDS, words
 from caresim.teaching.runs import TeachingRun
 from models.schema import Config
+from models.staffing import build_rota
+from sim.units import HOURS_PER_UNIT
 
 __all__ = [
     "CHARTS",
@@ -26,6 +29,7 @@ __all__ = [
     "care_pool",
     "chart_images",
     "draw_charts",
+    "on_duty_demand",
     "tradeoff_figure",
     "tradeoff_image",
     "tradeoff_pools",
@@ -135,6 +139,45 @@ def tradeoff_pools(run: TeachingRun) -> list[str]:
     return sorted(names, key=lambda name: -busy[name])
 
 
+def on_duty_demand(
+    run: TeachingRun, pool: Pool, summary: pd.DataFrame, units: dict[str, str]
+) -> Demand | None:
+    """The demand on a staff pool per hour its staff spend with patients; None for a pool
+    on duty around the clock, or one whose demand the summary cannot give.
+
+    Theory's servers never go off duty. Staff on a rota meet all their work in their hours, so
+    the load they carry is the work per hour on duty, not per hour of the run: the triage line
+    open 50 hours a week is as busy in those hours as a line open all week with 3.4 times the
+    calls.
+    """
+    staff = run.config.staff.get(pool.name)
+    if pool.kind != "staff" or staff is None or staff.rota == "24/7":
+        return None
+    demand = pool_demand(summary, pool, run.window_hours, units)
+    if demand is None:
+        return None
+    rota = build_rota(run.config, staff.rota).patient_facing(staff.patient_facing)
+    on_duty = rota.hours_between(run.warm_up_hours, run.horizon_hours)
+    if not on_duty > 0:
+        return None
+    rate = demand.arrival_rate * run.window_hours / on_duty
+    return Demand(rate, demand.service_hours, demand.unit)
+
+
+def _on_duty_caption(pool: Pool, demand: Demand) -> str:
+    scale = HOURS_PER_UNIT.get(demand.unit, 1.0)
+    unit = demand.unit
+    return (
+        f"Theory (lines: Erlang C (M/M/c)) at this run's demand while the staff are with "
+        f"patients (rota '{pool.rota}'): {demand.arrival_rate * scale:.3g} arrivals per "
+        f"{unit.rstrip('s')} on duty and a mean service time of "
+        f"{demand.service_hours / scale:.3g} {unit} (offered load {demand.load:.3g} staff busy "
+        "while on duty); points are simulated. Theory assumes Poisson arrivals, exponential "
+        "service times and no queue left at the end of a shift: patients still waiting when "
+        "the staff go home wait until the next shift, so the simulated waits are longer."
+    )
+
+
 def tradeoff_figure(run: TeachingRun, pool_name: str, folder: Path) -> Figure:
     """The capacity trade-off curve of one pool at this run's demand, with the run marked."""
     pools = config_pools(run.document)
@@ -143,7 +186,11 @@ def tradeoff_figure(run: TeachingRun, pool_name: str, folder: Path) -> Figure:
     # A step with no one served has no mean: leave it out rather than mark nothing.
     summary = run.summary.dropna(subset=["mean"])
     if pool is not None and pool.services:
-        return capacity_tradeoff(summary, pool, run.window_hours, units, folder)
+        demand = on_duty_demand(run, pool, summary, units)
+        figure = capacity_tradeoff(summary, pool, run.window_hours, units, folder, demand=demand)
+        if demand is None or not figure.drawn:
+            return figure
+        return dataclasses.replace(figure, caption=_on_duty_caption(pool, demand))
     found = care_pool(run, pool_name)
     if found is None:
         return skipped(

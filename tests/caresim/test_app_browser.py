@@ -151,6 +151,7 @@ def test_a_teacher_adds_a_clinician_and_sees_the_wait_fall_against_the_previous_
     expect(page.get_by_text("Run 2 (practice_queue) against run 1")).to_be_visible()
     page.get_by_role("tab", name="Trade-off").click()
     expect(page.get_by_text("Theory (lines: Erlang C")).to_be_visible()
+    page.set_viewport_size({"width": 1400, "height": 1750})  # down to the foot of the curve
     page.wait_for_timeout(500)  # the tab's underline slides across
     page.screenshot(path=str(folder / "app-comparison.png"))
 

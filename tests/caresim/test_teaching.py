@@ -247,7 +247,7 @@ def test_the_comparison_sets_each_measure_beside_the_previous_runs_and_says_if_t
     assert comparison_rows(unknown)["intervals overlap?"].tolist() == ["–"]
 
 
-def test_the_trade_off_curve_is_erlang_c_at_the_runs_demand_with_the_run_marked(tmp_path):
+def test_the_trade_off_curve_is_erlang_c_at_the_demand_while_the_line_is_open(tmp_path):
     chosen = scenario("practice_queue")
     run = run_scenario(chosen, quick("practice_queue", 35))
     assert tradeoff_pools(run) == ["clinicians"]
@@ -255,11 +255,21 @@ def test_the_trade_off_curve_is_erlang_c_at_the_runs_demand_with_the_run_marked(
     assert figure.drawn
     theory = figure.data[figure.data["source"] == "theory"].set_index("servers")
     load = float(theory["load"].iloc[0])
-    assert load == pytest.approx(0.745, abs=0.03)  # 15 calls an hour while open, 10 minutes each
+    assert load == pytest.approx(2.5, abs=0.1)  # 15 calls an hour while open, 10 minutes each
+    assert "rota 'phone_lines'" in figure.caption
     assert theory.loc[3, "probability"] == pytest.approx(erlang_c(3, load))
     marked = figure.data[figure.data["source"] == "simulated"]
     assert set(marked["servers"]) == {3}
     assert set(marked["measure"]) == {"waited_share", "wait_mean"}
+
+
+def test_staff_on_duty_around_the_clock_carry_the_demand_of_the_whole_run(tmp_path):
+    chosen = scenario("variability_random")
+    run = run_scenario(chosen, quick("variability_random", 40))
+    figure = tradeoff_figure(run, "nurses", tmp_path)
+    load = float(figure.data["load"].iloc[0])
+    assert load == pytest.approx(7 * 0.25, abs=0.1)  # 7 an hour, 15 minutes each
+    assert "Erlang C" in figure.caption and "rota" not in figure.caption
 
 
 def test_the_trade_off_curve_of_beds_a_care_setting_fills_uses_their_occupancy(tmp_path):
