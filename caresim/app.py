@@ -8,6 +8,7 @@ module only lays out the page. Streamlit runs it as a script, so importing it do
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,11 +68,6 @@ def _markdown_text(text: str) -> str:
     for character in "\\`*_[]<>#|$~":
         text = text.replace(character, "\\" + character)
     return text
-
-
-@st.cache_data(show_spinner=False)
-def _scenarios(folder: str) -> tuple[list[Scenario], list[str]]:
-    return load_scenarios(folder)
 
 
 def _shown_path(path: Path) -> str:
@@ -182,13 +178,12 @@ def _metrics(current: ShownRun, previous: ShownRun | None) -> None:
     for row in rows:
         for column, headline in zip(st.columns(METRICS_PER_ROW), row, strict=False):
             then = before.get(headline.key)
+            change = headline.mean - then.mean if then is not None else math.nan
             with column:
                 st.metric(
                     metric_label(headline),
                     metric_value(headline.mean, headline.unit),
-                    delta=signed_change(headline.mean - then.mean, headline.unit)
-                    if then is not None
-                    else None,
+                    delta=signed_change(change, headline.unit) if math.isfinite(change) else None,
                     delta_color=DELTA_COLOURS[headline.better],
                     help=f"{headline.explanation} The mean over replications; the change is "
                     "from the previous run.",
@@ -197,6 +192,11 @@ def _metrics(current: ShownRun, previous: ShownRun | None) -> None:
                 st.caption(
                     "95% interval: " + format_interval(headline.low, headline.high, headline.unit)
                 )
+    if any(not math.isfinite(h.mean) for h in current.headlines):
+        st.caption(
+            "A dash: this run measured nothing for that figure (for example, no patient was "
+            "seen, or none reached that step after the warm-up)."
+        )
 
 
 def _comparison(current: ShownRun, previous: ShownRun | None) -> None:
@@ -262,7 +262,8 @@ def main() -> None:
     """Lay out the page; Streamlit calls this on every interaction."""
     st.set_page_config(page_title="caresim teaching app", layout="wide")
     folder = teaching_folder()
-    scenarios, problems = _scenarios(str(folder))
+    # Read on every interaction (a fraction of a second), so edits to a file show at once.
+    scenarios, problems = load_scenarios(folder)
     st.sidebar.title("caresim")
     for problem in problems:
         st.sidebar.warning(problem)

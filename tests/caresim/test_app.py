@@ -121,3 +121,12 @@ def test_the_trade_off_curve_follows_the_pool_chosen(app):
     captions = [c.value for c in app.caption if c.value.startswith("Theory")]
     assert any("per hour" in c for c in captions)  # waits for an acute bed are in hours
     assert not app.exception
+
+
+def test_with_no_staff_the_headline_is_a_dash_and_the_page_says_why(app):
+    choose(app, "variability_random", days=40)
+    app.sidebar.number_input(key="variability_random:staff.nurses.headcount").set_value(0).run()
+    run(app)
+    assert metric(app, "Mean wait: appointment (minutes)").value == "–"
+    assert any(c.value.startswith("A dash: this run measured nothing") for c in app.caption)
+    assert len(app.error) == 0
