@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 CONFIG ?= configs/pcn_baseline.yaml
 REPLICATIONS ?=
 
-.PHONY: run test bench lint clean
+.PHONY: run test app bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,13 +18,20 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $@ $(VENV)/.installed-run
+	touch $@ $(VENV)/.installed-run $(VENV)/.installed-app
+
+$(VENV)/.installed-app: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[app]'
+	touch $@
 
 run: $(VENV)/.installed-run
 	$(BIN)/caresim run $(CONFIG) $(if $(REPLICATIONS),--replications $(REPLICATIONS))
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q
+
+app: $(VENV)/.installed-app
+	$(BIN)/caresim app
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py

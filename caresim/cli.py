@@ -7,6 +7,7 @@ standard error and a non-zero exit status, never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
@@ -22,9 +23,10 @@ from caresim.results import ResultFolderError
 from caresim.store import StoreError, default_folder
 from models.schema import Config
 
-__all__ = ["main"]
+__all__ = ["app_command", "main"]
 
 EXIT_USAGE = 2
+DEFAULT_APP_PORT = 8501
 
 
 class UsageError(Exception):
@@ -138,7 +140,80 @@ def build_parser() -> argparse.ArgumentParser:
     experiment.add_argument(
         "--report", action="store_true", help="also draw the figures and write report.html"
     )
+
+    app = commands.add_parser(
+        "app", help="start the teaching app: a local web page over the teaching scenarios"
+    )
+    app.add_argument(
+        "--port", type=_whole_number(1), default=DEFAULT_APP_PORT, help="port (default 8501)"
+    )
+    app.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="address to serve on (default 127.0.0.1: this computer only; 0.0.0.0 shares it "
+        "with the network)",
+    )
+    app.add_argument(
+        "--scenarios",
+        type=Path,
+        help="folder of scenario files to teach with (default: configs/teaching)",
+    )
     return parser
+
+
+def app_command(port: int, address: str = "127.0.0.1") -> list[str]:
+    """The command that serves the teaching app: Streamlit on this Python, headless, quiet."""
+    page = Path(__file__).resolve().parent / "app.py"
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(page),
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "minimal",
+        "--theme.base",
+        "light",
+    ]
+
+
+def _has_streamlit() -> bool:
+    try:
+        return importlib.util.find_spec("streamlit") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _app(args: argparse.Namespace) -> int:
+    if not _has_streamlit():
+        raise UsageError("the teaching app needs Streamlit: pip install 'caresim[app]'")
+    if args.scenarios is not None and not args.scenarios.is_dir():
+        raise UsageError(f"--scenarios {args.scenarios}: no such folder")
+    from caresim.teaching import SCENARIOS_VARIABLE
+
+    environment = dict(os.environ)
+    if args.scenarios is not None:
+        environment[SCENARIOS_VARIABLE] = str(args.scenarios.resolve())
+    command = app_command(args.port, args.address)
+    print(
+        f"caresim: teaching app on http://{args.address}:{args.port} (Ctrl-C stops it)",
+        file=sys.stderr,
+        flush=True,
+    )
+    sys.stdout.flush()
+    # Streamlit takes this process over, so Ctrl-C and a stop signal reach it directly.
+    os.execve(command[0], command, environment)
+    return 0  # not reached
 
 
 def _summary_table(summary: pd.DataFrame, config: Config) -> str:
@@ -332,6 +407,7 @@ def main(argv: list[str] | None = None) -> int:
             "schema": _schema,
             "experiment": _experiment,
             "report": _report,
+            "app": _app,
         }[args.command]
         return handler(args)
     except (ConfigError, StoreError, UsageError, ResultFolderError, BackendError) as error:

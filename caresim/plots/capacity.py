@@ -108,18 +108,22 @@ def capacity_tradeoff(
     units: Mapping[str, str],
     folder: Path,
     sweep: pd.DataFrame | None = None,
+    demand: Demand | None = None,
 ) -> Figure:
     """Theory's trade-off curve for one pool, with the simulated results on it.
 
     ``data`` of the figure holds the theory (``source`` "theory": ``servers, probability,
     wait_hours``) and the simulated points (``source`` "simulated": summary rows with
     ``servers``). ``sweep`` (from an experiment that varied this pool's size) has columns
-    ``servers, group, measure, mean, ci_low, ci_high``.
+    ``servers, group, measure, mean, ci_low, ci_high``. ``demand``, when given, replaces the
+    demand read from the services using the pool: for pools a care setting fills, whose demand
+    the caller measures in its own way.
     """
     name = f"capacity_{pool.name}"
     noun = "staff" if pool.kind == "staff" else "beds"
     title = f"Capacity trade-off: {group_words(pool.name)} ({noun})"
-    demand = pool_demand(summary, pool, window_hours, units)
+    if demand is None:
+        demand = pool_demand(summary, pool, window_hours, units)
     if demand is None:
         return skipped(
             name,
