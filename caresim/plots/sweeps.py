@@ -466,12 +466,24 @@ def tornado(
     return Figure(name, title, caption, png, svg, data=data)
 
 
+def unique_words(parameters: list[str]) -> dict[str, str]:
+    """Short names for config paths, using more of each path until no two names are the same."""
+    for parts in range(2, max((len(p.split(".")) for p in parameters), default=2) + 1):
+        words = {p: " ".join(p.split(".")[-parts:]).replace("_", " ") for p in parameters}
+        if len(set(words.values())) == len(parameters):
+            if parts == 2:
+                return {p: _parameter_words(p) for p in parameters}
+            return words
+    return {p: p for p in parameters}
+
+
 def sensitivity_ranking(table: pd.DataFrame | None, folder: Path) -> Figure:
     """The inputs of a Latin hypercube ranked by influence on each measure (``sensitivity.csv``)."""
     name, title = "sensitivity", "Which uncertain inputs matter most"
     if table is None or table.empty:
         return skipped(name, title, "no sensitivity.csv (the experiment is not a Latin hypercube)")
     groups = list(table.groupby(["setting", "group", "measure"], sort=False))[:4]
+    names = unique_words(sorted(table["parameter"].unique()))
     columns = min(2, len(groups))
     rows_of_panels = -(-len(groups) // columns)
     inputs = table["parameter"].nunique()
@@ -481,7 +493,7 @@ def sensitivity_ranking(table: pd.DataFrame | None, folder: Path) -> Figure:
         axes = grid[index // columns, index % columns]
         rows = rows.sort_values("rank", ascending=False)
         colours = ["#D55E00" if v > 0 else "#0072B2" for v in rows["src"]]
-        axes.barh([_parameter_words(p) for p in rows["parameter"]], rows["src"], color=colours)
+        axes.barh([names[p] for p in rows["parameter"]], rows["src"], color=colours)
         axes.axvline(0, color="#333333", linewidth=0.8)
         axes.set_title(
             f"{row_label(setting, group)}: {measure_words(measure)} "

@@ -65,3 +65,20 @@ def test_a_monotone_but_curved_outcome_is_ranked_by_rank_correlation():
 def test_too_few_points_give_no_ranking():
     names, a, b, c, scenarios, _ = design(4)
     assert sensitivity(summary_of(names, a), scenarios, ["hospital.all.outcome"]).empty
+
+
+def test_inputs_keep_distinct_names_in_the_figure():
+    from caresim.plots.sweeps import unique_words
+
+    names = unique_words(
+        [
+            "intermediate_care.home_based.length_of_stay.mean",
+            "intermediate_care.bed_based.length_of_stay.mean",
+            "hospital.readmission.share",
+        ]
+    )
+    assert len(set(names.values())) == 3
+    assert (
+        names["intermediate_care.home_based.length_of_stay.mean"]
+        == "home based length of stay mean"
+    )
