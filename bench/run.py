@@ -157,8 +157,10 @@ def sweep() -> None:
 
 def main() -> None:
     print(f"machine: {machine()}")
-    mm3()
+    # First, while this process is small: on Linux a child's peak memory counts the parent's
+    # pages from before the child started, so a child started later would report too much.
     care_system.benchmark()
+    mm3()
     sweep()
 
 

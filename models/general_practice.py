@@ -20,13 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from simpy.events import Timeout
 
 from models.context import CareContext
 from models.draws import chance, destination_draw, population_arrivals
 from models.schema_general_practice import ActivitySpec
 from sim.appointments import AppointmentBook, Slot
 from sim.calendar import HOURS_PER_DAY
+from sim.clock import call_later
 from sim.distributions import choice_of, sampler
 from sim.recorder import Kind
 
@@ -185,7 +185,7 @@ class GeneralPractice:
                 activity.spec.profile,
                 self._new_patient(activity),
             )
-        Timeout(self.env, HOURS_PER_DAY).callbacks.append(self._midnight)
+        call_later(self.env, HOURS_PER_DAY, self._midnight)
 
     def _handback_spec(self) -> ActivitySpec:
         """Hand-backs: the handback role's time in the first activity it does, booked the same day."""
@@ -245,15 +245,15 @@ class GeneralPractice:
                     best = slot
             if best is not None:
                 best.book.take(best)
-                Timeout(self.env, best.time - now).callbacks.append(
-                    lambda _e, r=req, s=best, role=role: self._appointment(r, s, role)
+                call_later(
+                    self.env,
+                    best.time - now,
+                    lambda _e, r=req, s=best, role=role: self._appointment(r, s, role),
                 )
                 return
         waited = now - req.first
         if waited + self.spec.retry_every <= spec.patience + 1e-6:  # clock sums drift by ulps
-            Timeout(self.env, self.spec.retry_every).callbacks.append(
-                lambda _e, r=req: self._try_to_book(r)
-            )
+            call_later(self.env, self.spec.retry_every, lambda _e, r=req: self._try_to_book(r))
         else:
             self.log.record(req.entity, req.activity.gave_up, now, -1, req.queue_row)
             self.router.send(req.entity, req.activity.no_appointment(), SETTING)
@@ -278,8 +278,10 @@ class GeneralPractice:
         duration = activity.work[role].duration()
         free_at[slot.clinician] = start + duration
         if start > now:  # the clinician is running late
-            Timeout(self.env, start - now).callbacks.append(
-                lambda _e: self._consult(req, pool, slot.clinician, role, duration)
+            call_later(
+                self.env,
+                start - now,
+                lambda _e: self._consult(req, pool, slot.clinician, role, duration),
             )
         else:
             self._consult(req, pool, slot.clinician, role, duration)
@@ -289,8 +291,10 @@ class GeneralPractice:
     ) -> None:
         start_code, end_code = req.activity.starts[pool]
         start_row = self.log.record(req.entity, start_code, self.env._now, clinician, req.queue_row)
-        Timeout(self.env, duration).callbacks.append(
-            lambda _e: self._consulted(req, role, clinician, end_code, start_row)
+        call_later(
+            self.env,
+            duration,
+            lambda _e: self._consulted(req, role, clinician, end_code, start_row),
         )
 
     def _consulted(
@@ -314,7 +318,7 @@ class GeneralPractice:
         today = int(self.env._now // HOURS_PER_DAY)
         for book in self.books.values():
             book.forget_before(today)
-        Timeout(self.env, HOURS_PER_DAY).callbacks.append(self._midnight)
+        call_later(self.env, HOURS_PER_DAY, self._midnight)
 
     # -- a starting state ------------------------------------------------------------------------
     def book_existing(self, share: float, over: float, cohort_draw, practice_draw) -> None:
@@ -332,8 +336,10 @@ class GeneralPractice:
                 entity = self.patients.arrive(label, practice, cohort_draw())
                 queue_row = self.log.record(entity, activity.queue, 0.0)
                 req = _Request(activity, entity, practice, 0.0, 0.0, queue_row, [role])
-                Timeout(self.env, slot.time).callbacks.append(
-                    lambda _e, r=req, s=slot, ro=role: self._appointment(r, s, ro)
+                call_later(
+                    self.env,
+                    slot.time,
+                    lambda _e, r=req, s=slot, ro=role: self._appointment(r, s, ro),
                 )
 
     def _scope_code(self, pool: str) -> int | None:

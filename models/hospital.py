@@ -12,11 +12,10 @@ emergency readmissions.
 
 from __future__ import annotations
 
-from simpy.events import Timeout
-
 from models.context import CareContext
 from models.draws import chance, destination_draw, population_arrivals
 from models.intermediate_care import IntermediateCare
+from sim.clock import call_later
 from sim.distributions import sampler
 from sim.pools import BedPool, Request, Step
 from sim.recorder import Kind
@@ -166,7 +165,7 @@ class Hospital:
                 self.avoidance_pool.release(req)
                 self.router.send(req.entity, self.avoidance_outcome(), SETTING)
 
-            Timeout(self.env, self.avoidance_stay()).callbacks.append(finished)
+            call_later(self.env, self.avoidance_stay(), finished)
 
         self.avoidance_pool.request(entity, self.avoidance_step, started)
 
@@ -223,7 +222,7 @@ class Hospital:
                 again = self.patients.arrive(self.readmission_label, practice, cohort)
                 self.admit(again, self.next_acuity(), "readmission", avoidable=False)
 
-            Timeout(self.env, self.readmission_after()).callbacks.append(return_)
+            call_later(self.env, self.readmission_after(), return_)
 
     # -- a starting state ------------------------------------------------------------------------
     def occupy(self, entity: int, remaining: float) -> None:

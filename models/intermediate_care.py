@@ -9,11 +9,12 @@ to hospital, or to long-term care.
 
 from __future__ import annotations
 
-from simpy.events import Event, Timeout
+from simpy.events import Event
 
 from models.context import CareContext
 from models.draws import destination_draw
 from models.schema_intermediate_care import IntermediateCareServiceSpec
+from sim.clock import call_later
 from sim.distributions import sampler
 from sim.pools import BedPool, Request, Step
 from sim.recorder import Kind
@@ -102,15 +103,13 @@ class IntermediateCare:
     def stay(self, req: Request, kind: str) -> None:
         """The patient has a place: they stay, then leave it for their next destination."""
         service = self.services[kind]
-        Timeout(self.env, service.length_of_stay()).callbacks.append(
-            lambda _e: service.leave(self, req)
-        )
+        call_later(self.env, service.length_of_stay(), lambda _e: service.leave(self, req))
 
     def occupy(self, entity: int, kind: str, remaining: float) -> None:
         """A patient already in a place at the start, with ``remaining`` hours to stay."""
         service = self.services[kind]
 
         def started(req: Request) -> None:
-            Timeout(self.env, remaining).callbacks.append(lambda _e: service.leave(self, req))
+            call_later(self.env, remaining, lambda _e: service.leave(self, req))
 
         service.pool.request(entity, service.step_down, started)

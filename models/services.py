@@ -15,11 +15,11 @@ from __future__ import annotations
 from array import array
 
 import simpy
-from simpy.events import Timeout
 
 from models.schema import EXIT, Config, ServiceSpec
 from sim.arrivals import PoissonArrivals
 from sim.calendar import WeeklyProfile
+from sim.clock import call_later
 from sim.distributions import choice_of, sampler
 from sim.pools import Request, ServerPool, Step
 from sim.recorder import EventLog, Kind
@@ -77,7 +77,7 @@ class _Service:
         self.pool.request(entity, self.step, self.started, priority, patience, self.left)
 
     def started(self, req: Request) -> None:
-        Timeout(self.network.env, self.duration()).callbacks.append(lambda _e: self.finished(req))
+        call_later(self.network.env, self.duration(), lambda _e: self.finished(req))
 
     def finished(self, req: Request) -> None:
         self.pool.release(req)

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sim.calendar import HOURS_PER_DAY, Rota
 
 __all__ = ["AppointmentBook", "Slot"]
 
 
-@dataclass(frozen=True, slots=True)
-class Slot:
-    """A free slot found in a book: when, with which clinician, and where it is kept."""
+class Slot(NamedTuple):
+    """A free slot found in a book: when, with which clinician, and where it is kept.
+
+    A named tuple rather than a frozen dataclass: slots are made by the hundred thousand, and a
+    tuple is several times cheaper to make.
+    """
 
     time: float
     clinician: int

@@ -19,9 +19,9 @@ from collections.abc import Callable
 
 import numpy as np
 import simpy
-from simpy.events import Timeout
 
 from sim.calendar import WeeklyProfile
+from sim.clock import call_later
 from sim.distributions import Exponential, Sampler, Uniform
 from sim.units import HOURS_PER_UNIT
 
@@ -75,7 +75,7 @@ class PoissonArrivals:
         if self._spend is not None:
             first = self._next_after(max(start, env.now))
             if first is not None:
-                Timeout(env, first - env.now).callbacks.append(self._arrive)
+                call_later(env, first - env.now, self._arrive)
 
     def _next_after(self, t: float) -> float | None:
         """The next candidate time after ``t`` (None if there is none before ``until``)."""
@@ -101,7 +101,7 @@ class PoissonArrivals:
         now = env._now
         following = self._next_after(now)
         if following is not None:
-            Timeout(env, following - now).callbacks.append(self._arrive)
+            call_later(env, following - now, self._arrive)
         if self._keep is None or self._keep() * self._growth_cap < self._growth(now):
             self.on_arrival()
 

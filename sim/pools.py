@@ -18,9 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import simpy
-from simpy.events import Event, Timeout
+from simpy.events import Event
 
 from sim.calendar import Rota
+from sim.clock import call_later
 from sim.recorder import EventLog, Kind
 
 __all__ = [
@@ -184,7 +185,7 @@ class ServerPool:
         else:
             self._enqueue(req)
             if patience is not None and patience < math.inf:
-                Timeout(env, patience).callbacks.append(lambda _event: self._renege(req))
+                call_later(env, patience, lambda _event: self._renege(req))
         return req
 
     def acquire(
@@ -311,7 +312,7 @@ def request_any(
     for pool in pools:
         pool._enqueue(req)
     if patience is not None and patience < math.inf:
-        Timeout(first.env, patience).callbacks.append(lambda _event: first._renege(req))
+        call_later(first.env, patience, lambda _event: first._renege(req))
     return req
 
 
@@ -389,7 +390,7 @@ class StaffPool(ServerPool):
     def _next_shift(self) -> None:
         start, end = next(self._shifts)
         delay = max(0.0, start - self.env.now)
-        Timeout(self.env, delay).callbacks.append(lambda _event: self._shift_starts(end))
+        call_later(self.env, delay, lambda _event: self._shift_starts(end))
 
     def _shift_starts(self, end: float) -> None:
         self.on_duty = True
@@ -400,7 +401,7 @@ class StaffPool(ServerPool):
             if req is None:
                 break
             self._grant(req, self._free.pop(), now)
-        Timeout(self.env, end - now).callbacks.append(lambda _event: self._shift_ends())
+        call_later(self.env, end - now, lambda _event: self._shift_ends())
 
     def _shift_ends(self) -> None:
         self.on_duty = False

@@ -80,7 +80,8 @@ def staff_workload(summary: pd.DataFrame, pools: Mapping[str, Pool], folder: Pat
         axes.set_yticks(np.arange(len(groups))[::-1], labels)
         if measure == "utilisation":
             axes.set_xlabel("utilisation (% of time available for patients)")
-            axes.set_xlim(0, max(100.0, float(np.nanmax(rows["ci_high"] * 100)) * 1.05))
+            highest = rows["ci_high"].max() * 100  # NaN-skipping, and NaN when all are NaN
+            axes.set_xlim(0, max(100.0, float(highest) * 1.05) if highest == highest else 100.0)
         else:
             axes.set_xlabel("overtime (hours over the measured period)")
             axes.set_xlim(left=0)

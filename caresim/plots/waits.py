@@ -98,9 +98,10 @@ def wait_intervals(
         axes.set_xlim(left=0)
         axes.set_xlabel(f"wait ({unit})")
         style_axes(axes)
-        axes.legend(
-            loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3, fontsize=8, frameon=False
-        )
+        if axes.get_legend_handles_labels()[0]:  # nothing to label when no one waited
+            axes.legend(
+                loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3, fontsize=8, frameon=False
+            )
     figure.suptitle(title, fontsize=13)
     png, svg = save_figure(figure, folder, name)
     data = pd.concat(drawn, ignore_index=True) if drawn else None
