@@ -17,6 +17,7 @@ import pandas as pd
 
 from caresim.backends import BackendError
 from caresim.configfile import ConfigError, load_config
+from caresim.formatting import format_interval, format_number
 from caresim.headline import headline
 from caresim.provenance import timestamp
 from caresim.results import ResultFolderError
@@ -221,15 +222,12 @@ def _summary_table(summary: pd.DataFrame, config: Config) -> str:
     if shown.empty:
         return "(no measures)"
 
-    def number(x: float) -> str:
-        if pd.isna(x):
-            return "-"
-        return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}" if abs(x) < 1 else f"{x:,.2f}"
-
     lines = [("setting", "group", "measure", "mean", "95% interval", "unit")]
     for row in shown.itertuples():
-        interval = "-" if pd.isna(row.ci_low) else f"{number(row.ci_low)} to {number(row.ci_high)}"
-        lines.append((row.setting, row.group, row.measure, number(row.mean), interval, row.unit))
+        interval = format_interval(row.ci_low, row.ci_high)
+        lines.append(
+            (row.setting, row.group, row.measure, format_number(row.mean), interval, row.unit)
+        )
     widths = [max(len(str(line[i])) for line in lines) for i in range(6)]
     text = []
     for i, line in enumerate(lines):

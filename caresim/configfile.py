@@ -24,7 +24,14 @@ from pydantic import BaseModel, ValidationError
 
 from models.schema import Config
 
-__all__ = ["ConfigError", "LoadedConfig", "document_hash", "load_config", "parse_override"]
+__all__ = [
+    "ConfigError",
+    "LoadedConfig",
+    "document_hash",
+    "load_config",
+    "parse_override",
+    "unknown_key_message",
+]
 
 SET = "--set"
 
@@ -261,9 +268,9 @@ def _apply_override(
     origins[path] = SET
 
 
-def _unknown_key_message(parent: tuple, key: str, document: Any = None) -> str:
-    allowed = [k for k in _allowed_keys(parent, document) if k != key]
-    where = f" in '{'.'.join(parent)}'" if parent else ""
+def unknown_key_message(key: str, parent: str, allowed: list[str]) -> str:
+    """'unknown key ...' with the closest allowed key, or the list of them, to help the user."""
+    where = f" in '{parent}'" if parent else ""
     message = f"unknown key '{key}'{where}"
     close = difflib.get_close_matches(key, allowed, n=1)
     if close:
@@ -271,6 +278,11 @@ def _unknown_key_message(parent: tuple, key: str, document: Any = None) -> str:
     elif allowed:
         message += f"; expected one of: {', '.join(allowed)}"
     return message
+
+
+def _unknown_key_message(parent: tuple, key: str, document: Any = None) -> str:
+    allowed = [k for k in _allowed_keys(parent, document) if k != key]
+    return unknown_key_message(key, ".".join(str(p) for p in parent), allowed)
 
 
 def document_hash(document: Mapping[str, Any]) -> str:

@@ -12,7 +12,6 @@ override in a scenario names the scenario and the path, e.g.::
 from __future__ import annotations
 
 import copy
-import difflib
 import os
 import typing
 from dataclasses import dataclass, replace
@@ -34,6 +33,7 @@ from caresim.configfile import (
     _unwrap,
     document_hash,
     load_config,
+    unknown_key_message,
     validate_document,
 )
 from caresim.replications import AutomaticRule
@@ -545,13 +545,7 @@ def _describe(error: ValidationError, document: dict, file: str) -> str:
     if kind == "extra_forbidden":
         parent, key = tuple(path[:-1]), str(path[-1])
         allowed = [k for k in _allowed_keys(parent, document) if k != key]
-        inside = f" in '{_dotted(parent)}'" if parent else ""
-        message = f"unknown key '{key}'{inside}"
-        close = difflib.get_close_matches(key, allowed, n=1)
-        if close:
-            message += f"; did you mean '{close[0]}'?"
-        elif allowed:
-            message += f"; expected one of: {', '.join(allowed)}"
+        message = unknown_key_message(key, _dotted(parent) if parent else "", allowed)
         return f"{file}: {where}: {message}"
     if kind == "missing":
         return f"{file}: {where}: missing"

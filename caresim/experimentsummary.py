@@ -11,6 +11,7 @@ import math
 
 from caresim.experiment import ExperimentOutcome
 from caresim.experimentfile import BASELINE, Experiment, written
+from caresim.formatting import format_interval, format_number
 from caresim.replications import AutomaticRule
 
 __all__ = [
@@ -24,21 +25,11 @@ __all__ = [
 ]
 
 
-def number(x: float) -> str:
-    """A number to read at a glance: three significant figures, thousands separated."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "-"
-    if x == 0:
-        return "0"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    if abs(x) < 1:
-        return f"{x:.3g}"
-    return f"{x:,.2f}"
+number = format_number
 
 
 def _interval(low: float, high: float) -> str:
-    return "-" if math.isnan(low) else f"{number(low)} to {number(high)}"
+    return format_interval(low, high)
 
 
 def _table(lines: list[tuple[str, ...]], right: set[int]) -> list[str]:

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from caresim.formatting import format_interval, format_number
 from caresim.plots import Figure, draw_figures
 from caresim.plots.common import measure_words, setting_words
 from caresim.plots.comparison import forest_rows
@@ -24,7 +25,7 @@ from caresim.results import ResultFolder, open_result
 from caresim.sources import Citation, config_citations
 from caresim.store import atomic_write_text
 
-__all__ = ["REPORT_NAME", "STRESS_SECTIONS", "format_number", "render_report", "write_report"]
+__all__ = ["REPORT_NAME", "STRESS_SECTIONS", "render_report", "write_report"]
 
 REPORT_NAME = "report.html"
 
@@ -115,27 +116,15 @@ def _p(text: str, css: str = "") -> str:
     return f'<p class="{css}">{_e(text)}</p>' if css else f"<p>{_e(text)}</p>"
 
 
-def format_number(value: Any) -> str:
-    """A number as a table shows it: thousands separated, three significant figures below one."""
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if math.isnan(x):
-        return "–"
-    if abs(x) < 1e-9:
-        return "0"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    if abs(x) < 1:
-        return f"{x:.3g}"
-    return f"{x:,.2f}"
+DASH = "–"
+
+
+def _number(value: Any) -> str:
+    return format_number(value, DASH)
 
 
 def _interval(low: Any, high: Any) -> str:
-    if pd.isna(low) or pd.isna(high):
-        return "–"
-    return f"{format_number(low)} to {format_number(high)}"
+    return format_interval(low, high, DASH)
 
 
 def _table(
@@ -576,7 +565,7 @@ def _summary_rows(summary: pd.DataFrame) -> list[tuple]:
             row.group,
             measure_words(row.measure),
             row.unit,
-            format_number(row.mean),
+            _number(row.mean),
             _interval(row.ci_low, row.ci_high),
             int(row.n) if "n" in summary and pd.notna(row.n) else "–",
         )
@@ -604,9 +593,7 @@ def _results(result: ResultFolder, figures: list[Figure]) -> str:
             for scenario in result.scenarios:
                 if scenario in by.index:
                     r = by.loc[scenario]
-                    cells.append(
-                        f"{format_number(r['mean'])} ({_interval(r['ci_low'], r['ci_high'])})"
-                    )
+                    cells.append(f"{_number(r['mean'])} ({_interval(r['ci_low'], r['ci_high'])})")
                 else:
                     cells.append("–")
             rows.append((setting_words(key[0]), key[1], measure_words(key[2]), key[3], *cells))
@@ -644,7 +631,7 @@ def _results(result: ResultFolder, figures: list[Figure]) -> str:
                             r.group,
                             measure_words(r.measure),
                             r.unit,
-                            format_number(r.mean_difference),
+                            _number(r.mean_difference),
                             _interval(r.ci_low, r.ci_high),
                             r.n,
                             "yes" if d else "no",

@@ -8,7 +8,6 @@ where the README shows them.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -19,27 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.caresim.test_report_browser import CHROMIUM_ARGS, DOCS_IMAGES
+from tests.caresim.conftest import DOCS_IMAGES
 from tests.conftest import ROOT
 
 STARTUP_SECONDS = 60
 WAIT_MS = 60_000
 WAIT_LABEL = "Mean wait: triage (minutes)"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        message = "Chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message + "; .ci/run installs it")
-        pytest.skip(message)
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def free_port() -> int:

@@ -12,7 +12,8 @@ import xml.etree.ElementTree as ElementTree
 import pandas as pd
 import pytest
 
-from caresim.report import STRESS_SECTIONS, format_number, write_report
+from caresim.formatting import format_number
+from caresim.report import STRESS_SECTIONS, write_report
 from tests.caresim.result_folders import experiment_folder, run_folder
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -92,8 +93,8 @@ def test_the_summary_table_shows_the_intervals_of_summary_csv(reported, page):
     assert results.count("<tr>") >= len(summary)
     for group, measure in [("triage", "wait_mean"), ("nurses", "utilisation"), ("all", "arrivals")]:
         row = summary[(summary["group"] == group) & (summary["measure"] == measure)].iloc[0]
-        interval = f"{format_number(row.ci_low)} to {format_number(row.ci_high)}"
-        assert f'<td class="number">{format_number(row["mean"])}</td>' in results
+        interval = f"{format_number(row.ci_low, '–')} to {format_number(row.ci_high, '–')}"
+        assert f'<td class="number">{format_number(row["mean"], "–")}</td>' in results
         assert f'<td class="number">{interval}</td>' in results
 
 
