@@ -29,7 +29,6 @@ PATHWAY_SERVICE = {
     "pathway_2": "bed_based",
     "pathway_3": "assessment_beds",
 }
-ACUITIES = ("high", "medium", "low")
 ADMISSION_SOURCES = (
     "emergency_department",
     "general_practice",

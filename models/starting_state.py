@@ -18,8 +18,6 @@ from sim.streams import RandomStreams
 
 __all__ = ["apply_starting_state"]
 
-SETTING_LABEL = "starting_state"
-
 
 def apply_starting_state(
     config: Config,

@@ -56,10 +56,6 @@ class Distribution:
         """``size`` independent values."""
         raise NotImplementedError
 
-    def scaled(self, factor: float) -> Distribution:
-        """The same shape with every value multiplied by ``factor`` (a change of unit)."""
-        raise NotImplementedError
-
 
 @dataclass(frozen=True)
 class Exponential(Distribution):
@@ -76,9 +72,6 @@ class Exponential(Distribution):
     @property
     def variance(self) -> float:
         return self.mean**2
-
-    def scaled(self, factor: float) -> Exponential:
-        return Exponential(self.mean * factor)
 
 
 @dataclass(frozen=True)
@@ -106,9 +99,6 @@ class Lognormal(Distribution):
     def variance(self) -> float:
         return self.sd**2
 
-    def scaled(self, factor: float) -> Lognormal:
-        return Lognormal(self.mean * factor, self.sd * factor)
-
 
 @dataclass(frozen=True)
 class Gamma(Distribution):
@@ -128,9 +118,6 @@ class Gamma(Distribution):
     @property
     def variance(self) -> float:
         return self.sd**2
-
-    def scaled(self, factor: float) -> Gamma:
-        return Gamma(self.mean * factor, self.sd * factor)
 
 
 @dataclass(frozen=True)
@@ -162,9 +149,6 @@ class Triangular(Distribution):
         a, c, b = self.low, self.mode, self.high
         return (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0
 
-    def scaled(self, factor: float) -> Triangular:
-        return Triangular(self.low * factor, self.mode * factor, self.high * factor)
-
 
 @dataclass(frozen=True)
 class Uniform(Distribution):
@@ -190,9 +174,6 @@ class Uniform(Distribution):
     def variance(self) -> float:
         return (self.high - self.low) ** 2 / 12.0
 
-    def scaled(self, factor: float) -> Uniform:
-        return Uniform(self.low * factor, self.high * factor)
-
 
 @dataclass(frozen=True)
 class Fixed(Distribution):
@@ -213,9 +194,6 @@ class Fixed(Distribution):
     @property
     def variance(self) -> float:
         return 0.0
-
-    def scaled(self, factor: float) -> Fixed:
-        return Fixed(self.value * factor)
 
 
 @dataclass(frozen=True)
@@ -241,9 +219,6 @@ class Empirical(Distribution):
     @property
     def variance(self) -> float:
         return float(np.var(self.samples))
-
-    def scaled(self, factor: float) -> Empirical:
-        return Empirical(tuple(x * factor for x in self.samples))
 
 
 @dataclass(frozen=True)
@@ -293,9 +268,6 @@ class EmpiricalTable(Distribution):
         )
         return float(second - self.mean**2)
 
-    def scaled(self, factor: float) -> EmpiricalTable:
-        return EmpiricalTable(tuple((a * factor, b * factor, w) for a, b, w in self.rows))
-
 
 @dataclass(frozen=True)
 class Geometric(Distribution):
@@ -315,9 +287,6 @@ class Geometric(Distribution):
     @property
     def variance(self) -> float:
         return self.mean * (self.mean - 1.0)
-
-    def scaled(self, factor: float) -> Distribution:
-        raise ValueError("a count cannot be rescaled")
 
 
 @dataclass(frozen=True)

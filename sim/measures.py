@@ -112,7 +112,6 @@ class LogView:
         self.ref = columns["ref"]
         self.kind = log.label_array("kind")[self.label] if len(log) else np.empty(0, np.int8)
         self._groups = log.label_array("group")
-        self._pools = log.label_array("pool")
         # Rows of each label code, in row order: sorting once makes every later query a slice.
         self._order = np.argsort(self.label, kind="stable")
         counts = (
