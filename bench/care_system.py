@@ -21,9 +21,9 @@ CONFIG = ROOT / "configs/pcn_baseline.yaml"
 def one_replication() -> dict[str, float]:
     """Build, run and measure replication 0 of the baseline in this process."""
     sys.path.insert(0, str(ROOT))
-    from caresim.configfile import load_config
-    from models.measures import measure
-    from models.model import CareSystemModel
+    from caresim.config.files import load_config
+    from caresim.models.measures import measure
+    from caresim.models.model import CareSystemModel
 
     config = load_config(CONFIG).config
     start = time.perf_counter()

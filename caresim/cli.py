@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from caresim.backends import BackendError
-from caresim.configfile import ConfigError, load_config
-from caresim.formatting import format_interval, format_number
-from caresim.headline import headline
-from caresim.provenance import timestamp
-from caresim.results import ResultFolderError
-from caresim.store import StoreError, default_folder
-from models.schema import Config
+from caresim.runs.backends import BackendError
+from caresim.config.files import ConfigError, load_config
+from caresim.outputs.formatting import format_interval, format_number
+from caresim.outputs.run_summary import headline
+from caresim.runs.provenance import timestamp
+from caresim.outputs.results import ResultFolderError
+from caresim.runs.store import StoreError, default_folder
+from caresim.models.schema import Config
 
 __all__ = ["app_command", "main"]
 
@@ -164,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def app_command(port: int, address: str = "127.0.0.1") -> list[str]:
     """The command that serves the teaching app: Streamlit on this Python, headless, quiet."""
-    page = Path(__file__).resolve().parent / "app.py"
+    page = Path(__file__).resolve().parent / "app" / "page.py"
     return [
         sys.executable,
         "-m",
@@ -200,7 +200,7 @@ def _app(args: argparse.Namespace) -> int:
         raise UsageError("the teaching app needs Streamlit: pip install 'caresim[app]'")
     if args.scenarios is not None and not args.scenarios.is_dir():
         raise UsageError(f"--scenarios {args.scenarios}: no such folder")
-    from caresim.teaching import SCENARIOS_VARIABLE
+    from caresim.app import SCENARIOS_VARIABLE
 
     environment = dict(os.environ)
     if args.scenarios is not None:
@@ -242,7 +242,7 @@ def _summary_table(summary: pd.DataFrame, config: Config) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from caresim.runner import run_scenario  # heavy imports only when running
+    from caresim.runs.scenario import run_scenario  # heavy imports only when running
 
     overrides = list(args.overrides)
     if args.replications is not None:
@@ -270,7 +270,7 @@ def _run(args: argparse.Namespace) -> int:
         resumed = f", {outcome.resumed} resumed from an earlier run" if outcome.resumed else ""
         print(f"\nResults in {outcome.folder} ({outcome.elapsed_seconds:.1f} s{resumed})")
     if args.report:
-        from caresim.report import write_report
+        from caresim.outputs.report import write_report
 
         path = write_report(outcome.folder)
         if not args.quiet:
@@ -312,7 +312,7 @@ def _schema(_args: argparse.Namespace) -> int:
 
 def _targets(texts: list[str]) -> dict[str, str]:
     """``STEP=DURATION`` pairs, each duration checked."""
-    from sim.units import UnitError, parse_duration
+    from caresim.sim.units import UnitError, parse_duration
 
     targets = {}
     for text in texts:
@@ -328,7 +328,7 @@ def _targets(texts: list[str]) -> dict[str, str]:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from caresim.report import write_report
+    from caresim.outputs.report import write_report
 
     path = write_report(args.folder, args.out, _targets(args.targets))
     print(f"Report in {path}")
@@ -337,10 +337,10 @@ def _report(args: argparse.Namespace) -> int:
 
 def _experiment(args: argparse.Namespace) -> int:
     # heavy imports only when running
-    from caresim import backends
-    from caresim.experiment import run_experiment
-    from caresim.experimentfile import load_experiment
-    from caresim.experimentsummary import (
+    from caresim.runs import backends
+    from caresim.experiments.experiment import run_experiment
+    from caresim.experiments.files import load_experiment
+    from caresim.experiments.summary import (
         comparison_text,
         headline,
         replications_text,
@@ -386,7 +386,7 @@ def _experiment(args: argparse.Namespace) -> int:
         resumed = f", {outcome.resumed} resumed from an earlier run" if outcome.resumed else ""
         print(f"Results in {outcome.folder} ({outcome.elapsed_seconds:.1f} s{resumed})")
     if args.report:
-        from caresim.report import write_report
+        from caresim.outputs.report import write_report
 
         path = write_report(outcome.folder)
         if not args.quiet:

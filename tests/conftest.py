@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from caresim.cli import main
-from caresim.configfile import validate_document
-from caresim.runner import replication_frames
-from caresim.stats import t_interval
+from caresim.config.files import validate_document
+from caresim.runs.scenario import replication_frames
+from caresim.runs.stats import t_interval
 
 ROOT = Path(__file__).resolve().parent.parent
 

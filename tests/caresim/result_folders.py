@@ -12,7 +12,7 @@ import pandas as pd
 import yaml
 
 from caresim.cli import main
-from sim.theory import erlang_b, erlang_c, mmc_wait_mean
+from caresim.sim.theory import erlang_b, erlang_c, mmc_wait_mean
 
 #: A walk-in clinic with observation beds: patients give up, are turned away, come back.
 CLINIC = textwrap.dedent(

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from caresim.teaching import SCENARIOS_VARIABLE
+from caresim.app import SCENARIOS_VARIABLE
 from tests.conftest import ROOT
 
-PAGE = ROOT / "caresim" / "app.py"
+PAGE = ROOT / "caresim" / "app" / "page.py"
 
 
 @pytest.fixture

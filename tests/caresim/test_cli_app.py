@@ -21,7 +21,7 @@ def test_without_streamlit_the_app_command_says_in_one_line_how_to_install_it(cl
 def test_the_app_is_streamlit_serving_the_page_headless_and_sending_no_usage_statistics():
     command = app_command(8765)
     assert command[:4] == [sys.executable, "-m", "streamlit", "run"]
-    assert Path(command[4]) == ROOT / "caresim" / "app.py"
+    assert Path(command[4]) == ROOT / "caresim" / "app" / "page.py"
     flags = dict(zip(command[5::2], command[6::2], strict=True))
     assert flags["--server.port"] == "8765"
     assert flags["--server.address"] == "127.0.0.1"  # this computer only, unless asked

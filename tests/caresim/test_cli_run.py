@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from caresim.events import EVENT_COLUMNS
+from caresim.outputs.events import EVENT_COLUMNS
 
 SMALL = """\
 name: small clinic

@@ -6,7 +6,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from caresim.configfile import ConfigError, load_config, validate_document
+from caresim.config.files import ConfigError, load_config, validate_document
 from tests.conftest import ROOT
 
 VALID = yaml.safe_load((ROOT / "configs/validation/mm3.yaml").read_text())

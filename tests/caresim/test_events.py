@@ -9,7 +9,7 @@ import warnings
 import pandas as pd
 import pytest
 
-from caresim.events import EVENT_COLUMNS
+from caresim.outputs.events import EVENT_COLUMNS
 from tests.caresim.result_folders import run_folder
 
 EVENT_TYPES = {"arrival_departure", "queue", "resource_use", "resource_use_end"}

@@ -5,9 +5,9 @@ from textwrap import dedent
 import numpy as np
 import pytest
 
-from caresim.experimentfile import load_experiment
-from caresim.sweeps import read_quantity
-from sim.units import parse_duration, parse_rate
+from caresim.experiments.files import load_experiment
+from caresim.experiments.sweeps import read_quantity
+from caresim.sim.units import parse_duration, parse_rate
 
 HEAD = """\
 name: staffing

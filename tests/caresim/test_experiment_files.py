@@ -2,7 +2,7 @@
 
 import pytest
 
-from caresim.experimentfile import load_experiment
+from caresim.experiments.files import load_experiment
 from tests.conftest import ROOT
 
 FILES = sorted((ROOT / "experiments").glob("*.yaml"))

@@ -1,7 +1,7 @@
 """An experiment's own folder, straight from `caresim experiment --report`, makes a full report."""
 
-from caresim.plots import draw_figures
-from caresim.results import open_result
+from caresim.outputs.plots import draw_figures
+from caresim.outputs.results import open_result
 from tests.conftest import ROOT
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from caresim.backends import BackendError, DaskBackend, ProcessBackend
-from caresim.experiment import run_experiment
-from caresim.experimentfile import load_experiment
+from caresim.runs.backends import BackendError, DaskBackend, ProcessBackend
+from caresim.experiments.experiment import run_experiment
+from caresim.experiments.files import load_experiment
 from tests.caresim.conftest import small_queue
 from tests.conftest import ROOT
 

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import pytest
 
-from caresim.plots import draw_figures
-from caresim.plots.capacity import capacity_tradeoff
-from caresim.plots.comparison import forest_plot
-from caresim.plots.inputs import config_pools, service_units, wait_targets
-from caresim.plots.pools import staff_workload
-from caresim.plots.sweeps import sweep_design, tornado
-from caresim.plots.timeseries import band_by_bin, timeseries_figure
-from caresim.plots.waits import event_waits, wait_distribution
-from caresim.results import open_result
-from caresim.stats import t_interval
-from sim.theory import erlang_b, erlang_c
+from caresim.outputs.plots import draw_figures
+from caresim.outputs.plots.capacity import capacity_tradeoff
+from caresim.outputs.plots.comparison import forest_plot
+from caresim.outputs.plots.inputs import config_pools, service_units, wait_targets
+from caresim.outputs.plots.pools import staff_workload
+from caresim.outputs.plots.sweeps import sweep_design, tornado
+from caresim.outputs.plots.timeseries import band_by_bin, timeseries_figure
+from caresim.outputs.plots.waits import event_waits, wait_distribution
+from caresim.outputs.results import open_result
+from caresim.runs.stats import t_interval
+from caresim.sim.theory import erlang_b, erlang_c
 from tests.caresim.result_folders import SCENARIOS, experiment_folder, run_folder
 
 

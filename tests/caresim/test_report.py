@@ -12,8 +12,8 @@ import xml.etree.ElementTree as ElementTree
 import pandas as pd
 import pytest
 
-from caresim.formatting import format_number
-from caresim.report import STRESS_SECTIONS, write_report
+from caresim.outputs.formatting import format_number
+from caresim.outputs.report import STRESS_SECTIONS, write_report
 from tests.caresim.result_folders import experiment_folder, run_folder
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -12,7 +12,7 @@ import os
 import pytest
 
 from caresim.cli import main
-from caresim.report import STRESS_SECTIONS
+from caresim.outputs.report import STRESS_SECTIONS
 from tests.caresim.conftest import DOCS_IMAGES
 from tests.caresim.result_folders import run_folder
 

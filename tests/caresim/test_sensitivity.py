@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from caresim.sensitivity import input_values, sensitivity
+from caresim.experiments.sensitivity import input_values, sensitivity
 
 
 def design(n=30, seed=0):
@@ -68,7 +68,7 @@ def test_too_few_points_give_no_ranking():
 
 
 def test_inputs_keep_distinct_names_in_the_figure():
-    from caresim.plots.sweeps import unique_words
+    from caresim.outputs.plots.sweeps import unique_words
 
     names = unique_words(
         [

@@ -9,8 +9,8 @@ import math
 import pandas as pd
 import pytest
 
-from caresim.configfile import ConfigError, load_config
-from caresim.teaching import (
+from caresim.config.files import ConfigError, load_config
+from caresim.app import (
     Control,
     Headline,
     care_pool,
@@ -25,8 +25,8 @@ from caresim.teaching import (
     tradeoff_figure,
     tradeoff_pools,
 )
-from sim.theory import erlang_c
-from sim.units import parse_rate
+from caresim.sim.theory import erlang_c
+from caresim.sim.units import parse_rate
 from tests.conftest import ROOT
 
 TEACHING = ROOT / "configs" / "teaching"

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from caresim.warmup import BATCH, WARMUP_COLUMNS, estimate_warm_up, mser5
+from caresim.experiments.warmup import BATCH, WARMUP_COLUMNS, estimate_warm_up, mser5
 
 
 def test_a_step_transient_is_cut_exactly_where_it_ends():

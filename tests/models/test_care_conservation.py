@@ -2,11 +2,11 @@
 
 import numpy as np
 
-from caresim.configfile import load_config
-from models.measures import measure
-from models.model import CareSystemModel
-from sim.measures import LogView
-from sim.recorder import Kind
+from caresim.config.files import load_config
+from caresim.models.measures import measure
+from caresim.models.model import CareSystemModel
+from caresim.sim.measures import LogView
+from caresim.sim.recorder import Kind
 from tests.conftest import ROOT
 
 SMALL = ROOT / "configs/teaching/whole_system.yaml"

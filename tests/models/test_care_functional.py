@@ -10,8 +10,8 @@ import functools
 import numpy as np
 import pytest
 
-from caresim.configfile import load_config
-from caresim.stats import t_interval
+from caresim.config.files import load_config
+from caresim.runs.stats import t_interval
 from tests.conftest import ROOT, replicate
 
 SMALL = ROOT / "configs/teaching/whole_system.yaml"

@@ -4,9 +4,9 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from caresim.configfile import validate_document
-from models.measures import measure
-from models.model import CareSystemModel
+from caresim.config.files import validate_document
+from caresim.models.measures import measure
+from caresim.models.model import CareSystemModel
 
 
 def network(servers, beds, rate, when_full, patience_hours, routing_share):

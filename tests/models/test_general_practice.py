@@ -4,10 +4,10 @@ import math
 
 import numpy as np
 
-from caresim.configfile import validate_document
-from models.model import simulate
-from sim.measures import LogView
-from sim.recorder import Kind
+from caresim.config.files import validate_document
+from caresim.models.model import simulate
+from caresim.sim.measures import LogView
+from caresim.sim.recorder import Kind
 from tests.conftest import interval, replicate
 
 FIXED = lambda minutes: {"duration": {"distribution": "fixed", "value": f"{minutes} min"}}  # noqa: E731

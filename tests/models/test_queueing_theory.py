@@ -10,10 +10,10 @@ import math
 import numpy as np
 import pytest
 
-from caresim.configfile import load_config, validate_document
-from models.model import simulate
-from sim.measures import LogView
-from sim.theory import (
+from caresim.config.files import load_config, validate_document
+from caresim.models.model import simulate
+from caresim.sim.measures import LogView
+from caresim.sim.theory import (
     erlang_b,
     erlang_c,
     mmc_queue_length_mean,

@@ -5,10 +5,10 @@ import copy
 import numpy as np
 import pandas as pd
 
-from caresim.configfile import validate_document
-from models.model import simulate
-from sim.measures import LogView
-from sim.recorder import Kind
+from caresim.config.files import validate_document
+from caresim.models.model import simulate
+from caresim.sim.measures import LogView
+from caresim.sim.recorder import Kind
 from tests.conftest import replicate
 
 

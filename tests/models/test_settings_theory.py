@@ -4,7 +4,7 @@ import math
 
 from scipy import stats
 
-from sim.theory import mmc_wait_mean
+from caresim.sim.theory import mmc_wait_mean
 from tests.conftest import interval, replicate
 
 ONE_PRACTICE = {"practices": {"only": {"registered": 8760}}, "cohorts": {"everyone": 1.0}}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from caresim.configfile import load_config
+from caresim.config.files import load_config
 from tests.conftest import ROOT, interval, replicate
 
 TEACHING = ROOT / "configs/teaching"

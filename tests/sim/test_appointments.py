@@ -2,8 +2,8 @@
 
 import pytest
 
-from sim.appointments import AppointmentBook
-from sim.calendar import Rota
+from caresim.sim.appointments import AppointmentBook
+from caresim.sim.calendar import Rota
 
 WEEKDAYS = Rota.from_hours({"mon-fri": "09:00-12:00"})
 

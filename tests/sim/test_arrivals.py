@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import simpy
 
-from sim.arrivals import PoissonArrivals
-from sim.calendar import WeeklyProfile
+from caresim.sim.arrivals import PoissonArrivals
+from caresim.sim.calendar import WeeklyProfile
 
 
 def arrival_times(rate, hours, profile=None, seed=1):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sim.calendar import HOURS_PER_WEEK, Rota, WeeklyProfile, day_of_week, hour_of_day
+from caresim.sim.calendar import HOURS_PER_WEEK, Rota, WeeklyProfile, day_of_week, hour_of_day
 
 
 def test_the_run_starts_on_a_monday_at_midnight():

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from sim.distributions import (
+from caresim.sim.distributions import (
     DiscreteChoice,
     Empirical,
     EmpiricalTable,

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.monitors import Level
+from caresim.sim.monitors import Level
 
 
 @pytest.fixture

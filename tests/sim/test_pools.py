@@ -3,10 +3,10 @@
 import simpy
 from simpy.events import Timeout
 
-from sim.calendar import Rota
-from sim.measures import LogView, Window
-from sim.pools import BedPool, StaffPool, Step
-from sim.recorder import EventLog, Kind
+from caresim.sim.calendar import Rota
+from caresim.sim.measures import LogView, Window
+from caresim.sim.pools import BedPool, StaffPool, Step
+from caresim.sim.recorder import EventLog, Kind
 
 
 def make(pool_factory):
@@ -142,7 +142,7 @@ def test_a_request_can_be_withdrawn_from_the_queue():
 
 
 def test_a_request_to_several_pools_takes_the_first_free_in_order_of_preference():
-    from sim.pools import request_any
+    from caresim.sim.pools import request_any
 
     env = simpy.Environment()
     log = EventLog()
@@ -170,7 +170,7 @@ def test_a_request_to_several_pools_takes_the_first_free_in_order_of_preference(
 
 
 def test_a_request_to_several_pools_waits_in_all_and_can_give_up():
-    from sim.pools import request_any
+    from caresim.sim.pools import request_any
 
     env = simpy.Environment()
     log = EventLog()

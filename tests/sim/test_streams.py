@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.streams import RandomStreams
+from caresim.sim.streams import RandomStreams
 
 
 def test_the_same_seed_replication_and_name_give_the_same_numbers():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sim.units import UnitError, format_duration, from_hours, parse_duration, parse_rate
+from caresim.sim.units import UnitError, format_duration, from_hours, parse_duration, parse_rate
 
 
 @pytest.mark.parametrize(

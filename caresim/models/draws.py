@@ -1,0 +1,77 @@
+"""Random draws the care settings share: yes/no chances, destinations by share, and demand from
+the registered population. Each takes its own named stream, so settings never share numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from caresim.models.context import CareContext
+from caresim.sim.arrivals import PoissonArrivals
+from caresim.sim.calendar import WeeklyProfile
+from caresim.sim.distributions import choice_of, sampler
+
+__all__ = ["chance", "destination_draw", "population_arrivals"]
+
+
+def chance(p: float, context: CareContext, name: str) -> Callable[[], bool]:
+    """A yes/no draw that is yes with probability ``p`` (no stream taken when it is certain)."""
+    if p <= 0.0:
+        return lambda: False
+    if p >= 1.0:
+        return lambda: True
+    draw = sampler(choice_of(("no", "yes"), (1.0 - p, p)), context.streams.generator(name))
+    return lambda: draw() == 1
+
+
+def destination_draw(
+    shares: dict[str, float], context: CareContext, name: str
+) -> Callable[[], str]:
+    """A draw of where a patient goes, by share (no stream taken when there is one place)."""
+    targets = [t for t, p in shares.items() if p > 0]
+    if len(targets) == 1:
+        only = targets[0]
+        return lambda: only
+    draw = sampler(
+        choice_of(targets, [shares[t] for t in targets]), context.streams.generator(name)
+    )
+    return lambda: targets[draw()]
+
+
+def population_arrivals(
+    context: CareContext,
+    name: str,
+    rates: dict[str, float],
+    profile: str | None,
+    on_arrival: Callable[[int, int], None],
+) -> None:
+    """Poisson demand from every practice's list at ``rates`` per patient by cohort.
+
+    ``on_arrival(practice, cohort)`` is called with the codes of the practice and of a cohort
+    drawn in proportion to its share of the list times its rate. Each practice has its own stream
+    (``{name}.practice.{practice}``), so a change to one practice's list leaves the others' demand as it was.
+    """
+    config = context.config
+    population = config.population
+    cohorts = list(population.cohorts)
+    weights = [population.cohorts[c] * rates.get(c, 0.0) for c in cohorts]
+    per_patient = sum(weights)  # per registered patient per hour
+    if per_patient <= 0:
+        return
+    cohort_draw = sampler(
+        choice_of(cohorts, [w / per_patient for w in weights]),
+        context.streams.generator(f"{name}.cohort"),
+    )
+    shape = None
+    if profile is not None:
+        spec = config.profiles[profile]
+        shape = WeeklyProfile(spec.weekday, spec.hour)
+    for code, (practice, spec) in enumerate(population.practices.items()):
+        PoissonArrivals(
+            context.env,
+            per_patient * spec.registered,
+            context.streams.generator(f"{name}.practice.{practice}"),
+            lambda code=code: on_arrival(code, cohort_draw()),
+            shape,
+            until=context.horizon,
+            growth=population.demand_growth,
+        )

@@ -1,0 +1,235 @@
+"""The acute hospital: emergency attendances, admission to finite beds, stay, and discharge.
+
+Patients attend the emergency department from the population, or are sent by general practice,
+district nursing or intermediate care. By acuity some are admitted; a share of low-acuity
+admissions is treated instead at home by urgent community response or a virtual ward when a place
+is free (admission avoidance). An admitted patient waits in the emergency department for a bed if
+none is free, stays for a clinical length of stay, and is then medically fit to leave by discharge
+pathway 0 (home), 1 (home with support), 2 (a rehabilitation bed) or 3 (a care home). Waiting for
+pathway 1–3 capacity they keep the acute bed: a delayed discharge. Some go home and return as
+emergency readmissions.
+"""
+
+from __future__ import annotations
+
+from caresim.models.context import CareContext
+from caresim.models.draws import chance, destination_draw, population_arrivals
+from caresim.models.intermediate_care import IntermediateCare
+from caresim.sim.clock import call_later
+from caresim.sim.distributions import sampler
+from caresim.sim.pools import BedPool, Request, Step
+from caresim.sim.recorder import Kind
+
+__all__ = ["PATHWAYS", "SETTING", "Hospital"]
+
+SETTING = "hospital"
+PATHWAYS = ("pathway_0", "pathway_1", "pathway_2", "pathway_3")
+PATHWAY_SERVICE = {
+    "pathway_1": "home_based",
+    "pathway_2": "bed_based",
+    "pathway_3": "assessment_beds",
+}
+ADMISSION_SOURCES = (
+    "emergency_department",
+    "general_practice",
+    "district_nursing",
+    "intermediate_care",
+    "readmission",
+    "hospital",
+    "starting_state",
+)
+
+
+class Hospital:
+    """Emergency attendances, acute beds and discharges of a place."""
+
+    def __init__(
+        self,
+        context: CareContext,
+        beds: dict[str, BedPool],
+        intermediate_care: IntermediateCare | None,
+    ) -> None:
+        config = context.config
+        spec = config.hospital
+        assert spec is not None
+        streams, log, patients = context.streams, context.log, context.patients
+        self.context = context
+        self.spec = spec
+        self.env = context.env
+        self.log = log
+        self.patients = patients
+        self.router = router = context.router
+        self.ic = intermediate_care
+        self.beds = beds[spec.beds]
+        self.cohorts = list(config.population.cohorts) if config.population else ["everyone"]
+        self.admission = Step.register(log, "admission", spec.beds, SETTING)
+        self.attended = log.register(
+            Kind.MILESTONE, "ed_attendance", "emergency_department", SETTING
+        )
+        self.admitted_from = {
+            source: log.register(Kind.MILESTONE, f"admitted_from_{source}", "admissions", SETTING)
+            for source in ADMISSION_SOURCES
+        }
+        self.fit = {
+            pathway: log.register(Kind.MILESTONE, f"medically_fit_{pathway}", pathway, SETTING)
+            for pathway in PATHWAYS
+        }
+        self.avoided = log.register(
+            Kind.MILESTONE, "admission_avoided", "admission_avoidance", SETTING
+        )
+        self.next_acuity = destination_draw(spec.acuity, context, "hospital.acuity")
+        self.admits = {
+            a: chance(p, context, f"hospital.admitted.{a}") for a, p in spec.admitted_share.items()
+        }
+        self.zero_day = chance(spec.zero_day_share, context, "hospital.zero_day")
+        self.zero_day_stay = (
+            sampler(spec.zero_day_stay.build(), streams.generator("hospital.zero_day_stay"))
+            if spec.zero_day_stay is not None
+            else None
+        )
+        self.length_of_stay = {
+            cohort: sampler(
+                spec.length_of_stay[cohort].build(),
+                streams.generator(f"hospital.length_of_stay.{cohort}"),
+            )
+            for cohort in self.cohorts
+        }
+        self.pathway = {
+            cohort: destination_draw(
+                spec.discharge_pathways[cohort], context, f"hospital.pathway.{cohort}"
+            )
+            for cohort in self.cohorts
+        }
+        self.avoidance = a = spec.admission_avoidance
+        if a is not None:
+            self.avoidance_pool = beds[a.uses]
+            self.avoidance_step = Step.register(log, "urgent_community_response", a.uses, SETTING)
+            self.offered_avoidance = chance(a.share, context, "hospital.avoidance.offered")
+            self.avoidance_stay = sampler(
+                a.length_of_stay.build(), streams.generator("hospital.avoidance.length_of_stay")
+            )
+            self.avoidance_outcome = destination_draw(
+                a.outcomes, context, "hospital.avoidance.outcome"
+            )
+            router.register("urgent_community_response", self.urgent_community_response)
+        self.readmission = r = spec.readmission
+        if r is not None:
+            self.readmitted = chance(r.share, context, "hospital.readmission")
+            self.readmission_after = sampler(
+                r.after.build(), streams.generator("hospital.readmission.after")
+            )
+            self.readmission_label = patients.arrival_label("readmission", SETTING)
+        router.register("emergency_department", self.attend)
+        router.register(
+            "hospital_admission", lambda e, source: self.admit(e, self.next_acuity(), source)
+        )
+        if spec.presentations is not None:
+            label = patients.arrival_label("emergency_attendance", SETTING)
+            population_arrivals(
+                context,
+                "hospital.presentations",
+                spec.presentations.rate,
+                spec.presentations.profile,
+                lambda practice, cohort: self.attend(
+                    patients.arrive(label, practice, cohort), "emergency_department"
+                ),
+            )
+
+    def attend(self, entity: int, source: str) -> None:
+        """An emergency department attendance: admitted by acuity, or home."""
+        self.log.record(entity, self.attended, self.env._now)
+        acuity = self.next_acuity()
+        if self.admits[acuity]():
+            self.admit(
+                entity,
+                acuity,
+                "emergency_department" if source != "emergency_department" else source,
+            )
+        else:
+            self.patients.depart(entity, "home", SETTING)
+
+    # -- admission avoidance ---------------------------------------------------------------------
+    def urgent_community_response(self, entity: int, source: str) -> None:
+        """Referred for urgent community response: treated at home if a place is free, else admitted."""
+        if self.avoidance_pool.has_free_unit():
+            self._treat_at_home(entity)
+        else:
+            self.admit(entity, "low", source, avoidable=False)
+
+    def _treat_at_home(self, entity: int) -> None:
+        self.log.record(entity, self.avoided, self.env._now)
+
+        def started(req: Request) -> None:
+            def finished(_event) -> None:
+                self.avoidance_pool.release(req)
+                self.router.send(req.entity, self.avoidance_outcome(), SETTING)
+
+            call_later(self.env, self.avoidance_stay(), finished)
+
+        self.avoidance_pool.request(entity, self.avoidance_step, started)
+
+    # -- admission -------------------------------------------------------------------------------
+    def admit(self, entity: int, acuity: str, source: str, avoidable: bool = True) -> None:
+        """An emergency admission, unless it can be avoided."""
+        a = self.avoidance
+        if (
+            avoidable
+            and a is not None
+            and acuity in a.acuity
+            and self.offered_avoidance()
+            and self.avoidance_pool.has_free_unit()
+        ):
+            self._treat_at_home(entity)
+            return
+        self.log.record(
+            entity, self.admitted_from.get(source, self.admitted_from["hospital"]), self.env._now
+        )
+        self.env.process(self._stay(entity, zero_day=bool(self.zero_day())))
+
+    def _stay(
+        self, entity: int, zero_day: bool, length: float | None = None, fit_now: str | None = None
+    ):
+        env = self.env
+        bed = yield self.beds.acquire(entity, self.admission)
+        cohort = self.cohorts[self.patients.cohort_of(entity)]
+        if fit_now is None:
+            if zero_day:
+                length = self.zero_day_stay()
+            elif length is None:
+                length = self.length_of_stay[cohort]()
+            yield env.timeout(length)
+            pathway = "pathway_0" if zero_day else self.pathway[cohort]()
+        else:
+            pathway = fit_now
+        self.log.record(entity, self.fit[pathway], env.now, -1, bed.start_row)
+        if pathway == "pathway_0":
+            self.beds.release(bed)
+            self._home(entity)
+            return
+        kind = PATHWAY_SERVICE[pathway]
+        place = yield self.ic.step_down(entity, kind)  # waiting here is a delayed discharge
+        self.beds.release(bed)
+        self.ic.stay(place, kind)
+
+    def _home(self, entity: int) -> None:
+        self.patients.depart(entity, "home", SETTING)
+        if self.readmission is not None and self.readmitted():
+            practice = self.patients.practice_of(entity)
+            cohort = self.patients.cohort_of(entity)
+
+            def return_(_event) -> None:
+                again = self.patients.arrive(self.readmission_label, practice, cohort)
+                self.admit(again, self.next_acuity(), "readmission", avoidable=False)
+
+            call_later(self.env, self.readmission_after(), return_)
+
+    # -- a starting state ------------------------------------------------------------------------
+    def occupy(self, entity: int, remaining: float) -> None:
+        """A patient already in a bed at the start, ``remaining`` hours from medically fit."""
+        self.log.record(entity, self.admitted_from["starting_state"], self.env._now)
+        self.env.process(self._stay(entity, zero_day=False, length=remaining))
+
+    def occupy_fit(self, entity: int, pathway: str) -> None:
+        """A patient already in a bed at the start and already waiting to leave by ``pathway``."""
+        self.log.record(entity, self.admitted_from["starting_state"], self.env._now)
+        self.env.process(self._stay(entity, zero_day=False, fit_now=pathway))

@@ -1,0 +1,227 @@
+"""The measures of a finished replication, as rows of (setting, group, measure, unit, value).
+
+Measures are computed from the event log and the pools' hours, never counted during the run.
+Times are reported in each service's ``report_in`` unit; counts are of patients whose request or
+arrival fell after the warm-up.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from caresim.models.measures_care import (
+    cost_measures,
+    district_nursing_measures,
+    general_practice_measures,
+    hospital_measures,
+    intermediate_care_measures,
+)
+from caresim.models.model import Replication
+from caresim.models.patients import LEFT_EXITS
+from caresim.sim.measures import LogView, PoolUse, mean_or_nan, p95, share
+from caresim.sim.recorder import Kind
+from caresim.sim.units import from_hours
+
+__all__ = ["Measure", "TracePoint", "measure", "time_series"]
+
+
+class Measure(NamedTuple):
+    """One number a replication reports."""
+
+    setting: str
+    group: str
+    measure: str
+    unit: str
+    value: float
+
+
+class TracePoint(NamedTuple):
+    """One bin of a time series: the mean of a level over [time, time + interval)."""
+
+    setting: str
+    group: str
+    measure: str
+    unit: str
+    time: float  # hours from the start of the run (the bin's start)
+    value: float
+
+
+def time_series(result: Replication) -> list[TracePoint]:
+    """Queue length and use of every pool, averaged over bins of ``run.trace_interval``.
+
+    The series covers the whole run, warm-up included, so that the warm-up can be judged from it.
+    """
+    view = LogView(result.log)
+    horizon = result.window.end
+    width = result.config.run.trace_interval
+    edges = np.arange(0.0, horizon, width)
+    edges = np.append(edges, horizon) if edges[-1] < horizon else edges
+    points: list[TracePoint] = []
+    for name, info in result.pools.items():
+        in_use = "busy" if info.kind == "staff" else "occupancy"
+        unit = "staff" if info.kind == "staff" else "beds"
+        for measure_name, level, level_unit in (
+            ("queue_length", view.queue_level(name), "patients"),
+            (in_use, view.busy_level(name), unit),
+        ):
+            for start, value in zip(edges[:-1], level.binned_means(edges), strict=True):
+                points.append(
+                    TracePoint(
+                        info.setting, name, measure_name, level_unit, float(start), float(value)
+                    )
+                )
+    return points
+
+
+def measure(result: Replication) -> list[Measure]:
+    """Every measure of one replication."""
+    view = LogView(result.log)
+    window = result.window
+    config = result.config
+    rows: list[Measure] = []
+
+    def add(setting: str, group: str, name: str, unit: str, value: float) -> None:
+        rows.append(Measure(setting, group, name, unit, float(value)))
+
+    for name, spec in config.services.items():
+        _service_measures(view, window, name, spec, add)
+    pool_use = _pool_measures(view, result, add)
+    if config.general_practice is not None:
+        general_practice_measures(view, result, add)
+    if config.district_nursing is not None:
+        district_nursing_measures(view, result, add)
+    if config.intermediate_care is not None:
+        intermediate_care_measures(view, result, add)
+    if config.hospital is not None:
+        hospital_measures(view, result, add)
+    if config.costs is not None:
+        cost_measures(view, result, add, pool_use)
+    _system_measures(view, result, rows, add)
+    return rows
+
+
+def _service_measures(view: LogView, window, name: str, spec, add) -> None:
+    out = view.step(name, window)
+    unit = spec.report_in
+    setting = spec.setting
+    completed = len(out.service_times)
+    waits = from_hours(out.waits, unit)
+    add(setting, name, "arrivals", "patients", out.requests)
+    add(setting, name, "completed", "patients", completed)
+    add(setting, name, "abandoned", "patients", out.abandoned)
+    add(setting, name, "turned_away", "patients", out.turned_away)
+    add(
+        setting,
+        name,
+        "in_system_end",
+        "patients",
+        out.requests - completed - out.abandoned - out.turned_away,
+    )
+    add(setting, name, "wait_mean", unit, mean_or_nan(waits))
+    add(setting, name, "wait_p95", unit, p95(waits))
+    add(
+        setting,
+        name,
+        "waited_share",
+        "proportion",
+        share(np.count_nonzero(out.waits > 0), out.started),
+    )
+    add(setting, name, "turned_away_share", "proportion", share(out.turned_away, out.requests))
+    add(setting, name, "service_time_mean", unit, mean_or_nan(from_hours(out.service_times, unit)))
+    add(
+        setting,
+        name,
+        "patient_hours_waiting",
+        "hours",
+        float(np.sum(out.waits) + np.sum(out.abandon_waits)),
+    )
+
+
+def _pool_measures(view: LogView, result: Replication, add) -> dict[str, PoolUse]:
+    """Queue, use, utilisation and overtime of every pool, and of every role across its pools."""
+    window = result.window
+    queued_pools = {label.pool for label in result.log.labels if label.kind == Kind.QUEUE}
+    uses: dict[str, PoolUse] = {}
+    by_role: dict[tuple[str, str], list[str]] = {}
+    for name, info in result.pools.items():
+        use = view.pool_use(name, window, info.capacity, info.patient_facing, info.on_duty)
+        uses[name] = use
+        setting = info.setting
+        if name in queued_pools:
+            add(setting, name, "queue_length_mean", "patients", use.queue_length_mean)
+            add(setting, name, "queue_length_max", "patients", use.queue_length_max)
+        if info.kind == "staff":
+            add(setting, name, "busy_mean", "staff", use.busy_mean)
+            add(setting, name, "utilisation", "proportion", use.utilisation)
+            add(setting, name, "overtime_hours", "hours", use.overtime_hours)
+            by_role.setdefault((setting, info.role), []).append(name)
+        else:
+            add(setting, name, "occupancy_mean", "beds", use.busy_mean)
+            add(setting, name, "occupancy_max", "beds", use.busy_max)
+            add(setting, name, "occupancy_p95", "beds", _occupancy_p95(view, name, window))
+            if info.capacity is not None:
+                add(setting, name, "utilisation", "proportion", use.utilisation)
+    for (setting, role), pools in sorted(by_role.items()):
+        if pools == [role]:
+            continue  # one pool named after its role: its rows already say it all
+        capacity = sum(uses[p].capacity_hours for p in pools)
+        busy = sum(uses[p].busy_hours_in_capacity for p in pools)
+        add(setting, role, "utilisation", "proportion", share(busy, capacity))
+        add(setting, role, "overtime_hours", "hours", sum(uses[p].overtime_hours for p in pools))
+        add(setting, role, "busy_mean", "staff", sum(uses[p].busy_mean for p in pools))
+    return uses
+
+
+def _system_measures(view: LogView, result: Replication, rows: list[Measure], add) -> None:
+    system = view.system(result.window)
+    left = sum(n for how, n in system.departures.items() if how in LEFT_EXITS)
+    completed = sum(system.departures.values()) - left
+    unit = _system_unit(result.config)
+    add("system", "all", "arrivals", "patients", system.arrivals)
+    add("system", "all", "completed", "patients", completed)
+    add("system", "all", "left", "patients", left)
+    add("system", "all", "in_system_end", "patients", system.in_system_at_end)
+    for how, n in sorted(system.departures.items()):
+        if how not in ("completed", "abandoned", "turned_away"):
+            add("system", "all", f"departed_{how}", "patients", n)
+    add(
+        "system",
+        "all",
+        "time_in_system_mean",
+        unit,
+        mean_or_nan(from_hours(system.times_in_system, unit)),
+    )
+    add("system", "all", "time_in_system_p95", unit, p95(from_hours(system.times_in_system, unit)))
+    waiting = sum(
+        r.value
+        for r in rows
+        if r.measure == "patient_hours_waiting" and (r.group == "all" or r.setting == "system")
+    )
+    add("system", "all", "patient_hours_waiting", "hours", waiting)
+
+
+def _occupancy_p95(view: LogView, pool: str, window) -> float:
+    """The occupancy not exceeded 95% of the time."""
+    shares = view.busy_level(pool).time_at_levels(window.start, window.end)
+    cumulative = 0.0
+    for level, fraction in shares.items():
+        cumulative += fraction
+        if cumulative >= 0.95 - 1e-12:
+            return level
+    return max(shares) if shares else float("nan")
+
+
+def _system_unit(config) -> str:
+    """The unit for whole-system times: days with care settings, else the services' longest."""
+    if (
+        config.hospital
+        or config.intermediate_care
+        or config.general_practice
+        or config.district_nursing
+    ):
+        return "days"
+    order = ["minutes", "hours", "days", "weeks"]
+    units = [spec.report_in for spec in config.services.values()] or ["hours"]
+    return max(units, key=order.index)

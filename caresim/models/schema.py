@@ -1,0 +1,224 @@
+"""The config of a care system: what a scenario file says, validated into immutable typed objects.
+
+A scenario names its run settings, its rotas and demand profiles, its staff pools and bed pools,
+and the services patients pass through. Cross-references (a service's pool, a route's target, an
+arrival's profile) are checked here too, so that a config that validates can be built and run.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from caresim.models.schema_checks import check_care_system
+from caresim.models.schema_district_nursing import DistrictNursingSpec
+from caresim.models.schema_general_practice import GeneralPracticeSpec
+from caresim.models.schema_hospital import HospitalSpec
+from caresim.models.schema_intermediate_care import IntermediateCareSpec
+from caresim.models.schema_population import PopulationSpec
+from caresim.models.schema_state import CostsSpec, StartingStateSpec
+from caresim.models.schema_types import (
+    DistributionSpec,
+    Duration,
+    Frozen,
+    Rate,
+    RotaHours,
+    RotaName,
+    Shares,
+    reference_error,
+)
+
+__all__ = [
+    "SETTINGS",
+    "ArrivalSpec",
+    "BedsSpec",
+    "Config",
+    "ProfileSpec",
+    "RunSpec",
+    "ServiceSpec",
+    "StaffSpec",
+]
+
+SETTINGS = ("general_practice", "district_nursing", "intermediate_care", "hospital", "system")
+Setting = Literal["general_practice", "district_nursing", "intermediate_care", "hospital", "system"]
+TimeUnit = Literal["minutes", "hours", "days", "weeks"]
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=64)]
+"""A name used in paths and outputs: lower case letters, digits and underscores."""
+
+EXIT = "exit"
+
+
+class RunSpec(Frozen):
+    """How long to simulate, how much of it to discard, how many replications, which seed."""
+
+    horizon: Duration = Field(description="simulated time from a Monday 00:00, e.g. '365 days'")
+    warm_up: Duration = Field(0.0, description="time at the start excluded from the measures")
+    replications: int = Field(5, ge=1, le=100_000, description="independent replications")
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="master seed of every random stream")
+    trace_interval: Duration = Field(
+        24.0, description="width of the bins of the time series (queue length, occupancy over time)"
+    )
+
+    @model_validator(mode="after")
+    def _warm_up_inside(self):
+        if self.horizon <= 0:
+            raise reference_error("run.horizon", "expected a horizon longer than zero")
+        if self.warm_up >= self.horizon:
+            raise reference_error("run.warm_up", "expected a warm-up shorter than the horizon")
+        if not 0 < self.trace_interval <= self.horizon:
+            raise reference_error(
+                "run.trace_interval", "expected a bin width longer than zero, at most the horizon"
+            )
+        return self
+
+
+class ProfileSpec(Frozen):
+    """Relative demand by day of the week (7 weights, Monday first) and hour of day (24 weights)."""
+
+    weekday: tuple[float, ...] = Field((1.0,) * 7, min_length=7, max_length=7)
+    hour: tuple[float, ...] = Field((1.0,) * 24, min_length=24, max_length=24)
+
+    @model_validator(mode="after")
+    def _weights(self):
+        for name in ("weekday", "hour"):
+            weights = getattr(self, name)
+            if any(w < 0 for w in weights) or sum(weights) <= 0:
+                raise ValueError(f"{name} weights must not be negative and must not all be zero")
+        return self
+
+
+class StaffSpec(Frozen):
+    """A pool of staff of one role who work the same rota."""
+
+    role: Name | None = Field(None, description="the profession; defaults to the pool's name")
+    headcount: int = Field(ge=0, le=100_000, description="people in the pool")
+    rota: RotaName = "24/7"
+    patient_facing: float = Field(
+        1.0, gt=0.0, le=1.0, description="share of on-duty time available for patients"
+    )
+    scope: Name = Field(
+        "network", description="the practice whose patients they see, or 'network' for all"
+    )
+
+
+class BedsSpec(Frozen):
+    """Beds or caseload places: a number, or 'unconstrained' to audit how many would be used."""
+
+    capacity: int | Literal["unconstrained"] = Field(
+        description="number of beds or places, or 'unconstrained'"
+    )
+    when_full: Literal["queue", "turn_away"] = Field(
+        "queue", description="whether a patient who finds no bed waits or is turned away"
+    )
+
+    @model_validator(mode="after")
+    def _capacity(self):
+        if isinstance(self.capacity, int) and self.capacity < 0:
+            raise ValueError("capacity must be zero or more, or 'unconstrained'")
+        return self
+
+
+class ServiceSpec(Frozen):
+    """A step patients queue for: it holds one unit of a staff or bed pool for a duration."""
+
+    setting: Setting = Field("system", description="the care setting it is reported under")
+    uses: Name = Field(description="the staff pool or bed pool it needs")
+    duration: DistributionSpec = Field(description="how long it holds the staff member or bed")
+    patience: DistributionSpec | None = Field(
+        None, description="how long a patient waits before giving up (none: waits for ever)"
+    )
+    on_abandon: Name = Field(EXIT, description="where a patient who gives up goes")
+    on_turned_away: Name = Field(
+        EXIT, description="where a patient turned away from a full pool goes"
+    )
+    next: Shares = Field(
+        default_factory=lambda: {EXIT: 1.0}, description="where patients go next, by share"
+    )
+    report_in: TimeUnit = Field("hours", description="unit of waits and times in the results")
+
+
+class ArrivalSpec(Frozen):
+    """A stream of patients arriving as a Poisson process, optionally shaped by a profile."""
+
+    rate: Rate = Field(description="average arrivals, e.g. '2.7 per hour'")
+    to: Name = Field(description="the service they go to first")
+    profile: Name | None = Field(None, description="a profile in 'profiles' shaping the rate")
+    priority: int = Field(0, description="lower is seen first when patients queue together")
+
+
+class Config(Frozen):
+    """One scenario of a care system."""
+
+    extends: str | None = Field(None, description="another config file this one overrides")
+    name: str = Field(min_length=1, description="the scenario's name, used in results")
+    description: str = ""
+    run: RunSpec
+    rotas: dict[Name, RotaHours] = Field(default_factory=dict)
+    profiles: dict[Name, ProfileSpec] = Field(default_factory=dict)
+    staff: dict[Name, StaffSpec] = Field(default_factory=dict)
+    beds: dict[Name, BedsSpec] = Field(default_factory=dict)
+    services: dict[Name, ServiceSpec] = Field(default_factory=dict)
+    arrivals: dict[Name, ArrivalSpec] = Field(default_factory=dict)
+    population: PopulationSpec | None = None
+    general_practice: GeneralPracticeSpec | None = None
+    district_nursing: DistrictNursingSpec | None = None
+    intermediate_care: IntermediateCareSpec | None = None
+    hospital: HospitalSpec | None = None
+    starting_state: StartingStateSpec | None = None
+    costs: CostsSpec | None = None
+
+    @model_validator(mode="after")
+    def _care_system(self):
+        check_care_system(self)
+        return self
+
+    @model_validator(mode="after")
+    def _references(self):
+        for name in sorted(set(self.staff) & set(self.beds)):
+            raise reference_error(
+                f"beds.{name}", f"'{name}' is also a staff pool; names must differ"
+            )
+        for name, staff in self.staff.items():
+            if staff.rota != "24/7" and staff.rota not in self.rotas:
+                raise reference_error(
+                    f"staff.{name}.rota",
+                    f"unknown rota '{staff.rota}'; expected '24/7' or one of {_listing(self.rotas)}",
+                )
+        pools = set(self.staff) | set(self.beds)
+        targets = set(self.services) | {EXIT}
+        for name, service in self.services.items():
+            if service.uses not in pools:
+                raise reference_error(
+                    f"services.{name}.uses",
+                    f"unknown pool '{service.uses}'; expected one of {_listing(pools)}",
+                )
+            for key in ("on_abandon", "on_turned_away"):
+                if getattr(service, key) not in targets:
+                    raise reference_error(
+                        f"services.{name}.{key}",
+                        f"unknown destination '{getattr(service, key)}'; expected 'exit' or one of {_listing(self.services)}",
+                    )
+            for target in service.next:
+                if target not in targets:
+                    raise reference_error(
+                        f"services.{name}.next.{target}",
+                        f"unknown destination '{target}'; expected 'exit' or one of {_listing(self.services)}",
+                    )
+        for name, arrival in self.arrivals.items():
+            if arrival.to not in self.services:
+                raise reference_error(
+                    f"arrivals.{name}.to",
+                    f"unknown service '{arrival.to}'; expected one of {_listing(self.services)}",
+                )
+            if arrival.profile is not None and arrival.profile not in self.profiles:
+                raise reference_error(
+                    f"arrivals.{name}.profile",
+                    f"unknown profile '{arrival.profile}'; expected one of {_listing(self.profiles)}",
+                )
+        return self
+
+
+def _listing(names) -> str:
+    names = sorted(names)
+    return ", ".join(f"'{n}'" for n in names) if names else "(none defined)"

@@ -1,0 +1,316 @@
+"""Checks across the sections of a care-system config, each naming the key path at fault.
+
+A config that passes can be built: every role has staff, every place has beds, every cohort has a
+length of stay, every destination a setting to receive it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from caresim.models.schema_population import SETTING_OF_DESTINATION
+from caresim.models.schema_types import reference_error
+
+if TYPE_CHECKING:
+    from caresim.models.schema import Config
+
+__all__ = ["check_care_system"]
+
+NETWORK = "network"
+
+
+def _listing(names) -> str:
+    names = sorted(names)
+    return ", ".join(f"'{n}'" for n in names) if names else "(none defined)"
+
+
+def _roles(config: Config) -> dict[str, list[str]]:
+    """Staff pools by role."""
+    roles: dict[str, list[str]] = {}
+    for name, staff in config.staff.items():
+        roles.setdefault(staff.role or name, []).append(name)
+    return roles
+
+
+def check_care_system(config: Config) -> None:
+    """Raise a located validation error at the first problem found."""
+    _population(config)
+    _general_practice(config)
+    _district_nursing(config)
+    _beds(config)
+    _hospital(config)
+    _destinations(config)
+    _starting_state(config)
+    _costs(config)
+
+
+def _population(config: Config) -> None:
+    practices = set(config.population.practices) if config.population else set()
+    for name, staff in config.staff.items():
+        if staff.scope != NETWORK and staff.scope not in practices:
+            raise reference_error(
+                f"staff.{name}.scope",
+                f"unknown practice '{staff.scope}'; expected 'network' or one of {_listing(practices)}",
+            )
+    needs = (
+        config.general_practice is not None
+        or (config.hospital is not None and config.hospital.presentations is not None)
+        or (config.district_nursing is not None and config.district_nursing.referrals is not None)
+    )
+    if needs and config.population is None:
+        raise reference_error(
+            "population",
+            "general practice, hospital presentations and district nursing referrals need a 'population'",
+        )
+    if config.population is None:
+        return
+    cohorts = set(config.population.cohorts)
+    rate_tables = []
+    if config.general_practice:
+        for name, activity in config.general_practice.activities.items():
+            rate_tables.append((f"general_practice.activities.{name}.rate", activity.rate))
+    if config.hospital and config.hospital.presentations:
+        rate_tables.append(("hospital.presentations.rate", config.hospital.presentations.rate))
+    if config.district_nursing and config.district_nursing.referrals:
+        rate_tables.append(("district_nursing.referrals", config.district_nursing.referrals))
+    for path, table in rate_tables:
+        for cohort in table:
+            if cohort not in cohorts:
+                raise reference_error(
+                    f"{path}.{cohort}",
+                    f"unknown cohort '{cohort}'; expected one of {_listing(cohorts)}",
+                )
+    if config.hospital:
+        for key in ("length_of_stay", "discharge_pathways"):
+            table = getattr(config.hospital, key)
+            for cohort in sorted(cohorts - set(table)):
+                raise reference_error(
+                    f"hospital.{key}", f"no entry for cohort '{cohort}'; every cohort needs one"
+                )
+    profiles = set(config.profiles)
+    references = []
+    if config.general_practice:
+        for name, activity in config.general_practice.activities.items():
+            references.append((f"general_practice.activities.{name}.profile", activity.profile))
+    if config.hospital and config.hospital.presentations:
+        references.append(("hospital.presentations.profile", config.hospital.presentations.profile))
+    for path, profile in references:
+        if profile is not None and profile not in profiles:
+            raise reference_error(
+                path, f"unknown profile '{profile}'; expected one of {_listing(profiles)}"
+            )
+
+
+def _general_practice(config: Config) -> None:
+    gp = config.general_practice
+    if gp is None:
+        return
+    roles = _roles(config)
+    for role in gp.slot_length:
+        if role not in roles:
+            raise reference_error(
+                f"general_practice.slot_length.{role}",
+                f"no staff pool has role '{role}'; expected one of {_listing(roles)}",
+            )
+    for role in gp.on_the_day_share:
+        if role not in gp.slot_length:
+            raise reference_error(
+                f"general_practice.on_the_day_share.{role}",
+                f"role '{role}' has no slot_length; expected one of {_listing(gp.slot_length)}",
+            )
+    if gp.handback_role not in gp.slot_length:
+        raise reference_error(
+            "general_practice.handback_role",
+            f"role '{gp.handback_role}' has no slot_length; expected one of {_listing(gp.slot_length)}",
+        )
+    booking_pools = {pool for role in gp.slot_length for pool in roles[role]}
+    for name, service in config.services.items():
+        if service.uses in booking_pools:
+            raise reference_error(
+                f"services.{name}.uses",
+                f"pool '{service.uses}' books general practice appointments; a service needs its own pool",
+            )
+
+
+def _district_nursing(config: Config) -> None:
+    dn = config.district_nursing
+    if dn is None:
+        return
+    roles = _roles(config)
+    gp_roles = set(config.general_practice.slot_length) if config.general_practice else set()
+    for kind, spec in dn.visit_kinds.items():
+        for role in spec.roles:
+            path = f"district_nursing.visit_kinds.{kind}.roles.{role}"
+            if role not in roles:
+                raise reference_error(
+                    path, f"no staff pool has role '{role}'; expected one of {_listing(roles)}"
+                )
+            if role in gp_roles:
+                raise reference_error(
+                    path,
+                    f"role '{role}' books general practice appointments; give district nursing its own roles",
+                )
+    dn_pools = {
+        pool for spec in dn.visit_kinds.values() for role in spec.roles for pool in roles[role]
+    }
+    for name, service in config.services.items():
+        if service.uses in dn_pools:
+            raise reference_error(
+                f"services.{name}.uses",
+                f"pool '{service.uses}' makes district nursing visits; a service needs its own pool",
+            )
+
+
+def _bed_uses(config: Config) -> list[tuple[str, str]]:
+    """(key path, bed pool) for every place the care settings use beds."""
+    uses = []
+    if config.hospital:
+        uses.append(("hospital.beds", config.hospital.beds))
+        if config.hospital.admission_avoidance:
+            uses.append(
+                ("hospital.admission_avoidance.uses", config.hospital.admission_avoidance.uses)
+            )
+    if config.intermediate_care:
+        for kind in ("bed_based", "home_based", "assessment_beds"):
+            service = getattr(config.intermediate_care, kind)
+            if service is not None:
+                uses.append((f"intermediate_care.{kind}.uses", service.uses))
+    return uses
+
+
+def _beds(config: Config) -> None:
+    seen: dict[str, str] = {}
+    services = {service.uses for service in config.services.values()}
+    for path, pool in _bed_uses(config):
+        if pool not in config.beds:
+            raise reference_error(
+                path, f"unknown bed pool '{pool}'; expected one of {_listing(config.beds)}"
+            )
+        if pool in seen:
+            raise reference_error(
+                path,
+                f"bed pool '{pool}' is already used by {seen[pool]}; each use needs its own pool",
+            )
+        if pool in services:
+            raise reference_error(
+                path, f"bed pool '{pool}' is also used by a service; each use needs its own pool"
+            )
+        seen[pool] = path
+
+
+def _hospital(config: Config) -> None:
+    hospital = config.hospital
+    if hospital is None:
+        return
+    if config.beds[hospital.beds].when_full == "turn_away":
+        raise reference_error(
+            f"beds.{hospital.beds}.when_full",
+            "acute beds must queue admissions (patients wait in ED for a bed), not turn them away",
+        )
+    if hospital.zero_day_share > 0 and hospital.zero_day_stay is None:
+        raise reference_error("hospital.zero_day_stay", "needed when zero_day_share is above 0")
+    missing = sorted({"high", "medium", "low"} - set(hospital.admitted_share))
+    if missing:
+        raise reference_error(
+            "hospital.admitted_share", f"no share for acuity {', '.join(missing)}"
+        )
+
+
+def _destination_tables(config: Config):
+    """(key path, shares) of every table that sends patients somewhere."""
+    if config.general_practice:
+        for name, activity in config.general_practice.activities.items():
+            base = f"general_practice.activities.{name}"
+            yield f"{base}.outcomes", activity.outcomes
+            yield f"{base}.on_no_appointment", activity.on_no_appointment
+    if config.district_nursing and config.district_nursing.escalation.per_visit > 0:
+        yield "district_nursing.escalation.to", config.district_nursing.escalation.to
+    if config.intermediate_care:
+        ic = config.intermediate_care
+        yield "intermediate_care.step_up_gave_up", ic.step_up_gave_up
+        for kind in ("bed_based", "home_based", "assessment_beds"):
+            service = getattr(ic, kind)
+            if service is not None:
+                yield f"intermediate_care.{kind}.outcomes", service.outcomes
+    if config.hospital and config.hospital.admission_avoidance:
+        yield "hospital.admission_avoidance.outcomes", config.hospital.admission_avoidance.outcomes
+
+
+_PATHWAY_SERVICE = {
+    "pathway_1": "home_based",
+    "pathway_2": "bed_based",
+    "pathway_3": "assessment_beds",
+}
+
+
+def _destinations(config: Config) -> None:
+    for path, shares in _destination_tables(config):
+        for destination, share in shares.items():
+            if share <= 0:
+                continue
+            setting = SETTING_OF_DESTINATION[destination]
+            if setting is not None and getattr(config, setting) is None:
+                raise reference_error(
+                    f"{path}.{destination}",
+                    f"sends patients to {destination}, but there is no '{setting}' section",
+                )
+            ic = config.intermediate_care
+            if destination == "intermediate_care_bed" and (ic is None or ic.bed_based is None):
+                raise reference_error(f"{path}.{destination}", "needs intermediate_care.bed_based")
+            if destination == "intermediate_care_home" and (ic is None or ic.home_based is None):
+                raise reference_error(f"{path}.{destination}", "needs intermediate_care.home_based")
+            if (
+                destination == "urgent_community_response"
+                and config.hospital.admission_avoidance is None
+            ):
+                raise reference_error(f"{path}.{destination}", "needs hospital.admission_avoidance")
+    if config.hospital:
+        for cohort, shares in config.hospital.discharge_pathways.items():
+            for pathway, share in shares.items():
+                service = _PATHWAY_SERVICE.get(pathway)
+                if share > 0 and service is not None:
+                    ic = config.intermediate_care
+                    if ic is None or getattr(ic, service) is None:
+                        raise reference_error(
+                            f"hospital.discharge_pathways.{cohort}.{pathway}",
+                            f"discharge {pathway} needs intermediate_care.{service}",
+                        )
+
+
+def _starting_state(config: Config) -> None:
+    state = config.starting_state
+    if state is None:
+        return
+    for section in ("general_practice", "district_nursing", "intermediate_care", "hospital"):
+        if getattr(state, section) is not None and getattr(config, section) is None:
+            raise reference_error(
+                f"starting_state.{section}", f"there is no '{section}' section to start"
+            )
+    if state.intermediate_care is not None:
+        for kind in ("bed_based", "home_based", "assessment_beds"):
+            if (
+                getattr(state.intermediate_care, kind)
+                and getattr(config.intermediate_care, kind) is None
+            ):
+                raise reference_error(
+                    f"starting_state.intermediate_care.{kind}",
+                    f"there is no intermediate_care.{kind}",
+                )
+
+
+def _costs(config: Config) -> None:
+    if config.costs is None:
+        return
+    roles = _roles(config)
+    for role in config.costs.staff_hour:
+        if role not in roles:
+            raise reference_error(
+                f"costs.staff_hour.{role}",
+                f"unknown role '{role}'; expected one of {_listing(roles)}",
+            )
+    for pool in config.costs.bed_day:
+        if pool not in config.beds:
+            raise reference_error(
+                f"costs.bed_day.{pool}",
+                f"unknown bed pool '{pool}'; expected one of {_listing(config.beds)}",
+            )

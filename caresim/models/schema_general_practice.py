@@ -1,0 +1,160 @@
+"""Config of general practice: demand by activity, who may do each (task-sharing), appointment slots."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, model_validator
+
+from caresim.models.schema_population import CohortRates, DestinationShares, NameType
+from caresim.models.schema_types import (
+    DistributionSpec,
+    Duration,
+    Frozen,
+    Probability,
+    check_shares,
+    reference_error,
+)
+
+__all__ = [
+    "ActivitySpec",
+    "AllocationSpec",
+    "FollowUpSpec",
+    "GeneralPracticeSpec",
+    "RoleWorkSpec",
+]
+
+GaveUpShares = Annotated[
+    dict[Literal["community_pharmacy", "self_care", "emergency_department"], Probability],
+    AfterValidator(check_shares),
+]
+
+
+class RoleWorkSpec(Frozen):
+    """How one role does an activity: its consultation time and how often it hands back to a GP."""
+
+    duration: DistributionSpec = Field(description="consultation time, e.g. 9.2 min for a GP")
+    hands_back: Probability = Field(
+        0.0, description="share of patients who then need an appointment with the hand-back role"
+    )
+
+
+class AllocationSpec(Frozen):
+    """Who takes an activity: shares by role, or a preference order (first role with a slot)."""
+
+    shares: Annotated[dict[NameType, Probability], AfterValidator(check_shares)] | None = None
+    preference: list[NameType] | None = Field(None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one_way(self):
+        if (self.shares is None) == (self.preference is None):
+            raise ValueError("an allocation needs either 'shares' or 'preference', not both")
+        return self
+
+
+class FollowUpSpec(Frozen):
+    """A later appointment booked at the end of a consultation."""
+
+    activity: NameType = Field(description="the activity the follow-up is")
+    after: DistributionSpec = Field(description="how long after the consultation it is wanted")
+
+
+class ActivitySpec(Frozen):
+    """One kind of appointment request (same-day, routine, review, ...)."""
+
+    rate: CohortRates = Field(description="requests per registered patient, by cohort")
+    profile: NameType | None = Field(None, description="a profile shaping when requests come")
+    roles: dict[NameType, RoleWorkSpec] = Field(
+        min_length=1, description="the roles that may do it (task-sharing), with their times"
+    )
+    allocation: AllocationSpec | None = Field(
+        None, description="shares or preference among the roles (default: the roles' order)"
+    )
+    book_within: Duration = Field(
+        description="how far ahead a slot may be booked: '0 days' means the same day"
+    )
+    not_before: DistributionSpec | None = Field(
+        None, description="the earliest time wanted after the request (planned reviews)"
+    )
+    on_the_day_slots: bool = Field(
+        True, description="whether it may book the slots kept for booking on the day"
+    )
+    target: Duration = Field(description="the wait counted as on time, e.g. '0 days', '14 days'")
+    patience: Duration = Field(
+        description="how long the patient keeps trying when no slot is offered in the window"
+    )
+    on_no_appointment: GaveUpShares = Field(
+        default_factory=lambda: {"self_care": 1.0},
+        description="where patients go when they give up",
+    )
+    did_not_attend: Probability = Field(0.0, description="share of booked patients who do not come")
+    outcomes: DestinationShares = Field(
+        default_factory=lambda: {"home": 1.0}, description="what follows the consultation"
+    )
+    follow_up: FollowUpSpec | None = Field(
+        None, description="needed if outcomes include gp_follow_up"
+    )
+
+    def problems(self, path: str):
+        """(key path, message) of each inconsistency within the activity."""
+        if self.allocation is not None:
+            named = list(self.allocation.shares or {}) + list(self.allocation.preference or [])
+            for role in named:
+                if role not in self.roles:
+                    which = "shares" if self.allocation.shares else "preference"
+                    yield (
+                        f"{path}.allocation.{which}",
+                        f"role '{role}' is not one of the activity's roles ({', '.join(self.roles)})",
+                    )
+        if self.outcomes.get("gp_follow_up", 0) > 0 and self.follow_up is None:
+            yield f"{path}.follow_up", "outcomes include gp_follow_up, so 'follow_up' is needed"
+
+    @property
+    def role_order(self) -> list[str]:
+        """Roles in order of preference (or in the order they are listed)."""
+        if self.allocation is not None and self.allocation.preference is not None:
+            rest = [r for r in self.roles if r not in self.allocation.preference]
+            return list(self.allocation.preference) + rest
+        return list(self.roles)
+
+
+class GeneralPracticeSpec(Frozen):
+    """Appointment slots by role, and the activities patients ask for."""
+
+    slot_length: dict[NameType, Duration] = Field(
+        min_length=1, description="appointment slot length by role; these roles book by slots"
+    )
+    on_the_day_share: dict[NameType, Probability] = Field(
+        default_factory=dict, description="share of each role's slots kept for booking on the day"
+    )
+    handback_role: NameType = Field("gp", description="the role patients are handed back to")
+    retry_every: Duration = Field(24.0, description="how often a patient with no slot tries again")
+    activities: dict[NameType, ActivitySpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _roles_have_slots(self):
+        # This section always sits at 'general_practice', so problems can name their full path.
+        if not any(self.handback_role in a.roles for a in self.activities.values()):
+            raise reference_error(
+                "general_practice.handback_role",
+                f"the hand-back role '{self.handback_role}' does no activity, so its time is unknown",
+            )
+        for name, activity in self.activities.items():
+            path = f"general_practice.activities.{name}"
+            for problem in activity.problems(path):
+                raise reference_error(*problem)
+            for role in activity.roles:
+                if role not in self.slot_length:
+                    raise reference_error(
+                        f"{path}.roles.{role}",
+                        f"role '{role}' has no slot_length; expected one of "
+                        + ", ".join(f"'{r}'" for r in self.slot_length),
+                    )
+            follow_up = activity.follow_up
+            if follow_up is not None and follow_up.activity not in self.activities:
+                raise reference_error(
+                    f"{path}.follow_up.activity",
+                    f"'{follow_up.activity}' is not an activity; expected one of "
+                    + ", ".join(f"'{a}'" for a in self.activities),
+                )
+        return self

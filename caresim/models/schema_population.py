@@ -1,0 +1,87 @@
+"""Config of the registered population, and the places a patient can be sent between settings."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field
+
+from caresim.models.schema_types import Frozen, Probability, Rate, check_shares
+
+__all__ = [
+    "CohortRates",
+    "Destination",
+    "DestinationShares",
+    "PopulationSpec",
+    "PracticeSpec",
+    "SETTING_OF_DESTINATION",
+]
+
+Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=64)]
+
+#: Where a patient can go next. Exits leave the modelled system; the others enter a setting.
+Destination = Literal[
+    "home",  # care complete, back home (exit)
+    "long_term_care",  # to a care home for good (exit)
+    "community_pharmacy",  # treated by a community pharmacist (exit)
+    "self_care",  # looks after themselves (exit)
+    "gp_follow_up",  # a later appointment in general practice
+    "district_nursing",  # an episode of district nursing visits
+    "intermediate_care_bed",  # step-up to bed-based intermediate care
+    "intermediate_care_home",  # step-up to home-based intermediate care
+    "urgent_community_response",  # urgent community response / virtual ward instead of admission
+    "emergency_department",  # attends ED, where admission is decided by acuity
+    "hospital_admission",  # an emergency admission (GP referral, escalation, readmission)
+]
+
+#: The setting each destination needs (exits need none).
+SETTING_OF_DESTINATION: dict[str, str | None] = {
+    "home": None,
+    "long_term_care": None,
+    "community_pharmacy": None,
+    "self_care": None,
+    "gp_follow_up": "general_practice",
+    "district_nursing": "district_nursing",
+    "intermediate_care_bed": "intermediate_care",
+    "intermediate_care_home": "intermediate_care",
+    "urgent_community_response": "hospital",
+    "emergency_department": "hospital",
+    "hospital_admission": "hospital",
+}
+
+DestinationShares = Annotated[dict[Destination, Probability], AfterValidator(check_shares)]
+"""Where patients go, by share (summing to 1)."""
+
+CohortRates = dict[Name, Rate]
+"""A rate per registered patient for each cohort, e.g. ``{frail_older: 14 per year}``."""
+
+
+class PracticeSpec(Frozen):
+    """A general practice and the number of patients on its list."""
+
+    registered: int = Field(ge=0, le=10_000_000, description="registered patients")
+
+
+class PopulationSpec(Frozen):
+    """The registered population: practices (with list sizes) and cohorts (shares of each list)."""
+
+    practices: dict[Name, PracticeSpec] = Field(min_length=1)
+    cohorts: Annotated[dict[Name, Probability], AfterValidator(check_shares)] = Field(
+        default_factory=lambda: {"everyone": 1.0},
+        description="share of registered patients in each cohort, summing to 1",
+    )
+    demand_growth: float = Field(
+        0.0, ge=-0.5, le=1.0, description="yearly growth of every demand rate, e.g. 0.02"
+    )
+
+    @property
+    def registered(self) -> int:
+        """Patients registered across all practices."""
+        return sum(p.registered for p in self.practices.values())
+
+
+# Kept here so the settings' schemas can import one place for these shared names.
+NameType = Name
+AcuityShares = Annotated[
+    dict[Literal["high", "medium", "low"], Probability], AfterValidator(check_shares)
+]

@@ -1,0 +1,253 @@
+"""Value types of the config language: durations, rates, probabilities, distributions, rotas.
+
+Each is validated into an engine value before the clock starts: durations become hours, rates
+become events per hour, distributions become :mod:`sim.distributions` objects, rotas become
+:class:`sim.calendar.Rota`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from caresim.sim import distributions as dist
+from caresim.sim.calendar import Rota
+from caresim.sim.units import parse_duration, parse_rate
+
+__all__ = [
+    "reference_error",
+    "DistributionSpec",
+    "Duration",
+    "Frozen",
+    "Probability",
+    "Rate",
+    "RotaHours",
+    "RotaName",
+    "Shares",
+]
+
+
+def reference_error(path: str, message: str) -> PydanticCustomError:
+    """A validation error at a key path the validator names itself (checks across sections)."""
+    return PydanticCustomError("config_reference", "{message}", {"path": path, "message": message})
+
+
+class Frozen(BaseModel):
+    """Base of every config object: immutable, and unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+
+def _duration(value: Any) -> float:
+    return parse_duration(value)
+
+
+def _rate(value: Any) -> float:
+    return parse_rate(value)
+
+
+Duration = Annotated[
+    float,
+    BeforeValidator(_duration),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*[0-9.eE+]+\s*(min|mins|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|y|yrs?|years?)\s*$",
+            "description": "a duration with a unit, e.g. '10 min', '8 hours', '3 days'",
+        }
+    ),
+]
+"""A non-negative duration written with a unit; held in hours."""
+
+Rate = Annotated[
+    float,
+    BeforeValidator(_rate),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*[0-9.eE+]+\s*(per|/)\s*[A-Za-z]+\s*$",
+            "description": "a rate with a unit, e.g. '2.7 per hour', '5.8 per year'",
+        }
+    ),
+]
+"""A non-negative rate written with a unit; held in events per hour."""
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+"""A probability or share, between 0 and 1."""
+
+
+def check_shares(shares: dict[str, float]) -> dict[str, float]:
+    """Raise ``ValueError`` unless the shares are not empty and sum to one."""
+    if not shares:
+        raise ValueError("expected at least one share")
+    total = sum(shares.values())
+    if abs(total - 1.0) > 1e-6:
+        raise ValueError(f"shares must sum to 1, got {total:g}")
+    return shares
+
+
+Shares = Annotated[dict[str, Probability], AfterValidator(check_shares)]
+"""Shares of a whole by name, e.g. routing ``{exit: 0.7, review: 0.3}``; they sum to 1."""
+
+
+# -- distributions --------------------------------------------------------------------------------
+class _Dist(Frozen):
+    def build(self) -> dist.Distribution:
+        """The engine distribution, in hours."""
+        raise NotImplementedError
+
+    @model_validator(mode="after")
+    def _check(self):
+        # Parameter relations (low < high, ...) are checked by the engine's own constructors.
+        try:
+            self.build()
+        except ValueError as error:
+            raise ValueError(str(error)) from None
+        return self
+
+
+class ExponentialSpec(_Dist):
+    """Exponential durations: memoryless, as in the textbook M/M/c queue."""
+
+    distribution: Literal["exponential"]
+    mean: Duration
+
+    def build(self) -> dist.Distribution:
+        return dist.Exponential(self.mean)
+
+
+class LognormalSpec(_Dist):
+    """Lognormal durations by their mean and standard deviation (typical of lengths of stay)."""
+
+    distribution: Literal["lognormal"]
+    mean: Duration
+    sd: Duration
+
+    def build(self) -> dist.Distribution:
+        return dist.Lognormal(self.mean, self.sd)
+
+
+class GammaSpec(_Dist):
+    """Gamma durations by mean and standard deviation."""
+
+    distribution: Literal["gamma"]
+    mean: Duration
+    sd: Duration
+
+    def build(self) -> dist.Distribution:
+        return dist.Gamma(self.mean, self.sd)
+
+
+class TriangularSpec(_Dist):
+    """Triangular durations: least, most likely and greatest."""
+
+    distribution: Literal["triangular"]
+    low: Duration
+    mode: Duration
+    high: Duration
+
+    def build(self) -> dist.Distribution:
+        return dist.Triangular(self.low, self.mode, self.high)
+
+
+class UniformSpec(_Dist):
+    """Durations spread evenly between low and high."""
+
+    distribution: Literal["uniform"]
+    low: Duration
+    high: Duration
+
+    def build(self) -> dist.Distribution:
+        return dist.Uniform(self.low, self.high)
+
+
+class FixedSpec(_Dist):
+    """A duration that never varies."""
+
+    distribution: Literal["fixed"]
+    value: Duration
+
+    def build(self) -> dist.Distribution:
+        return dist.Fixed(self.value)
+
+
+class TableRow(Frozen):
+    """One row of an empirical frequency table: durations between ``low`` and ``high``."""
+
+    low: Duration
+    high: Duration
+    weight: float = Field(ge=0.0, allow_inf_nan=False)
+
+
+class EmpiricalSpec(_Dist):
+    """Durations resampled from observed values (``samples``) or from a frequency ``table``."""
+
+    distribution: Literal["empirical"]
+    samples: tuple[Duration, ...] | None = None
+    table: tuple[TableRow, ...] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_source(cls, data: Any) -> Any:
+        if isinstance(data, dict) and (("samples" in data) == ("table" in data)):
+            raise ValueError(
+                "an empirical distribution needs either 'samples' or 'table', not both"
+            )
+        return data
+
+    def build(self) -> dist.Distribution:
+        if self.samples is not None:
+            return dist.Empirical(tuple(self.samples))
+        assert self.table is not None
+        return dist.EmpiricalTable(tuple((r.low, r.high, r.weight) for r in self.table))
+
+
+DistributionSpec = Annotated[
+    ExponentialSpec
+    | LognormalSpec
+    | GammaSpec
+    | TriangularSpec
+    | UniformSpec
+    | FixedSpec
+    | EmpiricalSpec,
+    Field(discriminator="distribution"),
+]
+"""A duration distribution, chosen by its ``distribution`` key."""
+
+
+# -- rotas ----------------------------------------------------------------------------------------
+def _check_rota(hours: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+    Rota.from_hours(hours)  # raises ValueError with what was expected
+    return hours
+
+
+RotaHours = Annotated[
+    dict[str, str | list[str]],
+    AfterValidator(_check_rota),
+    Field(description="working hours by day, e.g. {mon-fri: '08:00-18:30', sat: '09:00-12:00'}"),
+]
+"""Working hours by day; keys are days (monday, mon), ranges (mon-fri), weekdays, weekends or
+every_day; values are 'HH:MM-HH:MM', a list of them, or 'off'."""
+
+
+def _rota_name(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() in ("24/7", "always"):
+        return "24/7"
+    return value
+
+
+RotaName = Annotated[
+    str,
+    BeforeValidator(_rota_name),
+    Field(description="the name of a rota in 'rotas', or '24/7'"),
+]

@@ -1,0 +1,174 @@
+"""Figures of a finished run or experiment, written as PNG and SVG into its ``figures/`` folder.
+
+One module per family: :mod:`~caresim.outputs.plots.waits` (waits against targets),
+:mod:`~caresim.outputs.plots.timeseries` (queues and occupancy over time), :mod:`~caresim.outputs.plots.pools`
+(staff workload, bed occupancy, delayed discharges), :mod:`~caresim.outputs.plots.capacity` (the capacity
+trade-off curve), :mod:`~caresim.outputs.plots.comparison` (forest plot of paired differences) and
+:mod:`~caresim.outputs.plots.sweeps` (response curves, heatmaps, tornado). Each returns a
+:class:`Figure`, which records either the files written or why the figure was not drawn.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from caresim.outputs.plots.capacity import capacity_tradeoff
+from caresim.outputs.plots.common import Figure
+from caresim.outputs.plots.comparison import forest_plot
+from caresim.outputs.plots.inputs import Pool, config_pools, service_units, wait_targets
+from caresim.outputs.plots.pools import bed_occupancy, delayed_discharges, staff_workload
+from caresim.outputs.plots.sweeps import (
+    SweepDesign,
+    heatmaps,
+    response_curves,
+    sensitivity_ranking,
+    sweep_design,
+    tornado,
+)
+from caresim.outputs.plots.timeseries import timeseries_figure
+from caresim.outputs.plots.waits import wait_distribution, wait_intervals
+from caresim.outputs.results import ResultFolder
+
+__all__ = ["MAX_CAPACITY_FIGURES", "Figure", "draw_figures"]
+
+MAX_CAPACITY_FIGURES = 6
+CAPACITY_PARAMETERS = {"staff": "headcount", "beds": "capacity"}
+
+
+def _one_scenario(frame: pd.DataFrame | None, scenario: str) -> pd.DataFrame | None:
+    if frame is None or "scenario" not in frame:
+        return frame
+    return frame[frame["scenario"].astype(str) == scenario]
+
+
+def _busiest(summary: pd.DataFrame, candidates: Mapping[str, Pool]) -> list[Pool]:
+    use = summary[summary["measure"] == "utilisation"].set_index("group")["mean"]
+    ranked = sorted(
+        (p for p in candidates.values() if p.services),
+        key=lambda p: -float(use.get(p.name, 0.0) if pd.notna(use.get(p.name)) else 0.0),
+    )
+    return ranked[:MAX_CAPACITY_FIGURES]
+
+
+def _capacity_sweep(
+    summary: pd.DataFrame, design: SweepDesign | None, pool: Pool
+) -> tuple[Pool, pd.DataFrame | None]:
+    """The experiment's simulated results at each size of the pool, if it swept that size."""
+    if design is None:
+        return pool, None
+    parameter = f"{pool.kind}.{pool.name}.{CAPACITY_PARAMETERS[pool.kind]}"
+    if parameter not in design.one_way:
+        return pool, None
+    base_value = design.value(design.baseline, parameter)
+    if base_value is not None and base_value.strip().isdigit():
+        pool = dataclasses.replace(pool, capacity=int(base_value.strip()))
+    rows = []
+    for scenario in [design.baseline, *design.one_way[parameter]]:
+        value = design.value(scenario, parameter)
+        if value is None or not value.strip().isdigit():
+            continue
+        these = summary[
+            (summary["scenario"] == scenario)
+            & summary["group"].isin(pool.services)
+            & summary["measure"].isin(["waited_share", "turned_away_share", "wait_mean"])
+        ]
+        rows.append(these.assign(servers=int(value.strip())))
+    if not rows:
+        return pool, None
+    return pool, pd.concat(rows, ignore_index=True)
+
+
+def draw_figures(
+    result: ResultFolder,
+    folder: Path | None = None,
+    targets: Mapping[str, str | float] | None = None,
+) -> list[Figure]:
+    """Every figure the folder's results allow, drawn into ``folder`` (default ``figures/``).
+
+    ``targets`` maps a service to its waiting-time target (a duration such as ``"2 days"``, or a
+    number of hours); they add to, and override, the ``target`` of services in the config.
+    For an experiment, the figures of a single run are drawn for its baseline scenario.
+    """
+    folder = Path(folder) if folder is not None else result.path / "figures"
+    scenario = result.baseline
+    config = result.config(scenario)
+    summary = _one_scenario(result.summary, scenario)
+    units = service_units(config)
+    targets_hours = wait_targets(config, targets)
+    pool_specs = config_pools(config)
+    figures: list[Figure] = [wait_intervals(summary, targets_hours, folder)]
+    events = result.events
+    if events is not None and not result.is_experiment:
+        figures.append(
+            wait_distribution(events, result.warm_up_hours, units, targets_hours, folder)
+        )
+    else:
+        figures.append(
+            Figure(
+                "wait_distribution",
+                "Share of patients seen within each wait",
+                skipped="no event log in this folder (a run with --events has one)",
+            )
+        )
+    timeseries = _one_scenario(result.timeseries, scenario)
+    if timeseries is None:
+        figures.append(
+            Figure(
+                "queue_length",
+                "Patients waiting, staff busy and beds occupied over time",
+                skipped="no timeseries.parquet in this folder",
+            )
+        )
+    else:
+        capacities = {name: pool.capacity for name, pool in pool_specs.items()}
+        for measures, title, name in (
+            (("queue_length",), "Patients waiting over time, by pool", "queue_length"),
+            (("busy", "occupancy"), "Staff busy and beds occupied over time", "in_use"),
+        ):
+            figures.append(
+                timeseries_figure(
+                    timeseries,
+                    measures,
+                    title,
+                    name,
+                    result.horizon_hours,
+                    result.warm_up_hours,
+                    capacities,
+                    folder,
+                )
+            )
+    figures += [
+        staff_workload(summary, pool_specs, folder),
+        bed_occupancy(summary, pool_specs, folder),
+        delayed_discharges(summary, folder),
+    ]
+    design = (
+        sweep_design(result.scenario_settings, scenario, result.config())
+        if result.is_experiment
+        else None
+    )
+    capacity_pools = _busiest(summary, pool_specs)
+    if not capacity_pools:
+        figures.append(
+            Figure(
+                "capacity",
+                "Capacity trade-off",
+                skipped="the config names no staff or bed pool used by a service",
+            )
+        )
+    for pool in capacity_pools:
+        pool, sweep = _capacity_sweep(result.summary, design, pool)
+        figures.append(
+            capacity_tradeoff(summary, pool, result.window_hours, units, folder, sweep=sweep)
+        )
+    if result.is_experiment:
+        figures.append(forest_plot(result.comparison, folder))
+        figures += response_curves(result.summary, design, folder)
+        figures += heatmaps(result.summary, design, folder)
+        figures.append(tornado(result.comparison, design, folder))
+        figures.append(sensitivity_ranking(result.sensitivity, folder))
+    return figures

@@ -1,0 +1,112 @@
+"""Scenario comparison: each scenario's paired difference from the baseline, with its 95% interval,
+as a forest plot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from caresim.outputs.plots.common import (
+    COLOURS,
+    Figure,
+    measure_words,
+    new_figure,
+    ordered_rows,
+    row_label,
+    save_figure,
+    scale_for,
+    skipped,
+    style_axes,
+    unit_words,
+)
+
+__all__ = ["FOREST_MEASURES", "MAX_FOREST_ROWS", "forest_plot", "forest_rows"]
+
+#: Measures a comparison is judged on, in the order they are shown. Counts of arrivals are left
+#: out: under common random numbers they barely differ between scenarios.
+FOREST_MEASURES = (
+    "wait_mean",
+    "wait_p95",
+    "within_target_share",
+    "turned_away_share",
+    "time_in_system_mean",
+    "utilisation",
+    "overtime_hours",
+    "occupancy_mean",
+    "delayed_discharge_bed_days",
+    "admissions_avoided",
+    "readmissions",
+    "staff_cost",
+)
+MAX_FOREST_ROWS = 60
+
+
+def forest_rows(comparison: pd.DataFrame) -> pd.DataFrame:
+    """The rows a forest plot shows: one per scenario × setting × group × measure, leaving out
+    those identical to the baseline in every replication (a difference and interval of zero)."""
+    rows = comparison[comparison["measure"].isin(FOREST_MEASURES)].copy()
+    values = rows[["mean_difference", "ci_low", "ci_high"]].apply(pd.to_numeric, errors="coerce")
+    rows = rows[~(values.fillna(0).abs() < 1e-12).all(axis=1)]
+    order = {m: i for i, m in enumerate(FOREST_MEASURES)}
+    rows["_measure"] = rows["measure"].map(order)
+    rows = ordered_rows(rows).sort_values("_measure", kind="stable").drop(columns="_measure")
+    return rows.reset_index(drop=True)
+
+
+def forest_plot(comparison: pd.DataFrame, folder: Path) -> Figure:
+    """A panel per measure; a row per scenario and service or pool; zero marks no difference."""
+    name, title = "comparison", "Each scenario against the baseline"
+    if comparison is None or comparison.empty:
+        return skipped(name, title, "no comparison.csv (paired differences) in this folder")
+    rows = forest_rows(comparison)
+    if rows.empty:
+        return skipped(
+            name, title, f"comparison.csv has none of the measures {', '.join(FOREST_MEASURES)}"
+        )
+    total = len(rows)
+    if total > MAX_FOREST_ROWS:  # the rows that differ first, then in order
+        distinguishable = rows["distinguishable"].astype(str).str.lower().isin(["true", "1"])
+        rows = pd.concat([rows[distinguishable], rows[~distinguishable]]).head(MAX_FOREST_ROWS)
+        rows = rows.sort_index()
+    panels = list(dict.fromkeys(zip(rows["measure"], rows["unit"], strict=True)))
+    counts = [int(((rows["measure"] == m) & (rows["unit"] == u)).sum()) for m, u in panels]
+    heights = [0.32 * n + 0.9 for n in counts]
+    figure = new_figure(8.5, sum(heights) + 0.8)
+    grid = figure.subplots(len(panels), 1, squeeze=False, height_ratios=heights)[:, 0]
+    baseline = str(rows["baseline"].iloc[0]) if "baseline" in rows else "the baseline"
+    for axes, (measure, unit) in zip(grid, panels, strict=True):
+        these = rows[(rows["measure"] == measure) & (rows["unit"] == unit)]
+        scale = scale_for(unit)
+        y = np.arange(len(these))[::-1]
+        mean = these["mean_difference"].to_numpy(dtype=float) * scale
+        low = these["ci_low"].to_numpy(dtype=float) * scale
+        high = these["ci_high"].to_numpy(dtype=float) * scale
+        distinguishable = these["distinguishable"].astype(str).str.lower().isin(["true", "1"])
+        colours = np.where(distinguishable, COLOURS[3], "#888888")
+        for yy, m, lo, hi, colour in zip(y, mean, low, high, colours, strict=True):
+            if np.isfinite(lo) and np.isfinite(hi):
+                axes.plot([lo, hi], [yy, yy], color=colour, linewidth=2)
+            axes.plot([m], [yy], "o", color=colour)
+        axes.axvline(0, color="#333333", linewidth=1)
+        labels = [
+            f"{s}: {row_label(st, g)}"
+            for s, st, g in zip(these["scenario"], these["setting"], these["group"], strict=True)
+        ]
+        axes.set_yticks(y, labels, fontsize=8)
+        axes.set_ylim(-0.7, len(these) - 0.3)
+        axes.set_title(measure_words(measure), fontsize=10, loc="left")
+        difference_unit = "percentage points" if unit == "proportion" else unit_words(unit)
+        axes.set_xlabel(f"difference from {baseline} ({difference_unit})", fontsize=9)
+        style_axes(axes)
+    figure.suptitle(title, fontsize=13)
+    png, svg = save_figure(figure, folder, name)
+    caption = (
+        f"Paired differences, scenario minus {baseline}, with 95% intervals. Red: the interval "
+        "excludes zero (the scenarios are distinguishable); grey: it does not. Results "
+        "identical to the baseline in every replication are left out."
+    )
+    if total > len(rows):
+        caption += f" {len(rows)} of {total} rows shown, those that differ first."
+    return Figure(name, title, caption, png, svg, data=rows)

@@ -1,0 +1,514 @@
+"""Sweeps: how results respond as one parameter varies (response curves), as two vary together
+(heatmaps), and which parameters matter most (a sensitivity tornado).
+
+The design is read from ``scenarios.csv`` (``scenario, parameter, value``: the dotted config paths
+each scenario sets). A scenario belongs to a parameter's one-way sweep when it differs from the
+baseline in that parameter alone, and to a two-way grid when it differs in two.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from caresim.outputs.plots.common import (
+    COLOURS,
+    Figure,
+    error_bars,
+    measure_words,
+    new_figure,
+    row_label,
+    save_figure,
+    scale_for,
+    skipped,
+    style_axes,
+    unit_words,
+)
+
+__all__ = [
+    "RESPONSE_MEASURES",
+    "SweepDesign",
+    "heatmaps",
+    "numeric_values",
+    "response_curves",
+    "sensitivity_ranking",
+    "sweep_design",
+    "tornado",
+]
+
+#: Measures drawn against a swept parameter, in order of interest.
+RESPONSE_MEASURES = (
+    "wait_mean",
+    "within_target_share",
+    "turned_away_share",
+    "utilisation",
+    "occupancy_mean",
+    "delayed_discharge_bed_days",
+    "time_in_system_mean",
+)
+MAX_LINES = 6
+_WITH_UNIT = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
+
+
+@dataclass
+class SweepDesign:
+    """Which scenarios vary which parameters, relative to the baseline."""
+
+    baseline: str
+    values: pd.DataFrame  # index scenario, a column per parameter, text values (NaN: not set)
+    one_way: dict[str, list[str]] = field(default_factory=dict)  # parameter -> scenarios
+    two_way: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    def value(self, scenario: str, parameter: str) -> str | None:
+        """The value a scenario gives a parameter (the baseline's when the scenario sets none)."""
+        for name in (scenario, self.baseline):
+            if name in self.values.index and parameter in self.values.columns:
+                value = self.values.at[name, parameter]
+                if isinstance(value, str):
+                    return value
+        return None
+
+
+def _value_at(document: dict | None, parameter: str) -> str | None:
+    """The value a config document holds at a dotted path, as text (None if it holds none)."""
+    node = document
+    for key in parameter.split("."):
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return None if isinstance(node, dict | list) else str(node)
+
+
+def sweep_design(
+    scenarios: pd.DataFrame | None, baseline: str, base_config: dict | None = None
+) -> SweepDesign | None:
+    """The one-way sweeps and two-way grids in ``scenarios.csv``, or None if it is absent.
+
+    The baseline sets nothing, so its value of each swept parameter is read from the base
+    config (``base_config``, the resolved document) when ``scenarios.csv`` does not give it.
+    """
+    if scenarios is None or scenarios.empty:
+        return None
+    values = scenarios.pivot_table(
+        index="scenario", columns="parameter", values="value", aggfunc="last"
+    )
+    for parameter in values.columns:
+        if baseline not in values.index or not isinstance(values.at[baseline, parameter], str):
+            found = _value_at(base_config, parameter)
+            if found is not None:
+                values.loc[baseline, parameter] = found
+    design = SweepDesign(baseline, values)
+    base = values.loc[baseline] if baseline in values.index else pd.Series(dtype=object)
+    for scenario, row in values.iterrows():
+        if scenario == baseline:
+            continue
+        changed = tuple(
+            sorted(
+                p
+                for p, v in row.items()
+                if isinstance(v, str) and (p not in base.index or base[p] != v)
+            )
+        )
+        if len(changed) == 1:
+            design.one_way.setdefault(changed[0], []).append(str(scenario))
+        elif len(changed) == 2:
+            design.two_way.setdefault((changed[0], changed[1]), []).append(str(scenario))
+    return design
+
+
+def numeric_values(texts: list[str]) -> tuple[list[float], str] | None:
+    """Values such as ``"4"`` or ``"3 days"`` as numbers and their common unit, if they all are."""
+    numbers, units = [], set()
+    for text in texts:
+        match = _WITH_UNIT.match(str(text))
+        if match is None:
+            return None
+        numbers.append(float(match.group(1)))
+        units.add(match.group(2))
+    if len(units) > 1:
+        return None
+    return numbers, units.pop() if units else ""
+
+
+def _parameter_words(parameter: str) -> str:
+    """A config path in words: ``staff.gp.headcount`` is 'gp headcount', ``beds.ward.capacity``
+    'ward beds'."""
+    parts = parameter.split(".")
+    if len(parts) == 3 and parts[0] == "beds" and parts[2] == "capacity":
+        words = f"{parts[1]} beds"
+    elif len(parts) >= 2:
+        words = " ".join(parts[-2:])
+    else:
+        words = parameter
+    return words.replace("_", " ")
+
+
+def _points(design: SweepDesign, parameter: str) -> tuple[list[str], list, str, bool]:
+    """Scenarios of a one-way sweep (baseline included), their x values, unit, and if numeric."""
+    scenarios = [design.baseline, *design.one_way.get(parameter, [])]
+    scenarios = [s for s in scenarios if design.value(s, parameter) is not None]
+    texts = [design.value(s, parameter) for s in scenarios]
+    numeric = numeric_values(texts)
+    if numeric is None:
+        return scenarios, texts, "", False
+    numbers, unit = numeric
+    order = np.argsort(numbers, kind="stable")
+    return [scenarios[i] for i in order], [numbers[i] for i in order], unit, True
+
+
+def _lines_for(rows: pd.DataFrame) -> list[tuple[str, str]]:
+    """The (setting, group) lines of one measure that respond most, at most ``MAX_LINES``."""
+    spread = rows.groupby(["setting", "group"], sort=False)["mean"].agg(lambda v: v.max() - v.min())
+    return list(spread.sort_values(ascending=False, kind="stable").index[:MAX_LINES])
+
+
+def response_curves(
+    summary: pd.DataFrame, design: SweepDesign | None, folder: Path
+) -> list[Figure]:
+    """For each parameter swept one at a time, the main measures against its value."""
+    if design is None:
+        return [
+            skipped("response", "Response to each swept parameter", "no scenarios.csv (no sweep)")
+        ]
+    figures = []
+    for parameter in design.one_way:
+        name = "response_" + re.sub(r"[^a-z0-9]+", "_", parameter.lower()).strip("_")
+        title = f"How results respond to {_parameter_words(parameter)}"
+        scenarios, xs, x_unit, numeric = _points(design, parameter)
+        if len(scenarios) < 2:
+            figures.append(skipped(name, title, "fewer than two values of the parameter"))
+            continue
+        position = dict(zip(scenarios, xs if numeric else range(len(xs)), strict=True))
+        here = summary[summary["scenario"].isin(scenarios)]
+        measures = [m for m in RESPONSE_MEASURES if (here["measure"] == m).any()]
+        if not measures:
+            figures.append(
+                skipped(name, title, f"summary.csv has none of {', '.join(RESPONSE_MEASURES)}")
+            )
+            continue
+        columns = min(2, len(measures))
+        rows_of_panels = -(-len(measures) // columns)
+        figure = new_figure(5.0 * columns + 0.6, 3.4 * rows_of_panels + 0.8)
+        grid = figure.subplots(rows_of_panels, columns, squeeze=False)
+        drawn = []
+        for index, measure in enumerate(measures):
+            axes = grid[index // columns, index % columns]
+            rows = here[here["measure"] == measure].copy()
+            rows["x"] = rows["scenario"].map(position)
+            unit = str(rows["unit"].iloc[0])
+            scale = scale_for(unit)
+            for colour, (setting, group) in zip(COLOURS, _lines_for(rows), strict=False):
+                line = rows[(rows["setting"] == setting) & (rows["group"] == group)]
+                line = line.sort_values("x")
+                axes.errorbar(
+                    line["x"],
+                    line["mean"] * scale,
+                    yerr=error_bars(line, scale),
+                    fmt="o-",
+                    color=colour,
+                    capsize=3,
+                    label=row_label(setting, group),
+                )
+                drawn.append(line.assign(parameter=parameter))
+            if design.baseline in position:
+                axes.axvline(position[design.baseline], color="#999999", linestyle=":", linewidth=1)
+            if not numeric:
+                axes.set_xticks(range(len(xs)), xs, fontsize=8)
+            elif all(float(x).is_integer() for x in xs):
+                axes.xaxis.get_major_locator().set_params(integer=True)
+            axes.set_xlabel(_parameter_words(parameter) + (f" ({x_unit})" if x_unit else ""))
+            axes.set_ylabel(f"{measure_words(measure)} ({unit_words(unit)})")
+            style_axes(axes)
+            axes.legend(fontsize=7, frameon=False)
+        for index in range(len(measures), rows_of_panels * columns):
+            grid[index // columns, index % columns].set_visible(False)
+        figure.suptitle(title, fontsize=13)
+        png, svg = save_figure(figure, folder, name)
+        caption = (
+            f"Means over replications with 95% intervals; the dotted line is the baseline "
+            f"({design.baseline}). Each panel shows the services or pools that respond most."
+        )
+        figures.append(
+            Figure(name, title, caption, png, svg, data=pd.concat(drawn, ignore_index=True))
+        )
+    if not figures:
+        figures.append(
+            skipped(
+                "response",
+                "Response to each swept parameter",
+                "no scenario differs from the baseline in one parameter alone",
+            )
+        )
+    return figures
+
+
+def _heatmap_outcomes(rows: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """Up to four (setting, group, measure) outcomes for heatmaps: the whole system's time, then
+    the service or pool that responds most for each main measure."""
+    outcomes = []
+    system = rows[(rows["group"] == "all") & (rows["measure"] == "time_in_system_mean")]
+    if len(system):
+        outcomes.append(("system", "all", "time_in_system_mean"))
+    for measure in ("wait_mean", "utilisation", "occupancy_mean", "delayed_discharge_bed_days"):
+        these = rows[(rows["measure"] == measure) & (rows["group"] != "all")]
+        if these.empty:
+            continue
+        spread = these.groupby(["setting", "group"], sort=False)["mean"].agg(
+            lambda v: v.max() - v.min()
+        )
+        setting, group = spread.idxmax()
+        outcomes.append((setting, group, measure))
+    return outcomes[:4]
+
+
+def heatmaps(summary: pd.DataFrame, design: SweepDesign | None, folder: Path) -> list[Figure]:
+    """For each pair of parameters varied together on a grid, the main outcomes over the grid."""
+    figures = []
+    grids = design.two_way if design is not None else {}
+    for (first, second), members in grids.items():
+        name = "heatmap_" + re.sub(r"[^a-z0-9]+", "_", f"{first}__{second}".lower()).strip("_")
+        title = f"Results over {_parameter_words(first)} and {_parameter_words(second)}"
+        scenarios = [design.baseline, *design.one_way.get(first, [])]
+        scenarios += design.one_way.get(second, []) + members
+        cells = {}
+        for scenario in scenarios:
+            a, b = design.value(scenario, first), design.value(scenario, second)
+            if a is not None and b is not None:
+                cells.setdefault((a, b), scenario)
+        xs = sorted({a for a, _ in cells}, key=_sort_key)
+        ys = sorted({b for _, b in cells}, key=_sort_key)
+        if len(xs) < 2 or len(ys) < 2:
+            figures.append(skipped(name, title, "fewer than two values of each parameter"))
+            continue
+        here = summary[summary["scenario"].isin(set(cells.values()))]
+        outcomes = _heatmap_outcomes(here)
+        if not outcomes:
+            figures.append(skipped(name, title, "no outcome measures to show"))
+            continue
+        columns = min(2, len(outcomes))
+        rows_of_panels = -(-len(outcomes) // columns)
+        figure = new_figure(5.2 * columns + 0.6, 3.8 * rows_of_panels + 0.8)
+        grid = figure.subplots(rows_of_panels, columns, squeeze=False)
+        drawn = []
+        for index, (setting, group, measure) in enumerate(outcomes):
+            axes = grid[index // columns, index % columns]
+            rows = here[
+                (here["setting"] == setting)
+                & (here["group"] == group)
+                & (here["measure"] == measure)
+            ].set_index("scenario")
+            unit = str(rows["unit"].iloc[0]) if len(rows) else ""
+            scale = scale_for(unit)
+            matrix = np.full((len(ys), len(xs)), np.nan)
+            for (a, b), scenario in cells.items():
+                if scenario in rows.index:
+                    matrix[ys.index(b), xs.index(a)] = float(rows.at[scenario, "mean"]) * scale
+                    drawn.append(
+                        {
+                            "scenario": scenario,
+                            first: a,
+                            second: b,
+                            "setting": setting,
+                            "group": group,
+                            "measure": measure,
+                            "mean": float(rows.at[scenario, "mean"]),
+                        }
+                    )
+            image = axes.imshow(matrix, origin="lower", aspect="auto", cmap="viridis")
+            for (i, j), value in np.ndenumerate(matrix):
+                if np.isfinite(value):
+                    bright = value > np.nanmean(matrix)
+                    axes.text(
+                        j,
+                        i,
+                        f"{value:.3g}",
+                        ha="center",
+                        va="center",
+                        fontsize=8,
+                        color="black" if bright else "white",
+                    )
+            axes.set_xticks(range(len(xs)), xs, fontsize=8)
+            axes.set_yticks(range(len(ys)), ys, fontsize=8)
+            axes.set_xlabel(_parameter_words(first))
+            axes.set_ylabel(_parameter_words(second))
+            axes.set_title(f"{measure_words(measure)}: {row_label(setting, group)}", fontsize=9)
+            figure.colorbar(image, ax=axes, label=unit_words(unit))
+        for index in range(len(outcomes), rows_of_panels * columns):
+            grid[index // columns, index % columns].set_visible(False)
+        figure.suptitle(title, fontsize=13)
+        png, svg = save_figure(figure, folder, name)
+        caption = "Each cell is the mean over replications of one scenario; blank: not run."
+        figures.append(Figure(name, title, caption, png, svg, data=pd.DataFrame(drawn)))
+    if not figures:
+        figures.append(
+            skipped(
+                "heatmap",
+                "Results over two parameters varied together",
+                "no two parameters are varied together on a grid",
+            )
+        )
+    return figures
+
+
+def _sort_key(text: str):
+    numeric = numeric_values([text])
+    return (0, numeric[0][0], "") if numeric is not None else (1, 0.0, text)
+
+
+def tornado_outcome(comparison: pd.DataFrame) -> tuple[str, str, str] | None:
+    """The outcome a tornado ranks parameters by: the whole system's mean time in the system, or
+    failing that the mean wait that differs most between scenarios."""
+    system = comparison[
+        (comparison["group"] == "all") & (comparison["measure"] == "time_in_system_mean")
+    ]
+    if len(system):
+        return str(system["setting"].iloc[0]), "all", "time_in_system_mean"
+    for measure in ("wait_mean", "utilisation", "occupancy_mean"):
+        these = comparison[comparison["measure"] == measure]
+        if len(these):
+            spread = these.groupby(["setting", "group"], sort=False)["mean_difference"].agg(
+                lambda v: v.abs().max()
+            )
+            setting, group = spread.idxmax()
+            return str(setting), str(group), measure
+    return None
+
+
+def tornado(
+    comparison: pd.DataFrame | None,
+    design: SweepDesign | None,
+    folder: Path,
+    outcome: tuple[str, str, str] | None = None,
+) -> Figure:
+    """How far each parameter, varied alone over its range, moves one outcome from the baseline."""
+    name, title = "tornado", "Which parameters matter most"
+    if comparison is None or comparison.empty:
+        return skipped(name, title, "no comparison.csv (paired differences) in this folder")
+    if design is None or not design.one_way:
+        return skipped(name, title, "no parameter is varied alone from the baseline")
+    outcome = outcome or tornado_outcome(comparison)
+    if outcome is None:
+        return skipped(name, title, "comparison.csv has no outcome measure to rank by")
+    setting, group, measure = outcome
+    rows = comparison[
+        (comparison["setting"] == setting)
+        & (comparison["group"] == group)
+        & (comparison["measure"] == measure)
+    ].set_index("scenario")
+    bars = []
+    for parameter, scenarios in design.one_way.items():
+        present = [s for s in scenarios if s in rows.index]
+        if not present:
+            continue
+        differences = rows.loc[present, "mean_difference"].astype(float)
+        # The baseline is a point of every sweep, at no difference from itself.
+        differences = pd.concat([pd.Series({design.baseline: 0.0}), differences])
+        low_s, high_s = differences.idxmin(), differences.idxmax()
+        bars.append(
+            {
+                "parameter": parameter,
+                "low_scenario": low_s,
+                "low_value": design.value(low_s, parameter),
+                "low_difference": float(differences[low_s]),
+                "high_scenario": high_s,
+                "high_value": design.value(high_s, parameter),
+                "high_difference": float(differences[high_s]),
+                "baseline_value": design.value(design.baseline, parameter),
+            }
+        )
+    if not bars:
+        return skipped(name, title, f"no one-way scenario has {measure} for {group}")
+    data = pd.DataFrame(bars)
+    data["span"] = data["high_difference"] - data["low_difference"]
+    data = data.sort_values("span", ascending=True, kind="stable").reset_index(drop=True)
+    unit = str(rows["unit"].iloc[0])
+    scale = scale_for(unit)
+    figure = new_figure(8.0, 0.55 * len(data) + 1.8)
+    axes = figure.subplots()
+    for y, row in data.iterrows():
+        low, high = row["low_difference"] * scale, row["high_difference"] * scale
+        axes.barh(y, high - low, left=low, color=COLOURS[0], height=0.6)
+        for value, scenario, text, align in (
+            (row["low_difference"], row["low_scenario"], row["low_value"], "right"),
+            (row["high_difference"], row["high_scenario"], row["high_value"], "left"),
+        ):
+            axes.annotate(
+                f"{text} (baseline)" if scenario == design.baseline else str(text),
+                (value * scale, y),
+                xytext=(-4 if align == "right" else 4, 0),
+                textcoords="offset points",
+                ha=align,
+                va="center",
+                fontsize=8,
+            )
+    axes.axvline(0, color="#333333", linewidth=1)
+    axes.set_yticks(range(len(data)), [_parameter_words(p) for p in data["parameter"]])
+    difference_unit = "percentage points" if unit == "proportion" else unit_words(unit)
+    axes.set_xlabel(
+        f"change in {measure_words(measure)}, {row_label(setting, group)} ({difference_unit})"
+    )
+    smallest = min(0.0, float(data["low_difference"].min())) * scale
+    largest = max(0.0, float(data["high_difference"].max())) * scale
+    room = 0.25 * (largest - smallest) or 1.0
+    axes.set_xlim(smallest - room, largest + room)
+    style_axes(axes)
+    figure.suptitle(title, fontsize=13)
+    png, svg = save_figure(figure, folder, name)
+    caption = (
+        f"Each bar spans the change from the baseline ({design.baseline}) as one parameter moves "
+        "over the values swept (labelled at the ends), the others held at the baseline; the "
+        "widest bar matters most."
+    )
+    return Figure(name, title, caption, png, svg, data=data)
+
+
+def unique_words(parameters: list[str]) -> dict[str, str]:
+    """Short names for config paths, using more of each path until no two names are the same."""
+    for parts in range(2, max((len(p.split(".")) for p in parameters), default=2) + 1):
+        words = {p: " ".join(p.split(".")[-parts:]).replace("_", " ") for p in parameters}
+        if len(set(words.values())) == len(parameters):
+            if parts == 2:
+                return {p: _parameter_words(p) for p in parameters}
+            return words
+    return {p: p for p in parameters}
+
+
+def sensitivity_ranking(table: pd.DataFrame | None, folder: Path) -> Figure:
+    """The inputs of a Latin hypercube ranked by influence on each measure (``sensitivity.csv``)."""
+    name, title = "sensitivity", "Which uncertain inputs matter most"
+    if table is None or table.empty:
+        return skipped(name, title, "no sensitivity.csv (the experiment is not a Latin hypercube)")
+    groups = list(table.groupby(["setting", "group", "measure"], sort=False))[:4]
+    names = unique_words(sorted(table["parameter"].unique()))
+    columns = min(2, len(groups))
+    rows_of_panels = -(-len(groups) // columns)
+    inputs = table["parameter"].nunique()
+    figure = new_figure(6.0 * columns, (0.45 * inputs + 1.4) * rows_of_panels + 0.6)
+    grid = figure.subplots(rows_of_panels, columns, squeeze=False)
+    for index, ((setting, group, measure), rows) in enumerate(groups):
+        axes = grid[index // columns, index % columns]
+        rows = rows.sort_values("rank", ascending=False)
+        colours = ["#D55E00" if v > 0 else "#0072B2" for v in rows["src"]]
+        axes.barh([names[p] for p in rows["parameter"]], rows["src"], color=colours)
+        axes.axvline(0, color="#333333", linewidth=0.8)
+        axes.set_title(
+            f"{row_label(setting, group)}: {measure_words(measure)} "
+            f"(R² {rows['r_squared'].iloc[0]:.2f})",
+            fontsize=9,
+        )
+        axes.set_xlabel("standardised regression coefficient")
+        style_axes(axes)
+    for index in range(len(groups), rows_of_panels * columns):
+        grid[index // columns, index % columns].set_visible(False)
+    figure.suptitle(title, fontsize=13)
+    png, svg = save_figure(figure, folder, name)
+    caption = (
+        "Each bar is how many standard deviations the measure moves for one standard deviation "
+        "of the input, the others held (red: up, blue: down), across the Latin hypercube's "
+        "scenarios; R² says how much a straight-line account explains. Longest bar first."
+    )
+    return Figure(name, title, caption, png, svg, data=table)

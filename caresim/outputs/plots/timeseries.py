@@ -1,0 +1,138 @@
+"""Queue length, staff busy and beds occupied over the run, with 95% bands across replications.
+
+The time series covers the whole run, warm-up included (shaded), so that a reader can judge
+whether the warm-up was long enough for the queues to settle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from caresim.outputs.plots.common import (
+    COLOURS,
+    WARM_UP_COLOUR,
+    Figure,
+    group_words,
+    new_figure,
+    save_figure,
+    skipped,
+    style_axes,
+    t_band,
+)
+
+__all__ = ["MAX_PANELS", "band_by_bin", "time_axis", "timeseries_figure"]
+
+MAX_PANELS = 12
+
+
+def time_axis(horizon_hours: float) -> tuple[float, str]:
+    """Hours per axis unit and its name: days for runs of three days or more, else hours."""
+    if np.isfinite(horizon_hours) and horizon_hours >= 72:
+        return 24.0, "days"
+    return 1.0, "hours"
+
+
+def band_by_bin(series: pd.DataFrame) -> pd.DataFrame:
+    """Mean of each bin across replications, with the 95% t-interval: ``time, mean, low, high, n``."""
+    rows = []
+    for time, values in series.groupby("time", sort=True)["value"]:
+        mean, low, high = t_band(values.to_numpy())
+        rows.append((float(time), mean, low, high, int(values.notna().sum())))
+    return pd.DataFrame(rows, columns=["time", "mean", "low", "high", "n"])
+
+
+def timeseries_figure(
+    timeseries: pd.DataFrame,
+    measures: tuple[str, ...],
+    title: str,
+    name: str,
+    horizon_hours: float,
+    warm_up_hours: float,
+    capacities: Mapping[str, int | None],
+    folder: Path,
+) -> Figure:
+    """A panel per pool of one kind of level (e.g. ``queue_length``) over time."""
+    wanted = timeseries[timeseries["measure"].isin(measures)]
+    if wanted.empty:
+        return skipped(name, title, f"no {' or '.join(measures)} series in timeseries.parquet")
+    groups = list(dict.fromkeys(wanted["group"].astype(str)))
+    # A pool that never had anyone waiting (beds that turn patients away) gets no panel.
+    level = wanted.groupby(wanted["group"].astype(str))["value"].max()
+    flat = [g for g in groups if not level[g] > 0]
+    if len(flat) < len(groups):
+        groups = [g for g in groups if g not in flat]
+    else:
+        flat = []
+    shown = groups[:MAX_PANELS]
+    columns = 1 if len(shown) == 1 else 2
+    rows_of_panels = -(-len(shown) // columns)
+    figure = new_figure(5.2 * columns + 0.4, 2.6 * rows_of_panels + 0.9)
+    grid = figure.subplots(rows_of_panels, columns, squeeze=False, sharex=True)
+    per_unit, unit_name = time_axis(horizon_hours)
+    end = horizon_hours if np.isfinite(horizon_hours) else float(wanted["time"].max())
+    bands = []
+    for index, group in enumerate(shown):
+        axes = grid[index // columns, index % columns]
+        here = wanted[wanted["group"].astype(str) == group]
+        measure, unit = str(here["measure"].iloc[0]), str(here["unit"].iloc[0])
+        band = band_by_bin(here)
+        # Each bin is a mean over [time, next time): drawn as steps, closed at the end of the run.
+        times = np.append(band["time"].to_numpy(), max(end, band["time"].iloc[-1]))
+        times = times / per_unit
+
+        def closed(values: np.ndarray) -> np.ndarray:
+            return np.append(values, values[-1])
+
+        if warm_up_hours > 0:
+            axes.axvspan(0, warm_up_hours / per_unit, color=WARM_UP_COLOUR, label="warm-up")
+        if band["low"].notna().any():
+            axes.fill_between(
+                times,
+                closed(band["low"].to_numpy()),
+                closed(band["high"].to_numpy()),
+                step="post",
+                color=COLOURS[0],
+                alpha=0.25,
+                linewidth=0,
+                label="95% interval",
+            )
+        axes.step(
+            times, closed(band["mean"].to_numpy()), where="post", color=COLOURS[0], label="mean"
+        )
+        capacity = capacities.get(group)
+        if capacity is not None and measure != "queue_length":
+            axes.axhline(
+                capacity,
+                color="#555555",
+                linestyle="--",
+                linewidth=1,
+                label="headcount" if unit == "staff" else "beds",
+            )
+        axes.set_title(group_words(group), fontsize=10)
+        axes.set_ylabel(unit)
+        axes.set_ylim(bottom=0)
+        axes.set_xlim(0, times[-1])
+        style_axes(axes)
+        if index == 0:
+            axes.legend(fontsize=8, frameon=False, loc="upper right")
+        bands.append(band.assign(group=group, measure=measure, unit=unit))
+    for index in range(len(shown), rows_of_panels * columns):
+        grid[index // columns, index % columns].set_visible(False)
+    for axes in grid[-1, :]:
+        axes.set_xlabel(f"time from the start of the run ({unit_name})")
+    figure.suptitle(title, fontsize=13)
+    png, svg = save_figure(figure, folder, name)
+    replications = int(wanted["replication"].nunique()) if "replication" in wanted else 1
+    caption = (
+        f"Mean over {replications} replications of each bin's average, with its 95% interval"
+        + (" (shaded grey: the warm-up, excluded from every measure)." if warm_up_hours else ".")
+    )
+    if len(groups) > len(shown):
+        caption += f" The first {len(shown)} of {len(groups)} pools are shown."
+    if flat:
+        caption += f" Always zero, so not shown: {', '.join(group_words(g) for g in flat)}."
+    return Figure(name, title, caption, png, svg, data=pd.concat(bands, ignore_index=True))

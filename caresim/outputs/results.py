@@ -1,0 +1,195 @@
+"""Reading a finished run or experiment folder: the tables figures and reports are drawn from.
+
+A run folder holds ``manifest.json`` (``"kind": "run"``), ``summary.csv``, ``replications.csv``,
+``timeseries.parquet`` and, when asked, ``events.parquet``. An experiment folder
+(``"kind": "experiment"``) holds the same for several scenarios, plus ``comparison.csv`` (paired
+differences from a baseline), ``scenarios.csv`` (which config paths each scenario sets) and perhaps
+``warmup.csv``. Files other than the manifest and the summary are optional: what is absent is
+``None``, and what is drawn from it is left out.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from caresim.sim.units import UnitError, parse_duration
+
+__all__ = ["ResultFolder", "ResultFolderError", "open_result"]
+
+
+class ResultFolderError(Exception):
+    """A folder that is not a finished caresim result; ``str()`` is one line for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(str(message).split()))
+
+
+def _read_optional(path: Path) -> pd.DataFrame | None:
+    if not path.exists():
+        return None
+    try:
+        if path.suffix == ".parquet":
+            return pd.read_parquet(path)
+        return pd.read_csv(path)
+    except Exception as error:  # a damaged optional file is reported, not fatal to a report
+        raise ResultFolderError(f"{path}: cannot be read as a table ({error})") from None
+
+
+@dataclass
+class ResultFolder:
+    """A finished run or experiment, read lazily from its folder."""
+
+    path: Path
+    manifest: dict[str, Any]
+    summary: pd.DataFrame
+
+    @property
+    def kind(self) -> str:
+        """``"run"`` or ``"experiment"``."""
+        return str(self.manifest.get("kind", "run"))
+
+    @property
+    def is_experiment(self) -> bool:
+        """Whether the folder holds several scenarios compared with a baseline."""
+        return self.kind == "experiment"
+
+    @property
+    def scenarios(self) -> list[str]:
+        """Scenario names, in the order the summary lists them."""
+        return list(dict.fromkeys(self.summary["scenario"].astype(str)))
+
+    @cached_property
+    def comparison(self) -> pd.DataFrame | None:
+        """Paired differences scenario − baseline (experiments only)."""
+        return _read_optional(self.path / "comparison.csv")
+
+    @cached_property
+    def scenario_settings(self) -> pd.DataFrame | None:
+        """``scenario, parameter, value``: the config paths each scenario sets (experiments)."""
+        table = _read_optional(self.path / "scenarios.csv")
+        if table is not None:
+            table = table.astype({"scenario": str, "parameter": str, "value": str})
+        return table
+
+    @cached_property
+    def baseline(self) -> str:
+        """The scenario the others are compared with (the only one, in a run)."""
+        comparison = self.comparison
+        if comparison is not None and "baseline" in comparison and len(comparison):
+            return str(comparison["baseline"].iloc[0])
+        named = self.manifest.get("baseline")
+        if isinstance(named, str) and named in self.scenarios:
+            return named
+        return self.scenarios[0] if self.scenarios else str(self.manifest.get("scenario", ""))
+
+    @cached_property
+    def replications(self) -> pd.DataFrame | None:
+        """Every replication × measure, long format."""
+        table = _read_optional(self.path / "replications.csv")
+        return table if table is not None else _read_optional(self.path / "replications.parquet")
+
+    @cached_property
+    def timeseries(self) -> pd.DataFrame | None:
+        """Queue length and use of every pool over time, per replication."""
+        return _read_optional(self.path / "timeseries.parquet")
+
+    @cached_property
+    def events(self) -> pd.DataFrame | None:
+        """The event log, where the run kept one."""
+        return _read_optional(self.path / "events.parquet")
+
+    @cached_property
+    def sensitivity(self) -> pd.DataFrame | None:
+        """Inputs ranked by influence, which a Latin hypercube experiment writes."""
+        return _read_optional(self.path / "sensitivity.csv")
+
+    @cached_property
+    def warmup(self) -> pd.DataFrame | None:
+        """The warm-up analysis an experiment may have written."""
+        return _read_optional(self.path / "warmup.csv")
+
+    def config(self, scenario: str | None = None) -> dict[str, Any]:
+        """The resolved config document of a scenario (the run's own config if there is one)."""
+        configs = self.manifest.get("configs")
+        if scenario is not None and isinstance(configs, dict):
+            document = configs.get(scenario)
+            if isinstance(document, dict):
+                return document
+        # A run's manifest holds its "config"; an experiment's, the "base_config" of its scenarios.
+        document = self.manifest.get("config", self.manifest.get("base_config"))
+        return document if isinstance(document, dict) else {}
+
+    def _hours(self, key: str, run_key: str, default: float) -> float:
+        value = self.manifest.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        text = self.config().get("run", {}).get(run_key)
+        if isinstance(text, str):
+            try:
+                return parse_duration(text)
+            except UnitError:
+                pass
+        return default
+
+    @property
+    def horizon_hours(self) -> float:
+        """Simulated time of each replication, in hours (NaN if not recorded)."""
+        return self._hours("horizon_hours", "horizon", float("nan"))
+
+    @property
+    def warm_up_hours(self) -> float:
+        """Time at the start excluded from the measures, in hours."""
+        return self._hours("warm_up_hours", "warm_up", 0.0)
+
+    @property
+    def window_hours(self) -> float:
+        """The measured part of each replication: horizon less warm-up, in hours."""
+        return self.horizon_hours - self.warm_up_hours
+
+
+def open_result(folder: str | Path) -> ResultFolder:
+    """Open a finished run or experiment folder, or say in one line why it cannot be used."""
+    path = Path(folder)
+    if not path.exists():
+        raise ResultFolderError(f"{path}: no such folder")
+    if not path.is_dir():
+        raise ResultFolderError(f"{path}: is a file, expected a result folder")
+    manifest_path = path / "manifest.json"
+    if not manifest_path.exists():
+        raise ResultFolderError(
+            f"{path}: not a caresim result folder (expected a manifest.json written by "
+            "'caresim run' or 'caresim experiment')"
+        )
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise ResultFolderError(
+            f"{manifest_path}: cannot be read; expected the JSON manifest of a caresim result"
+        ) from None
+    if not isinstance(manifest, dict) or manifest.get("kind", "run") not in ("run", "experiment"):
+        raise ResultFolderError(
+            f"{manifest_path}: not the manifest of a caresim run or experiment "
+            '(expected "kind": "run" or "experiment")'
+        )
+    status = manifest.get("status", "complete")
+    summary_path = path / "summary.csv"
+    if status != "complete" or not summary_path.exists():
+        kind = manifest.get("kind", "run")
+        raise ResultFolderError(
+            f"{path}: the {kind} has not finished (status {status!r}); "
+            "run the same command again to finish it, then report"
+        )
+    summary = _read_optional(summary_path)
+    expected = {"scenario", "setting", "group", "measure", "unit", "mean", "ci_low", "ci_high"}
+    if summary is None or not expected <= set(summary.columns):
+        raise ResultFolderError(
+            f"{summary_path}: expected the columns {', '.join(sorted(expected))}"
+        )
+    summary = summary.astype({"scenario": str, "setting": str, "group": str, "measure": str})
+    return ResultFolder(path, manifest, summary)

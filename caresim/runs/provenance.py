@@ -1,0 +1,77 @@
+"""What a manifest records of the software and machine that produced a result."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+__all__ = ["git_commit", "machine", "now_iso", "package_versions", "timestamp"]
+
+PACKAGES = (
+    "caresim",
+    "simpy",
+    "numpy",
+    "pandas",
+    "scipy",
+    "pydantic",
+    "pyyaml",
+    "pyarrow",
+    "matplotlib",
+)
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python and of the packages a result depends on."""
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def git_commit() -> str | None:
+    """The commit of the caresim source in use (with ``+dirty`` if it has local changes), if known."""
+    source = Path(__file__).resolve().parents[2]
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(source), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(source), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return f"{commit}+dirty" if dirty else commit
+
+
+def machine() -> dict[str, object]:
+    """The machine a run happened on."""
+    return {
+        "platform": platform.platform(),
+        "processor": platform.machine(),
+        "cpus": os.cpu_count(),
+    }
+
+
+def now_iso() -> str:
+    """The current time, ISO 8601 with time zone."""
+    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+
+
+def timestamp() -> str:
+    """The current local time for folder names, e.g. ``20261123-101500``."""
+    return datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -1,0 +1,265 @@
+"""Generic measures of a finished replication, computed from its event log.
+
+Everything here is in hours and knows nothing of care settings: a *step* is anything an entity
+queues for (its records share a group), a *pool* is a set of units, and the *window* is the part of
+the run after the warm-up. Entities and requests are counted when they begin inside the window;
+those still unfinished at the end are counted as such, not dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from caresim.sim.calendar import Rota
+from caresim.sim.monitors import Level
+from caresim.sim.recorder import EventLog, Kind
+
+__all__ = [
+    "LogView",
+    "PoolUse",
+    "StepOutcome",
+    "SystemOutcome",
+    "Window",
+    "mean_or_nan",
+    "p95",
+    "share",
+]
+
+
+def mean_or_nan(values: np.ndarray) -> float:
+    """The mean, or NaN when there is nothing to average."""
+    return float(np.mean(values)) if len(values) else float("nan")
+
+
+def p95(values: np.ndarray) -> float:
+    """The 95th percentile, or NaN when there are no values."""
+    return float(np.percentile(values, 95)) if len(values) else float("nan")
+
+
+def share(part: float, whole: float) -> float:
+    """``part / whole``, or NaN when the whole is zero."""
+    return part / whole if whole else float("nan")
+
+
+@dataclass(frozen=True)
+class Window:
+    """The measured part of a run: from the end of the warm-up to the horizon, in hours."""
+
+    start: float
+    end: float
+
+    @property
+    def length(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """What happened to the requests for one step that began inside the window."""
+
+    requests: int
+    started: int
+    abandoned: int
+    turned_away: int
+    waiting_at_end: int
+    waits: np.ndarray  # hours from request to start, of those started
+    abandon_waits: np.ndarray  # hours from request to giving up, of those who abandoned
+    service_times: np.ndarray  # hours from start to end, of those that ended
+
+
+@dataclass(frozen=True)
+class SystemOutcome:
+    """What happened to the entities that arrived inside the window."""
+
+    arrivals: int
+    departures: dict[str, int]  # by the group of the departure record (e.g. "completed", "left")
+    in_system_at_end: int
+    times_in_system: np.ndarray  # hours from arrival to departure, of those that departed
+
+
+@dataclass(frozen=True)
+class PoolUse:
+    """Time-weighted use of one pool over the window."""
+
+    queue_length_mean: float
+    queue_length_max: float
+    busy_mean: float
+    busy_max: float
+    capacity_hours: float  # unit-hours available to patients (NaN when unconstrained)
+    busy_hours_in_capacity: float  # unit-hours in use within that time
+    overtime_hours: float  # unit-hours in use outside the on-duty rota
+
+    @property
+    def utilisation(self) -> float:
+        """Share of the available unit-hours in use (NaN when unconstrained or none available)."""
+        if not self.capacity_hours or np.isnan(self.capacity_hours):
+            return float("nan")
+        return self.busy_hours_in_capacity / self.capacity_hours
+
+
+class LogView:
+    """Read-only, vectorised access to one finished replication's log."""
+
+    def __init__(self, log: EventLog) -> None:
+        self.log = log
+        columns = log.columns()
+        self.entity = columns["entity"]
+        self.label = columns["label"]
+        self.time = columns["time"]
+        self.unit = columns["unit"]
+        self.ref = columns["ref"]
+        self.kind = log.label_array("kind")[self.label] if len(log) else np.empty(0, np.int8)
+        self._groups = log.label_array("group")
+        # Rows of each label code, in row order: sorting once makes every later query a slice.
+        self._order = np.argsort(self.label, kind="stable")
+        counts = (
+            np.bincount(self.label, minlength=len(log.labels))
+            if len(log)
+            else np.zeros(len(log.labels), int)
+        )
+        self._offsets = np.concatenate(([0], np.cumsum(counts)))
+
+    def rows_of_code(self, code: int) -> np.ndarray:
+        """Rows of one label code, in the order they were recorded."""
+        return self._order[self._offsets[code] : self._offsets[code + 1]]
+
+    def rows(
+        self,
+        kind: Kind,
+        group: str | None = None,
+        pool: str | None = None,
+        setting: str | None = None,
+        event: str | None = None,
+    ) -> np.ndarray:
+        """Rows of the records of one kind, narrowed by group, pool, setting or event name."""
+        codes = [
+            label.code
+            for label in self.log.labels
+            if label.kind == kind
+            and (group is None or label.group == group)
+            and (pool is None or label.pool == pool)
+            and (setting is None or label.setting == setting)
+            and (event is None or label.event == event)
+        ]
+        if not codes:
+            return np.empty(0, dtype=np.int64)
+        if len(codes) == 1:
+            return self.rows_of_code(codes[0])
+        return np.sort(np.concatenate([self.rows_of_code(c) for c in codes]))
+
+    def attribute(self, name: str) -> np.ndarray:
+        """An entity attribute's codes, by entity id (-1 where unknown)."""
+        return np.array(self.log.entity_attributes[name], dtype=np.int32)
+
+    def closing(self, kind: Kind, opened: np.ndarray, group: str | None = None) -> np.ndarray:
+        """Rows of ``kind`` (and ``group``) whose ``ref`` is one of the ``opened`` rows."""
+        rows = self.rows(kind, group)
+        return rows[np.isin(self.ref[rows], opened)]
+
+    # -- steps -----------------------------------------------------------------------------------
+    def step(self, group: str, window: Window) -> StepOutcome:
+        """Requests for the step ``group`` made inside the window, and what became of them."""
+        queued = self.rows(Kind.QUEUE, group)
+        queued = queued[self.time[queued] >= window.start]
+        starts = self.closing(Kind.START, queued, group)
+        abandoned = self.closing(Kind.ABANDON, queued, group)
+        turned = self.closing(Kind.TURNED_AWAY, queued, group)
+        ends = self.closing(Kind.END, starts, group)
+        waits = self.time[starts] - self.time[self.ref[starts]]
+        service = self.time[ends] - self.time[self.ref[ends]]
+        return StepOutcome(
+            requests=len(queued),
+            started=len(starts),
+            abandoned=len(abandoned),
+            turned_away=len(turned),
+            waiting_at_end=len(queued) - len(starts) - len(abandoned) - len(turned),
+            waits=waits,
+            abandon_waits=self.time[abandoned] - self.time[self.ref[abandoned]],
+            service_times=service,
+        )
+
+    def step_groups(self) -> list[str]:
+        """Groups that have queue records, in registration order."""
+        return list(dict.fromkeys(lb.group for lb in self.log.labels if lb.kind == Kind.QUEUE))
+
+    # -- the whole system ------------------------------------------------------------------------
+    def system(self, window: Window, pathway: str | None = None) -> SystemOutcome:
+        """Entities that arrived inside the window (on one pathway, if given)."""
+        arrivals = self.rows(Kind.ARRIVAL)
+        arrivals = arrivals[self.time[arrivals] >= window.start]
+        if pathway is not None:
+            code = self.log.pathway_code(pathway)
+            pathways = np.array(self.log.entity_pathway, dtype=np.int32)
+            arrivals = arrivals[pathways[self.entity[arrivals]] == code]
+        departs = self.closing(Kind.DEPART, arrivals)
+        groups = self._groups[self.label[departs]] if len(departs) else np.empty(0, dtype=object)
+        by_group = {
+            str(g): int(n) for g, n in zip(*np.unique(groups, return_counts=True), strict=True)
+        }
+        return SystemOutcome(
+            arrivals=len(arrivals),
+            departures=by_group,
+            in_system_at_end=len(arrivals) - len(departs),
+            times_in_system=self.time[departs] - self.time[self.ref[departs]],
+        )
+
+    # -- pools -----------------------------------------------------------------------------------
+    def queue_level(self, pool: str) -> Level:
+        """Number waiting for ``pool`` over time."""
+        up = self.rows(Kind.QUEUE, pool=pool)
+        down = np.concatenate(
+            [self.rows(k, pool=pool) for k in (Kind.START, Kind.ABANDON, Kind.TURNED_AWAY)]
+        )
+        return self._level(up, down)
+
+    def busy_level(self, pool: str) -> Level:
+        """Units of ``pool`` in use over time."""
+        return self._level(self.rows(Kind.START, pool=pool), self.rows(Kind.END, pool=pool))
+
+    def _level(self, up: np.ndarray, down: np.ndarray) -> Level:
+        # Changes follow the log's own row order, which is the order they happened in: at equal
+        # times a release comes before the grant it makes possible.
+        rows = np.concatenate((up, down))
+        deltas = np.concatenate((np.ones(len(up)), -np.ones(len(down))))
+        order = np.argsort(rows, kind="stable")
+        return Level.from_changes(self.time[rows[order]], deltas[order])
+
+    def pool_use(
+        self,
+        pool: str,
+        window: Window,
+        capacity: int | None,
+        patient_facing: Rota | None = None,
+        on_duty: Rota | None = None,
+    ) -> PoolUse:
+        """Queue, use, utilisation and overtime of a pool over the window.
+
+        ``patient_facing`` is the rota in which units are available to patients (every hour, if
+        not given) and ``on_duty`` the paid hours (the same, if not given); use outside the on-duty
+        rota is overtime.
+        """
+        queue = self.queue_level(pool)
+        busy = self.busy_level(pool)
+        available = patient_facing or Rota.around_the_clock()
+        paid = on_duty or available
+        in_hours = list(available.shifts(window.start, window.end))
+        busy_in = busy.integral_over(in_hours, window.start)
+        if capacity is None:
+            capacity_hours = float("nan")
+        else:
+            capacity_hours = capacity * sum(b - a for a, b in in_hours)
+        paid_hours = list(paid.shifts(window.start, window.end))
+        total_busy = busy.mean(window.start, window.end) * window.length
+        overtime = total_busy - busy.integral_over(paid_hours, window.start)
+        return PoolUse(
+            queue_length_mean=queue.mean(window.start, window.end),
+            queue_length_max=queue.maximum(window.start, window.end),
+            busy_mean=busy.mean(window.start, window.end),
+            busy_max=busy.maximum(window.start, window.end),
+            capacity_hours=capacity_hours,
+            busy_hours_in_capacity=busy_in,
+            # Sums of areas leave rounding dust (1e-14 hours) where there is no overtime at all.
+            overtime_hours=overtime if overtime > 1e-9 else 0.0,
+        )

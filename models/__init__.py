@@ -1,8 +1,0 @@
-"""The care system: its config schema, the settings patients move through, and their measures.
-It knows nothing of files, replications or plots."""
-
-from models.measures import Measure, measure
-from models.model import CareSystemModel, Replication, simulate
-from models.schema import Config
-
-__all__ = ["CareSystemModel", "Config", "Measure", "Replication", "measure", "simulate"]
