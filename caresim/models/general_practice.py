@@ -224,7 +224,7 @@ class GeneralPractice:
         roles: list[str] | None = None,
     ) -> None:
         """A patient asks for an appointment for ``activity`` (now)."""
-        now = self.env._now
+        now = self.env.now
         if not_before is None:
             not_before = activity.not_before() if activity.not_before is not None else 0.0
         queue_row = self.log.record(entity, activity.queue, now)
@@ -232,7 +232,7 @@ class GeneralPractice:
         self._try_to_book(req)
 
     def _try_to_book(self, req: _Request) -> None:
-        now = self.env._now
+        now = self.env.now
         spec = req.activity.spec
         earliest = max(now, req.not_before)
         # The window runs to the end of the day `book_within` after the earliest wanted day.
@@ -261,7 +261,7 @@ class GeneralPractice:
     # -- the appointment -------------------------------------------------------------------------
     def _appointment(self, req: _Request, slot: Slot, role: str) -> None:
         activity = req.activity
-        now = self.env._now
+        now = self.env.now
         if activity.misses():
             self.log.record(
                 req.entity,
@@ -290,7 +290,7 @@ class GeneralPractice:
         self, req: _Request, pool: str, clinician: int, role: str, duration: float
     ) -> None:
         start_code, end_code = req.activity.starts[pool]
-        start_row = self.log.record(req.entity, start_code, self.env._now, clinician, req.queue_row)
+        start_row = self.log.record(req.entity, start_code, self.env.now, clinician, req.queue_row)
         call_later(
             self.env,
             duration,
@@ -300,11 +300,11 @@ class GeneralPractice:
     def _consulted(
         self, req: _Request, role: str, clinician: int, end_code: int, start_row: int
     ) -> None:
-        self.log.record(req.entity, end_code, self.env._now, clinician, start_row)
+        self.log.record(req.entity, end_code, self.env.now, clinician, start_row)
         activity = req.activity
         work = activity.work[role]
         if work.hands_back():
-            self.log.record(req.entity, self.handed_back[role], self.env._now)
+            self.log.record(req.entity, self.handed_back[role], self.env.now)
             self.request(req.entity, self.handback, req.practice, 0.0, [self.spec.handback_role])
             return
         destination = activity.outcome()
@@ -315,7 +315,7 @@ class GeneralPractice:
             self.router.send(req.entity, destination, SETTING)
 
     def _midnight(self, _event) -> None:
-        today = int(self.env._now // HOURS_PER_DAY)
+        today = int(self.env.now // HOURS_PER_DAY)
         for book in self.books.values():
             book.forget_before(today)
         call_later(self.env, HOURS_PER_DAY, self._midnight)

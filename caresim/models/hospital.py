@@ -137,7 +137,7 @@ class Hospital:
 
     def attend(self, entity: int, source: str) -> None:
         """An emergency department attendance: admitted by acuity, or home."""
-        self.log.record(entity, self.attended, self.env._now)
+        self.log.record(entity, self.attended, self.env.now)
         acuity = self.next_acuity()
         if self.admits[acuity]():
             self.admit(
@@ -157,7 +157,7 @@ class Hospital:
             self.admit(entity, "low", source, avoidable=False)
 
     def _treat_at_home(self, entity: int) -> None:
-        self.log.record(entity, self.avoided, self.env._now)
+        self.log.record(entity, self.avoided, self.env.now)
 
         def started(req: Request) -> None:
             def finished(_event) -> None:
@@ -182,7 +182,7 @@ class Hospital:
             self._treat_at_home(entity)
             return
         self.log.record(
-            entity, self.admitted_from.get(source, self.admitted_from["hospital"]), self.env._now
+            entity, self.admitted_from.get(source, self.admitted_from["hospital"]), self.env.now
         )
         self.env.process(self._stay(entity, zero_day=bool(self.zero_day())))
 
@@ -226,10 +226,10 @@ class Hospital:
     # -- a starting state ------------------------------------------------------------------------
     def occupy(self, entity: int, remaining: float) -> None:
         """A patient already in a bed at the start, ``remaining`` hours from medically fit."""
-        self.log.record(entity, self.admitted_from["starting_state"], self.env._now)
+        self.log.record(entity, self.admitted_from["starting_state"], self.env.now)
         self.env.process(self._stay(entity, zero_day=False, length=remaining))
 
     def occupy_fit(self, entity: int, pathway: str) -> None:
         """A patient already in a bed at the start and already waiting to leave by ``pathway``."""
-        self.log.record(entity, self.admitted_from["starting_state"], self.env._now)
+        self.log.record(entity, self.admitted_from["starting_state"], self.env.now)
         self.env.process(self._stay(entity, zero_day=False, fit_now=pathway))

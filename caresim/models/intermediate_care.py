@@ -52,7 +52,7 @@ class _Service:
         """The stay is over: free the place and send the patient on."""
         self.pool.release(req)
         destination = self.outcome()
-        ic.log.record(req.entity, self.outcome_labels[destination], ic.env._now)
+        ic.log.record(req.entity, self.outcome_labels[destination], ic.env.now)
         ic.router.send(req.entity, destination, SETTING)
 
 

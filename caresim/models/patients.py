@@ -54,7 +54,7 @@ class Patients:
     def arrive(self, label: tuple[int, int], practice: int, cohort: int) -> int:
         """A new patient, arriving now; returns their id."""
         entity = self.log.new_entity(label[1], practice, cohort)
-        self._arrival_row.append(self.log.record(entity, label[0], self.env._now))
+        self._arrival_row.append(self.log.record(entity, label[0], self.env.now))
         return entity
 
     def depart(self, entity: int, exit_name: str, setting: str) -> None:
@@ -65,7 +65,7 @@ class Patients:
             code = self._departure_labels[key] = self.log.register(
                 Kind.DEPART, "depart", exit_name, setting
             )
-        self.log.record(entity, code, self.env._now, -1, self._arrival_row[entity])
+        self.log.record(entity, code, self.env.now, -1, self._arrival_row[entity])
 
     def practice_of(self, entity: int) -> int:
         return self._practice[entity]

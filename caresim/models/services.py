@@ -139,7 +139,7 @@ class ServiceNetwork:
 
         def arrive() -> None:
             entity = log.new_entity(pathway)
-            arrival_row.append(log.record(entity, label, env._now))
+            arrival_row.append(log.record(entity, label, env.now))
             service.visit(entity, priority)
 
         return arrive
@@ -148,7 +148,7 @@ class ServiceNetwork:
         """Send a patient to the next service, or out of the system."""
         if target == EXIT:
             self.log.record(
-                entity, self.departure_labels[how], self.env._now, -1, self.arrival_row[entity]
+                entity, self.departure_labels[how], self.env.now, -1, self.arrival_row[entity]
             )
         else:
             self.services[target].visit(entity, priority)

@@ -98,7 +98,7 @@ class PoissonArrivals:
 
     def _arrive(self, _event) -> None:
         env = self.env
-        now = env._now
+        now = env.now
         following = self._next_after(now)
         if following is not None:
             call_later(env, following - now, self._arrive)

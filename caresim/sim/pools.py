@@ -171,7 +171,7 @@ class ServerPool:
         (abandons) when that much time passes without a unit.
         """
         env = self.env
-        now = env._now
+        now = env.now
         req = Request(entity, step, priority, on_start, on_leave)
         req.queue_row = self.log.record(entity, step.queue, now)
         if self._free:
@@ -207,7 +207,7 @@ class ServerPool:
         if req.pool is not self:
             req.pool.release(req)
             return
-        now = self.env._now
+        now = self.env.now
         end = req.step.end if req.pools is None else req.step.by_pool[self.name][1]
         self.log.record(req.entity, end, now, req.unit, req.start_row)
         req.state = DONE
@@ -223,7 +223,7 @@ class ServerPool:
         if req.state == WAITING:
             req.on_leave = None
             self._dequeued(req)
-            self._leave(req, req.step.abandon, "abandoned", self.env._now)
+            self._leave(req, req.step.abandon, "abandoned", self.env.now)
 
     # -- inside --------------------------------------------------------------------------------
     def _enqueue(self, req: Request) -> None:
@@ -264,7 +264,7 @@ class ServerPool:
     def _renege(self, req: Request) -> None:
         if req.state == WAITING:
             self._dequeued(req)
-            self._leave(req, req.step.abandon, "abandoned", self.env._now)
+            self._leave(req, req.step.abandon, "abandoned", self.env.now)
 
     def _next_waiting(self) -> Request | None:
         queue = self._queue
@@ -301,7 +301,7 @@ def request_any(
     if any(pool.turn_away for pool in pools):
         raise ValueError("a request to several pools needs pools that queue, not turn away")
     first = pools[0]
-    now = first.env._now
+    now = first.env.now
     req = Request(entity, step, priority, on_start, on_leave)
     req.pools = tuple(pools)
     req.queue_row = first.log.record(entity, step.queue, now)
@@ -395,7 +395,7 @@ class StaffPool(ServerPool):
     def _shift_starts(self, end: float) -> None:
         self.on_duty = True
         self._free = [u for u in range(self.headcount - 1, -1, -1) if not self._busy_units[u]]
-        now = self.env._now
+        now = self.env.now
         while self._free and self.waiting:
             req = self._next_waiting()
             if req is None:
