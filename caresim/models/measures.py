@@ -13,11 +13,11 @@ import numpy as np
 
 from caresim.models.measures_care import (
     cost_measures,
-    district_nursing_measures,
     general_practice_measures,
     hospital_measures,
     intermediate_care_measures,
 )
+from caresim.models.measures_district_nursing import district_nursing_measures
 from caresim.models.model import Replication
 from caresim.models.patients import LEFT_EXITS
 from caresim.sim.measures import LogView, PoolUse, mean_or_nan, p95, share

@@ -20,7 +20,7 @@ SETTING_ROWS = {
         "within_target_share",
         "gave_up_share",
     ],
-    "district_nursing": ["arrivals", "wait_mean", "late_share"],
+    "district_nursing": ["arrivals", "late_share", "lateness_mean"],
     "hospital": [
         "admissions",
         "admissions_avoided",

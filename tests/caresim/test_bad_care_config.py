@@ -44,7 +44,10 @@ SMALL = ROOT / "configs/teaching/whole_system.yaml"
             "general_practice.activities.routine.rate.students=2 per year",
             ["general_practice.activities.routine.rate.students", "unknown cohort"],
         ),
-        ("district_nursing.due_at=9am", ["district_nursing.due_at", "HH:MM"]),
+        (
+            "district_nursing.visit_kinds.simple.windows=[9am-5pm]",
+            ["district_nursing.visit_kinds.simple.windows", "HH:MM-HH:MM"],
+        ),
         (
             "hospital.admission_avoidance.acuity=[urgent]",
             ["hospital.admission_avoidance.acuity", "'high', 'medium' or 'low'"],
