@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, Field, WithJsonSchema, field_validator
 
 from caresim.models.schema_population import CohortRates, NameType
 from caresim.models.schema_types import DistributionSpec, Frozen, Probability, check_shares
@@ -61,6 +61,12 @@ class RoleVisitSpec(Frozen):
 
 WHOLE_DAY = "00:00-24:00"
 
+WindowText = Annotated[
+    str,
+    WithJsonSchema({"type": "string", "pattern": r"^\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*$"}),
+]
+"""A window of the day as ``'HH:MM-HH:MM'``, checked by :func:`caresim.sim.windows.parse_window`."""
+
 
 class VisitKindSpec(Frozen):
     """Visits of one kind, kept for the whole episode: the share of episodes of this kind, the roles
@@ -69,7 +75,7 @@ class VisitKindSpec(Frozen):
 
     share: Probability = Field(description="share of episodes whose visits are of this kind")
     roles: dict[NameType, RoleVisitSpec] = Field(min_length=1)
-    windows: list[str] = Field(
+    windows: list[WindowText] = Field(
         default_factory=lambda: [WHOLE_DAY],
         min_length=1,
         description="times of day a visit is due in, e.g. ['08:00-09:00', '16:30-17:30']; "
