@@ -192,3 +192,25 @@ def test_a_second_nurse_makes_fewer_visits_late():
         pd.DataFrame({"group": "all", "measure": "d", "value": difference}), "all", "d", 0.95
     )
     assert low > 0
+
+
+def test_the_visit_whose_window_closes_first_is_made_first():
+    """Insulin (due 08:00-09:00) and dressings (any time 08:00-16:00) all due at 08:00 with one
+    nurse: every insulin visit is made before any dressing, whatever order they fell due in."""
+    roles = {"district_nurse": {"duration": FIXED("15 min")}}
+    document = nursing_document(
+        {
+            "insulin": {"share": 0.5, "windows": ["08:00-09:00"], "roles": roles},
+            "dressing": {"share": 0.5, "windows": ["08:00-16:00"], "roles": roles},
+        }
+    )
+    document["starting_state"] = {"district_nursing": {"open_episodes": 12}}
+    visits = visit_log(document)
+    assert (visits["due"] == 8.0).all()
+    by_kind = visits.groupby("visit_kind")["arrived"]
+    assert set(by_kind.groups) == {"insulin", "dressing"}
+    assert by_kind.max()["insulin"] < by_kind.min()["dressing"]
+    # In the order they fell due the kinds are mixed: first come, first served would not do it.
+    queued = visits["visit_kind"].tolist()
+    insulin = queued.count("insulin")
+    assert queued[:insulin] != ["insulin"] * insulin
