@@ -170,7 +170,7 @@ class DistrictNursing:
             req = yield acquire_any(kind.pools, entity, kind.step, priority=closes)
             if self.travel is not None:
                 yield env.timeout(self.travel())
-            log.record(entity, kind.arrived, env.now, req.unit, req.queue_row)
+            log.record(entity, kind.arrived, env.now, ref=req.queue_row)
             yield env.timeout(kind.durations[self.pool_role[req.pool.name]]())
             req.pool.release(req)
             if self.escalates():
