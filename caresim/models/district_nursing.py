@@ -14,6 +14,7 @@ import math
 
 from caresim.models.context import CareContext
 from caresim.models.draws import chance, destination_draw, population_arrivals
+from caresim.models.vocabulary import role_of
 from caresim.sim.calendar import HOURS_PER_DAY
 from caresim.sim.distributions import Empirical, Fixed, Geometric, sampler
 from caresim.sim.pools import StaffPool, Step, acquire_any
@@ -62,7 +63,7 @@ class DistrictNursing:
             "district_nursing.visit_kind",
         )
         self.kinds: dict[str, tuple[list[StaffPool], Step, dict[str, object]]] = {}
-        pool_role = {name: config.staff[name].role or name for name in pools}
+        pool_role = {name: role_of(name, config.staff[name]) for name in pools}
         for kind, visit in spec.visit_kinds.items():
             # Roles in the order given (the preferred first), each role's pools by name.
             chosen = [

@@ -15,6 +15,7 @@ from __future__ import annotations
 from caresim.models.context import CareContext
 from caresim.models.draws import chance, destination_draw, population_arrivals
 from caresim.models.intermediate_care import IntermediateCare
+from caresim.models.vocabulary import DISCHARGE_PATHWAYS, IC_OF_PATHWAY
 from caresim.sim.clock import call_later
 from caresim.sim.distributions import sampler
 from caresim.sim.pools import BedPool, Request, Step
@@ -23,12 +24,8 @@ from caresim.sim.recorder import Kind
 __all__ = ["PATHWAYS", "SETTING", "Hospital"]
 
 SETTING = "hospital"
-PATHWAYS = ("pathway_0", "pathway_1", "pathway_2", "pathway_3")
-PATHWAY_SERVICE = {
-    "pathway_1": "home_based",
-    "pathway_2": "bed_based",
-    "pathway_3": "assessment_beds",
-}
+PATHWAYS = DISCHARGE_PATHWAYS
+PATHWAY_SERVICE = IC_OF_PATHWAY
 ADMISSION_SOURCES = (
     "emergency_department",
     "general_practice",
