@@ -327,6 +327,7 @@ def _warm_up(
     """The warm-up the experiment asks for; estimated on pilot replications if ``auto``."""
     if experiment.warm_up == "auto":
         warm_up = _estimate_warm_up(experiment, store, backend, show_progress)
+        assert warm_up.diagnostic is not None  # an estimate always has its diagnostic
         store.write_csv("warmup.csv", warm_up.diagnostic)
         return warm_up
     method = "fixed" if experiment.warm_up == "fixed" else "duration"
