@@ -11,7 +11,7 @@ import yaml
 
 from caresim.cli import main
 from caresim.config.files import validate_document
-from caresim.runs.scenario import replication_frames
+from caresim.runs.replication import replication_frames
 from caresim.runs.stats import t_interval
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ import pandas as pd
 
 from caresim.app.scenarios import Scenario
 from caresim.models.schema import Config
-from caresim.runs.scenario import simulate_replication
+from caresim.runs.replication import simulate_replication
 from caresim.runs.stats import summarise
 
 __all__ = ["TeachingRun", "run_scenario"]

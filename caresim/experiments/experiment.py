@@ -10,11 +10,10 @@ outputs are the same whichever backend ran them, in whatever order, across any n
 
 from __future__ import annotations
 
-import collections
 import difflib
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,8 @@ from caresim.experiments.warmup import estimate_warm_up
 from caresim.runs.backends import Backend, Task
 from caresim.runs.progress import Progress
 from caresim.runs.provenance import git_commit, machine, now_iso, package_versions
-from caresim.runs.scenario import ReplicationFrames
+from caresim.runs.replication import ReplicationFrames
+from caresim.runs.scheduler import Scheduler
 from caresim.runs.stats import paired_differences, summarise
 from caresim.runs.store import REPLICATION_COLUMNS, ResultStore
 
@@ -127,38 +127,6 @@ def _manifest(experiment: Experiment, backend: Backend, command: list[str] | Non
     }
 
 
-class _Scheduler:
-    """Keeps the backend fed with tasks and writes each result as it comes back."""
-
-    def __init__(self, backend: Backend, store: ResultStore, progress: Progress | None) -> None:
-        self.backend = backend
-        self.store = store
-        self.progress = progress
-        self.queue: collections.deque[Task] = collections.deque()
-        self.resumed = 0
-
-    def want(self, tasks: Iterable[Task]) -> list[Task]:
-        """Plan tasks; return those already in the store (done, not run again)."""
-        tasks = list(tasks)
-        done = [t for t in tasks if self.store.is_done(t.scenario, t.replication)]
-        self.queue.extend(t for t in tasks if not self.store.is_done(t.scenario, t.replication))
-        self.resumed += len(done)
-        if self.progress is not None:
-            self.progress.extend(len(tasks), already_done=len(done))
-        return done
-
-    def run(self, finished: Callable[[Task, ReplicationFrames], None]) -> None:
-        """Run until nothing is queued or in flight; ``finished`` may plan more work."""
-        while self.queue or self.backend.pending():
-            while self.queue and self.backend.pending() < self.backend.slots:
-                self.backend.submit(self.queue.popleft())
-            for task, frames in self.backend.wait():
-                self.store.write_replication(task.scenario, task.replication, frames)
-                if self.progress is not None:
-                    self.progress.advance()
-                finished(task, frames)
-
-
 def _measure_names(frame: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(frame["setting"] + "." + frame["group"] + "." + frame["measure"]))
 
@@ -180,7 +148,7 @@ def _estimate_warm_up(
     estimate = experiment.warm_up_estimate or WarmUpEstimate()
     baseline = experiment.baseline
     pilot = store.subfolder(PILOT_FOLDER)
-    scheduler = _Scheduler(backend, pilot, Progress(0, "warm-up pilot") if show_progress else None)
+    scheduler = Scheduler(backend, pilot, Progress(0, "warm-up pilot") if show_progress else None)
     keys = [(BASELINE, r) for r in range(estimate.replications)]
     scheduler.want(Task(BASELINE, r, experiment.seed, baseline.document) for _, r in keys)
     scheduler.run(lambda task, frames: None)
@@ -223,7 +191,7 @@ class _Replications:
         self.order = [s.name for s in experiment.scenarios]
         self.judged = experiment.replication_measures
         progress = Progress(0, "replications") if show_progress else None
-        self.scheduler = _Scheduler(backend, store, progress)
+        self.scheduler = Scheduler(backend, store, progress)
         self.planned = dict.fromkeys(self.order, 0)
         self.decisions: dict[str, Decision] = {}
         self.values: dict[str, dict[int, list[float]]] = {name: {} for name in self.order}
