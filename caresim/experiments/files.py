@@ -37,7 +37,13 @@ from caresim.config.files import (
     validate_document,
 )
 from caresim.experiments.replication_rule import AutomaticRule
-from caresim.experiments.sweeps import GeneratedScenario, grid, latin_hypercube, one_at_a_time, read_range
+from caresim.experiments.sweeps import (
+    GeneratedScenario,
+    grid,
+    latin_hypercube,
+    one_at_a_time,
+    read_range,
+)
 from caresim.models.schema import SETTINGS, Config
 from caresim.models.schema_types import Frozen
 from caresim.sim.units import UnitError, parse_duration

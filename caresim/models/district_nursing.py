@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from caresim.models.context import CareContext
 from caresim.models.draws import chance, destination_draw, population_arrivals
 from caresim.models.schema_district_nursing import CountSpec
+from caresim.models.vocabulary import role_of
 from caresim.sim.distributions import Empirical, Fixed, Geometric, sampler
 from caresim.sim.pools import StaffPool, Step, acquire_any
 from caresim.sim.recorder import Kind
@@ -68,7 +69,7 @@ class DistrictNursing:
             spec.episode.first_visit_after.build(),
             context.streams.generator("district_nursing.first_visit"),
         )
-        self.pool_role = {name: config.staff[name].role or name for name in pools}
+        self.pool_role = {name: role_of(name, config.staff[name]) for name in pools}
         self.kinds = {kind: self._visit_kind(context, pools, kind) for kind in spec.visit_kinds}
         # The kind is drawn once for an episode: a patient's care needs keep from visit to visit.
         self.next_kind = destination_draw(

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from caresim.models.model import Replication
+from caresim.models.vocabulary import IC_KINDS, role_of
 from caresim.sim.appointments import AppointmentBook
 from caresim.sim.calendar import HOURS_PER_DAY
 from caresim.sim.measures import LogView, Window, mean_or_nan, p95, share
@@ -181,7 +182,7 @@ def _books(config) -> dict[str, AppointmentBook]:
     gp = config.general_practice
     books = {}
     for name, staff in config.staff.items():
-        role = staff.role or name
+        role = role_of(name, staff)
         if role in gp.slot_length:
             rota = build_rota(config, staff.rota).patient_facing(staff.patient_facing)
             books[name] = AppointmentBook(name, staff.headcount, rota, gp.slot_length[role], 0.0)
@@ -194,7 +195,7 @@ def intermediate_care_measures(view: LogView, result: Replication, add: Add) -> 
     ic = result.config.intermediate_care
     window = result.window
     setting = "intermediate_care"
-    for kind in ("bed_based", "home_based", "assessment_beds"):
+    for kind in IC_KINDS:
         service = getattr(ic, kind)
         if service is None:
             continue

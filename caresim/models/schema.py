@@ -28,6 +28,7 @@ from caresim.models.schema_types import (
     Shares,
     reference_error,
 )
+from caresim.models.vocabulary import SETTINGS, Setting
 
 __all__ = [
     "SETTINGS",
@@ -40,8 +41,6 @@ __all__ = [
     "StaffSpec",
 ]
 
-SETTINGS = ("general_practice", "district_nursing", "intermediate_care", "hospital", "system")
-Setting = Literal["general_practice", "district_nursing", "intermediate_care", "hospital", "system"]
 TimeUnit = Literal["minutes", "hours", "days", "weeks"]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=64)]
 """A name used in paths and outputs: lower case letters, digits and underscores."""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from caresim.models.schema_population import SETTING_OF_DESTINATION
 from caresim.models.schema_types import reference_error
+from caresim.models.vocabulary import CARE_SETTINGS, IC_KINDS, IC_OF_PATHWAY, role_of
 
 if TYPE_CHECKING:
     from caresim.models.schema import Config
@@ -28,7 +29,7 @@ def _roles(config: Config) -> dict[str, list[str]]:
     """Staff pools by role."""
     roles: dict[str, list[str]] = {}
     for name, staff in config.staff.items():
-        roles.setdefault(staff.role or name, []).append(name)
+        roles.setdefault(role_of(name, staff), []).append(name)
     return roles
 
 
@@ -171,7 +172,7 @@ def _bed_uses(config: Config) -> list[tuple[str, str]]:
                 ("hospital.admission_avoidance.uses", config.hospital.admission_avoidance.uses)
             )
     if config.intermediate_care:
-        for kind in ("bed_based", "home_based", "assessment_beds"):
+        for kind in IC_KINDS:
             service = getattr(config.intermediate_care, kind)
             if service is not None:
                 uses.append((f"intermediate_care.{kind}.uses", service.uses))
@@ -228,7 +229,7 @@ def _destination_tables(config: Config):
     if config.intermediate_care:
         ic = config.intermediate_care
         yield "intermediate_care.step_up_gave_up", ic.step_up_gave_up
-        for kind in ("bed_based", "home_based", "assessment_beds"):
+        for kind in IC_KINDS:
             service = getattr(ic, kind)
             if service is not None:
                 yield f"intermediate_care.{kind}.outcomes", service.outcomes
@@ -236,11 +237,7 @@ def _destination_tables(config: Config):
         yield "hospital.admission_avoidance.outcomes", config.hospital.admission_avoidance.outcomes
 
 
-_PATHWAY_SERVICE = {
-    "pathway_1": "home_based",
-    "pathway_2": "bed_based",
-    "pathway_3": "assessment_beds",
-}
+_PATHWAY_SERVICE = IC_OF_PATHWAY
 
 
 def _destinations(config: Config) -> None:
@@ -281,13 +278,13 @@ def _starting_state(config: Config) -> None:
     state = config.starting_state
     if state is None:
         return
-    for section in ("general_practice", "district_nursing", "intermediate_care", "hospital"):
+    for section in CARE_SETTINGS:
         if getattr(state, section) is not None and getattr(config, section) is None:
             raise reference_error(
                 f"starting_state.{section}", f"there is no '{section}' section to start"
             )
     if state.intermediate_care is not None:
-        for kind in ("bed_based", "home_based", "assessment_beds"):
+        for kind in IC_KINDS:
             if (
                 getattr(state.intermediate_care, kind)
                 and getattr(config.intermediate_care, kind) is None

@@ -65,4 +65,5 @@ def test_a_destination_needs_its_setting(cli, write_config):
         "costs: null\n"
     )
     line = check_one_line_error(*cli("validate", path))
-    assert "no 'hospital' section" in line or "hospital" in line
+    assert "sends patients to" in line
+    assert line.endswith("but there is no 'hospital' section")
