@@ -38,7 +38,7 @@ PUBLISHED = [
     ("asu_beds", 10, _one_in(7)),
     ("asu_beds", 14, _one_in(50)),
     ("asu_beds", 9, _one_in(5)),
-    # Table 2 (probability of delay, current admissions) as published with the open
+    # Table 2 (probability of delay, current admissions) as reproduced by the open
     # reimplementation of the model (Heather & Monks 2025, pydesrap_stroke, outputs/table2.csv).
     ("asu_beds", 12, _two_places(0.06)),
     ("rehab_beds", 12, _two_places(0.11)),
