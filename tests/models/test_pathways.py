@@ -9,10 +9,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scipy.stats import truncnorm
 
 from caresim.config.files import load_config, validate_document
-from caresim.models.model import simulate
+from caresim.models.measures import measure
+from caresim.models.model import CareSystemModel, simulate
 from caresim.sim.measures import LogView
 from caresim.sim.recorder import Kind
 from tests.conftest import ROOT, interval, replicate
@@ -239,3 +242,37 @@ def test_a_wrong_pathway_is_one_line_naming_the_key(cli, write_config, change, w
     assert len(lines) == 1 and "Traceback" not in err
     for word in words:
         assert word in lines[0], (word, lines[0])
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    beds=st.integers(1, 5),
+    to_ward=st.sampled_from([0.0, 0.4, 0.8]),
+    died=st.sampled_from([0.0, 0.2]),
+    patience=st.one_of(st.none(), st.floats(0.2, 3.0)),
+    seed=st.integers(0, 1000),
+)
+def test_patients_of_every_class_are_conserved(beds, to_ward, died, patience, seed):
+    major_next = {"ward": to_ward, "died": died, "home": round(1 - to_ward - died, 6)}
+    major_next = {k: v for k, v in major_next.items() if v > 0}
+    triage = {**TRIAGE, "classes": {"major": {"next": major_next}}}
+    ward = {"uses": "ward", "duration": {"distribution": "exponential", "mean": "3 hours"}}
+    ward["next"] = {"home": 0.9, "died": 0.1}
+    if patience is not None:
+        ward["patience"] = {"distribution": "exponential", "mean": f"{patience} hours"}
+    document = network(triage=triage, ward=ward)
+    document["run"]["horizon"] = "300 hours"
+    document["beds"]["ward"] = {"capacity": beds}
+    config = validate_document(document)
+    model = CareSystemModel(config, 0, seed)
+    rows = {(r.group, r.measure): r.value for r in measure(model.run())}
+    for group in ("all", "minor", "major"):
+        arrivals = rows[(group, "arrivals")]
+        ended = rows[(group, "completed")] + rows[(group, "left")] + rows[(group, "in_system_end")]
+        assert arrivals == ended
+        departed = rows[(group, "departed_home")] + rows[(group, "departed_died")]
+        assert departed == rows[(group, "completed")]  # every way out is a named exit here
+    assert rows[("minor", "arrivals")] + rows[("major", "arrivals")] == rows[("all", "arrivals")]
+    assert rows[("ward:minor", "arrivals")] == 0
+    held = sum(pool.waiting + pool.busy for pool in model.network.pools.values())
+    assert rows[("all", "in_system_end")] == held
