@@ -37,6 +37,7 @@ EXIT = "exit"
 Setting = Literal["general_practice", "district_nursing", "intermediate_care", "hospital", "system"]
 TimeUnit = Literal["minutes", "hours", "days", "weeks"]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=64)]
+"""A name used in paths and outputs: lower case letters, digits and underscores."""
 
 StaysByNext = dict[Name, DistributionSpec]
 """Stays by the destination drawn for the patient, e.g. ``{rehab: ..., home: ...}``."""
