@@ -33,7 +33,7 @@ from caresim.models.schema_types import (
     RotaName,
     reference_error,
 )
-from caresim.models.vocabulary import SETTINGS, Setting
+from caresim.models.vocabulary import SETTINGS
 
 __all__ = [
     "SETTINGS",
