@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.special import gammainc, gammaln, ndtr
@@ -53,12 +54,18 @@ def _non_negative(name: str, value: float) -> None:
 class Distribution:
     """Base of the duration distributions.
 
-    Each has ``draw(rng, size)``, and an analytic ``mean`` and ``variance`` (a parameter or a
-    property, so they are not declared here, where they would shadow the dataclass fields).
+    Each has ``draw(rng, size)``, and an analytic ``mean`` and ``variance``: a parameter or a
+    property. They are declared for the type checker only: at run time a property here would
+    become the default of a subclass's dataclass field of the same name.
     """
 
-    mean: float
-    variance: float
+    if TYPE_CHECKING:
+
+        @property
+        def mean(self) -> float: ...
+
+        @property
+        def variance(self) -> float: ...
 
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """``size`` independent values."""
