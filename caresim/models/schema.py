@@ -19,6 +19,7 @@ from caresim.models.schema_intermediate_care import IntermediateCareSpec
 from caresim.models.schema_population import PopulationSpec
 from caresim.models.schema_state import CostsSpec, StartingStateSpec
 from caresim.models.schema_types import (
+    Count,
     DistributionSpec,
     Duration,
     Frozen,
@@ -35,6 +36,7 @@ __all__ = [
     "ArrivalSpec",
     "BedsSpec",
     "Config",
+    "DemandSpec",
     "ProfileSpec",
     "RunSpec",
     "ServiceSpec",
@@ -91,7 +93,7 @@ class StaffSpec(Frozen):
     """A pool of staff of one role who work the same rota."""
 
     role: Name | None = Field(None, description="the profession; defaults to the pool's name")
-    headcount: int = Field(ge=0, le=100_000, description="people in the pool")
+    headcount: Count = Field(ge=0, le=100_000, description="people in the pool")
     rota: RotaName = "24/7"
     patient_facing: float = Field(
         1.0, gt=0.0, le=1.0, description="share of on-duty time available for patients"
@@ -104,7 +106,7 @@ class StaffSpec(Frozen):
 class BedsSpec(Frozen):
     """Beds or caseload places: a number, or 'unconstrained' to audit how many would be used."""
 
-    capacity: int | Literal["unconstrained"] = Field(
+    capacity: Count | Literal["unconstrained"] = Field(
         description="number of beds or places, or 'unconstrained'"
     )
     when_full: Literal["queue", "turn_away"] = Field(
@@ -146,6 +148,19 @@ class ArrivalSpec(Frozen):
     priority: int = Field(0, description="lower is seen first when patients queue together")
 
 
+class DemandSpec(Frozen):
+    """One knob over all demand: a factor on every rate the config gives."""
+
+    scale: float = Field(
+        1.0,
+        gt=0.0,
+        le=100.0,
+        allow_inf_nan=False,
+        description="multiplies every rate: general practice activities, district nursing "
+        "referrals, emergency attendances and arrival streams (1.1 is a tenth more demand)",
+    )
+
+
 class Config(Frozen):
     """One scenario of a care system."""
 
@@ -166,6 +181,9 @@ class Config(Frozen):
     hospital: HospitalSpec | None = None
     starting_state: StartingStateSpec | None = None
     costs: CostsSpec | None = None
+    demand: DemandSpec = Field(
+        default_factory=DemandSpec, description="a factor on every rate of the scenario"
+    )
 
     @model_validator(mode="after")
     def _care_system(self):
