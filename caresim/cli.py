@@ -308,6 +308,10 @@ def _validate(args: argparse.Namespace) -> int:
         f"{args.config}: valid — '{config.name}', {', '.join(parts)}; "
         f"{_hours_text(config.run.horizon)}, {config.run.replications} replications"
     )
+    from caresim.models.load_checks import load_warnings
+
+    for warning in load_warnings(config):
+        print(f"caresim: warning: {args.config}: {warning}", file=sys.stderr)
     return 0
 
 
