@@ -184,3 +184,22 @@ def test_an_existing_scenario_is_not_overwritten_without_force(cli, tmp_path):
     code, _out, err = cli("place", EXAMPLE, "--out", out)
     assert code == 2 and "--force" in err and out.read_text(encoding="utf-8") == "mine"
     assert cli("place", EXAMPLE, "--out", out, "--force")[0] == 0
+
+
+ICS = ROOT / "configs/ics_example.yaml"
+
+
+def test_the_ics_example_is_what_caresim_place_makes_of_its_tables(tmp_path):
+    config = load_config(ICS).config
+    assert len(config.population.practices) == 120
+    assert 1_150_000 < config.population.registered < 1_300_000
+    place = build_place(read_tables(ROOT / "configs/places/ics_example"), name="ics_example")
+    assert len(place.networks) == 24
+    written = write_place(place, tmp_path / "ics_example.yaml").read_text(encoding="utf-8")
+    shipped = ICS.read_text(encoding="utf-8")
+
+    def without_extends(text):
+        return [line for line in text.splitlines() if not line.startswith("extends:")]
+
+    assert without_extends(written) == without_extends(shipped)
+    assert "extends: pcn_baseline.yaml" in shipped
