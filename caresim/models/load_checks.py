@@ -18,13 +18,13 @@ Two kinds, each one line naming the key at fault:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import numpy as np
 
 from caresim.models.schema import Config
 from caresim.models.staffing import build_rota
-from caresim.models.vocabulary import role_of
 
 __all__ = ["NATIONAL_PER_10K", "load_warnings"]
 
@@ -118,13 +118,20 @@ def _population_rate(config: Config, rates: dict[str, float]) -> float:
     return per_patient * population.registered * config.demand.scale
 
 
+def _share(shares: Mapping[Any, float], name: str) -> float:
+    """The share of ``name`` in a table of shares, zero where it has none."""
+    return float(shares.get(name, 0.0))
+
+
 def _sent_from_practices(config: Config, destination: str) -> float:
     """Patients per hour general practice sends to ``destination`` after first requests."""
     gp = config.general_practice
     if gp is None:
         return 0.0
     return sum(
-        _population_rate(config, a.rate) * (1.0 - a.did_not_attend) * a.outcomes.get(destination, 0)
+        _population_rate(config, a.rate)
+        * (1.0 - a.did_not_attend)
+        * _share(a.outcomes, destination)
         for a in gp.activities.values()
     )
 
@@ -173,7 +180,7 @@ def _hospital_loads(config: Config) -> Iterator[tuple[str, float, bool]]:
         service = getattr(ic, kind)
         if service is None:
             continue
-        share = sum(cohorts[c] * hospital.discharge_pathways[c].get(pathway, 0.0) for c in cohorts)
+        share = sum(cohorts[c] * _share(hospital.discharge_pathways[c], pathway) for c in cohorts)
         placed = admissions * (1.0 - zero) * share + _sent_from_practices(config, STEP_UP[kind])
         # Step-up patients who find no place within their patience go elsewhere.
         gives_up = ic.step_up_patience is not None and bool(STEP_UP[kind])
@@ -188,7 +195,7 @@ def _general_practice(config: Config) -> Iterator[tuple[str, str]]:
     requests = sum(_population_rate(config, a.rate) for a in gp.activities.values())
     slots = 0.0
     for name, staff in config.staff.items():
-        role = role_of(name, staff)
+        role = staff.role or name
         if role in gp.slot_length:
             slots += _staff_capacity(config, name) / gp.slot_length[role]
     if slots > 0 and requests >= slots:
@@ -205,8 +212,8 @@ def _proportions(config: Config) -> Iterator[tuple[str, str]]:
     per_10k = config.population.registered / 10_000
     by_role: dict[str, float] = defaultdict(float)
     for name, staff in config.staff.items():
-        by_role[role_of(name, staff)] += staff.headcount
-    capacity = dict(by_role)
+        by_role[staff.role or name] += staff.headcount
+    capacity: dict[str, float | None] = dict(by_role)
     keys = {role: "staff" for role in by_role}
     if config.hospital is not None:
         capacity["acute"] = _bed_count(config, config.hospital.beds)

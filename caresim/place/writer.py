@@ -8,6 +8,7 @@ import os
 import textwrap
 from pathlib import Path
 
+from caresim.models.schema import StaffSpec
 from caresim.place.build import Place
 from caresim.place.tables import BEDS, DEMAND, PRACTICES, REGISTERED, WORKFORCE
 
@@ -65,7 +66,7 @@ def _header(place: Place, extends: str) -> list[str]:
 
 def _staff(place: Place) -> list[str]:
     base = place.staff_defaults
-    first_of_role = {}
+    first_of_role: dict[str, StaffSpec] = {}
     for name, spec in base.staff.items():
         first_of_role.setdefault(spec.role or name, spec)
     lines = ["staff: !replace"]
