@@ -115,6 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("schema", help="print the JSON Schema of scenario files, for editors")
 
+    place = commands.add_parser("place", help="build a scenario of your place from CSV tables")
+    place.add_argument("tables", type=Path, help="folder of CSV tables (practices.csv, ...)")
+    place.add_argument("--out", type=Path, required=True, help="the scenario file to write")
+    place.add_argument("--name", help="the scenario's name (default: the folder's name)")
+    place.add_argument(
+        "--defaults", type=Path, help="the scenario it extends (default: configs/pcn_baseline.yaml)"
+    )
+    place.add_argument("--force", action="store_true", help="overwrite an existing --out file")
+
     report = commands.add_parser(
         "report", help="draw the figures of a finished run or experiment and write report.html"
     )
@@ -311,6 +320,26 @@ def _validate(args: argparse.Namespace) -> int:
         f"{args.config}: valid — '{config.name}', {', '.join(parts)}; "
         f"{_hours_text(config.run.horizon)}, {config.run.replications} replications"
     )
+    from caresim.models.load_checks import load_warnings
+
+    for warning in load_warnings(config):
+        print(f"caresim: warning: {args.config}: {warning}", file=sys.stderr)
+    return 0
+
+
+def _place(args: argparse.Namespace) -> int:
+    from caresim.place import build_place, read_tables, write_place
+
+    if args.out.exists() and not args.force:
+        raise UsageError(f"{args.out} exists; pass --force to overwrite it")
+    place = build_place(read_tables(args.tables), name=args.name, defaults=args.defaults)
+    out = write_place(place, args.out)
+    config = load_config(out).config
+    print(
+        f"{out}: '{config.name}', {len(place.practices)} practices in "
+        f"{len(place.networks)} network(s), {place.registered:,} patients, {len(config.staff)} staff pools, "
+        f"{sum(b for b in place.beds.values())} beds and places; next: caresim run {out}"
+    )
     return 0
 
 
@@ -423,6 +452,7 @@ def main(argv: list[str] | None = None) -> int:
             "run": _run,
             "validate": _validate,
             "schema": _schema,
+            "place": _place,
             "experiment": _experiment,
             "report": _report,
             "app": _app,

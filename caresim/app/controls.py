@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from caresim.config.files import ConfigError
 from caresim.models.schema import Config
 from caresim.models.vocabulary import CARE_SETTINGS, IC_KINDS, role_of
 from caresim.outputs.plots.common import group_words
@@ -79,7 +78,7 @@ class Control:
     unchanged: float | None = None
     path: str = ""
     #: task-sharing: the role whose work is shared, then (role, share) of the config;
-    #: demand: (key path, rate text) of every per-patient rate it scales.
+    #: demand: (key path, rate text) of every per-patient rate ``demand.scale`` multiplies.
     detail: tuple[tuple[str, Any], ...] = ()
 
     @property
@@ -100,20 +99,12 @@ class Control:
         if self.kind == "share":
             return [f"{self.path}={_number_text(round(value / 100, 6))}"]
         if self.kind == "demand":
-            factor = float(value) / 100
-            return [f"{path}={_scaled_rate(text, factor)}" for path, text in self.detail]
+            return [f"demand.scale={_number_text(round(float(value) / 100, 6))}"]
         if self.kind == "task_sharing":
             shares = _shared_allocation(self.detail, float(value) / 100)
             inner = ", ".join(f"{role}: {_number_text(share)}" for role, share in shares.items())
             return [f"{self.path}={{{inner}}}"]
         raise ValueError(f"unknown kind of control {self.kind!r}")
-
-
-def _scaled_rate(text: str, factor: float) -> str:
-    match = _RATE_TEXT.match(str(text))
-    if match is None:  # the config validated, so this is a rate in another spelling
-        raise ConfigError(f"cannot scale the rate {text!r}")
-    return f"{float(match.group(1)) * factor:.6g} {match.group(2)}"
 
 
 def _shared_allocation(detail: tuple[tuple[str, Any], ...], shared: float) -> dict[str, float]:
@@ -305,8 +296,8 @@ def _demand_controls(config: Config, document: Mapping[str, Any]) -> list[Contro
                 kind="demand",
                 section="Demand",
                 label="Demand, % of the scenario's",
-                help="Scales every request rate per patient (general practice, district nursing "
-                "referrals, emergency attendances): 120% is a fifth more demand.",
+                help="Scales every rate of demand (general practice, district nursing referrals, "
+                "emergency attendances, arrival streams): 120% is a fifth more demand.",
                 default=100,
                 minimum=25,
                 maximum=300,

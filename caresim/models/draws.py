@@ -81,7 +81,7 @@ def population_arrivals(
     for code, (practice, spec) in enumerate(population.practices.items()):
         PoissonArrivals(
             context.env,
-            per_patient * spec.registered,
+            per_patient * config.demand.scale * spec.registered,
             context.streams.generator(f"{name}.practice.{practice}"),
             arrival_at(code),
             shape,

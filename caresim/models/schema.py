@@ -27,6 +27,7 @@ from caresim.models.schema_services import (
 )
 from caresim.models.schema_state import CostsSpec, StartingStateSpec
 from caresim.models.schema_types import (
+    Count,
     Duration,
     Frozen,
     RotaHours,
@@ -42,6 +43,7 @@ __all__ = [
     "ClassRouteSpec",
     "Config",
     "EXIT",
+    "DemandSpec",
     "ProfileSpec",
     "RunSpec",
     "ServiceSpec",
@@ -93,7 +95,7 @@ class StaffSpec(Frozen):
     """A pool of staff of one role who work the same rota."""
 
     role: Name | None = Field(None, description="the profession; defaults to the pool's name")
-    headcount: int = Field(ge=0, le=100_000, description="people in the pool")
+    headcount: Count = Field(ge=0, le=100_000, description="people in the pool")
     rota: RotaName = "24/7"
     patient_facing: float = Field(
         1.0, gt=0.0, le=1.0, description="share of on-duty time available for patients"
@@ -106,7 +108,7 @@ class StaffSpec(Frozen):
 class BedsSpec(Frozen):
     """Beds or caseload places: a number, or 'unconstrained' to audit how many would be used."""
 
-    capacity: int | Literal["unconstrained"] = Field(
+    capacity: Count | Literal["unconstrained"] = Field(
         description="number of beds or places, or 'unconstrained'"
     )
     when_full: Literal["queue", "turn_away"] = Field(
@@ -118,6 +120,19 @@ class BedsSpec(Frozen):
         if isinstance(self.capacity, int) and self.capacity < 0:
             raise ValueError("capacity must be zero or more, or 'unconstrained'")
         return self
+
+
+class DemandSpec(Frozen):
+    """One knob over all demand: a factor on every rate the config gives."""
+
+    scale: float = Field(
+        1.0,
+        gt=0.0,
+        le=100.0,
+        allow_inf_nan=False,
+        description="multiplies every rate: general practice activities, district nursing "
+        "referrals, emergency attendances and arrival streams (1.1 is a tenth more demand)",
+    )
 
 
 class Config(Frozen):
@@ -145,6 +160,9 @@ class Config(Frozen):
     hospital: HospitalSpec | None = None
     starting_state: StartingStateSpec | None = None
     costs: CostsSpec | None = None
+    demand: DemandSpec = Field(
+        default_factory=DemandSpec, description="a factor on every rate of the scenario"
+    )
 
     @model_validator(mode="after")
     def _care_system(self):

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from caresim.models.schema_types import Frozen, Probability, Rate, check_shares
+from caresim.models.schema_types import Count, Frozen, Probability, Rate, check_shares
 
 __all__ = [
     "CohortRates",
@@ -59,7 +59,7 @@ CohortRates = dict[Name, Rate]
 class PracticeSpec(Frozen):
     """A general practice and the number of patients on its list."""
 
-    registered: int = Field(ge=0, le=10_000_000, description="registered patients")
+    registered: Count = Field(ge=0, le=10_000_000, description="registered patients")
 
 
 class PopulationSpec(Frozen):

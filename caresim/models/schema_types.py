@@ -8,6 +8,7 @@ become events per hour, distributions become :mod:`sim.distributions` objects, r
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -27,6 +28,7 @@ from caresim.sim.units import parse_duration, parse_rate, parse_variance
 
 __all__ = [
     "reference_error",
+    "Count",
     "DistributionSpec",
     "Duration",
     "Frozen",
@@ -50,12 +52,49 @@ class Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
 
 
+#: A number written with thousands separators, which YAML reads as text: "12,000", "1,234.5".
+_GROUPED = re.compile(r"^\s*[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,.])")
+
+
+def _ungrouped(value: Any) -> Any:
+    """Text with its leading number's thousands separators dropped ("12,000 per year")."""
+    if isinstance(value, str):
+        match = _GROUPED.match(value)
+        if match is not None:
+            return match.group(0).replace(",", "") + value[match.end() :]
+    return value
+
+
+def _count(value: Any) -> Any:
+    """A whole number, also when written with thousands separators (``registered: 12,000``)."""
+    value = _ungrouped(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+        return int(value)
+    return value
+
+
 def _duration(value: Any) -> float:
-    return parse_duration(value)
+    return parse_duration(_ungrouped(value))
 
 
 def _rate(value: Any) -> float:
-    return parse_rate(value)
+    return parse_rate(_ungrouped(value))
+
+
+Count = Annotated[
+    int,
+    BeforeValidator(_count),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer"},
+                {"type": "string", "pattern": r"^\s*[+-]?\d{1,3}(,\d{3})*\s*$"},
+            ],
+            "description": "a whole number, e.g. 12000 or '12,000'",
+        }
+    ),
+]
+"""A whole number; thousands separators are allowed (``12,000``), as YAML would read it as text."""
 
 
 Duration = Annotated[
@@ -64,7 +103,7 @@ Duration = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^\s*[0-9.eE+]+\s*(min|mins|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|y|yrs?|years?)\s*$",
+            "pattern": r"^\s*[0-9.,eE+]+\s*(min|mins|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|y|yrs?|years?)\s*$",
             "description": "a duration with a unit, e.g. '10 min', '8 hours', '3 days'",
         }
     ),
@@ -77,7 +116,7 @@ Rate = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^\s*(([0-9.eE+]+\s*(per|/)\s*([0-9.eE+]+\s*)?)|([Ee]very\s+[0-9.eE+]+\s*))[A-Za-z]+\s*$",
+            "pattern": r"^\s*(([0-9.,eE+]+\s*(per|/)\s*([0-9.eE+]+\s*)?)|([Ee]very\s+[0-9.eE+]+\s*))[A-Za-z]+\s*$",
             "description": "a rate with a unit, e.g. '2.7 per hour', '5.8 per year', or by the "
             "interval between arrivals, '1 per 9.3 days' or 'every 9.3 days'",
         }

@@ -196,7 +196,7 @@ class ServiceNetwork:
                 profile = WeeklyProfile(p.weekday, p.hour)
             PoissonArrivals(
                 env,
-                spec.rate,
+                spec.rate * config.demand.scale,
                 streams.generator(f"arrivals.{name}"),
                 self._arrival_handler(name, spec.to, spec.priority, spec.patient_class),
                 profile,

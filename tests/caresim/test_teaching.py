@@ -157,16 +157,13 @@ def test_task_sharing_from_gps_alone_divides_the_work_evenly_between_the_other_r
     ]
 
 
-def test_demand_scales_every_per_patient_rate():
+def test_demand_scales_every_rate_through_demand_scale():
     chosen = scenario("whole_system")
     base = chosen.load(chosen.defaults()).config
     more = chosen.load({**chosen.defaults(), "demand": 150}).config
-    for name, activity in base.general_practice.activities.items():
-        for cohort, rate in activity.rate.items():
-            scaled = more.general_practice.activities[name].rate[cohort]
-            assert scaled == pytest.approx(1.5 * rate)
-    for cohort, rate in base.hospital.presentations.rate.items():
-        assert more.hospital.presentations.rate[cohort] == pytest.approx(1.5 * rate)
+    assert chosen.control("demand").overrides(150) == ["demand.scale=1.5"]
+    assert (base.demand.scale, more.demand.scale) == (1.0, 1.5)
+    assert more.general_practice == base.general_practice  # the rates as written; the knob scales
     assert chosen.control("demand").overrides(100) == []
 
 

@@ -1,0 +1,261 @@
+"""Warnings that a config's capacity does not fit its demand, before the clock starts.
+
+Two kinds, each one line naming the key at fault:
+
+- **Offered load at or above capacity.** The offered load of a pool is the work arriving per hour
+  (arrivals per hour times the mean time each holds a unit) and its capacity is the units
+  available on average (staff on duty times their patient-facing share, or beds). Where the load
+  meets the capacity the system is unstable: queues grow without bound (or, where patients give
+  up or are turned away, most of the excess leaves unserved). Generic services are exact (their
+  arrival rates solve the routing's traffic equations). The care settings' loads are lower
+  bounds, counting only demand the config gives as a rate (first requests, emergency
+  attendances, referrals) and not what follows (follow-ups, hand-backs, escalations, delays
+  waiting for a place), so a warning there is never a false alarm.
+- **Capacity far out of proportion to the population**: staff of a role, or beds or places of a
+  kind, more than three times or less than a third of the national figure per patient.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+
+from caresim.models.schema import Config
+from caresim.models.staffing import build_rota
+
+__all__ = ["NATIONAL_PER_10K", "load_warnings"]
+
+HOURS_PER_WEEK = 168.0
+HOURS_PER_YEAR = 8760.0
+UNSTABLE = "an unstable system: queues grow without bound"
+OVERLOADED = "overloaded: the excess gives up or is turned away rather than queueing"
+#: The destination that steps a patient up from general practice into each kind of care.
+STEP_UP = {
+    "home_based": "intermediate_care_home",
+    "bed_based": "intermediate_care_bed",
+    "assessment_beds": "",
+}
+#: How far from the national figure per patient a capacity may be before it is out of proportion.
+PROPORTION = 3.0
+
+#: National capacity per 10,000 registered patients, by role or by use of beds (derived).
+NATIONAL_PER_10K: dict[str, tuple[float, str]] = {
+    "gp": (10_000 / 2_291, "1 FTE GP per 2,291 patients (NHS Digital, Jun 2024)"),
+    "practice_nurse": (2.7, "2.7 FTE practice nurses per 10,000 (NHS Digital, Jan 2022)"),
+    "district_nurse": (
+        10_000 / 14_000,
+        "1 district nurse per 14,000 people (Nuffield Trust / QNI)",
+    ),
+    "acute": (82 / 5, "82 acute beds per 50,000 at 92% occupancy (pcn_baseline.yaml, derived)"),
+    "home_based": (234 / 100, "home-based IC caseload 234 per ~1m (IPACS inputs, BNSSG 2023)"),
+    "bed_based": (191 / 100, "191 IC beds per ~1m (IPACS inputs, BNSSG 2023)"),
+    "assessment_beds": (148 / 100, "148 pathway-3 beds per ~1m (IPACS inputs, BNSSG 2023)"),
+}
+
+
+def _staff_capacity(config: Config, pool: str) -> float:
+    """Staff of a pool available to patients on average: on duty x patient-facing share."""
+    staff = config.staff[pool]
+    rota = build_rota(config, staff.rota)
+    return staff.headcount * staff.patient_facing * rota.hours_per_week / HOURS_PER_WEEK
+
+
+def _capacity(config: Config, pool: str) -> float | None:
+    if pool in config.staff:
+        return _staff_capacity(config, pool)
+    capacity = config.beds[pool].capacity
+    return None if capacity == "unconstrained" else float(capacity)
+
+
+def _key(config: Config, pool: str) -> str:
+    return f"staff.{pool}.headcount" if pool in config.staff else f"beds.{pool}.capacity"
+
+
+def _service_arrivals(config: Config) -> dict[str, float]:
+    """Patients per hour reaching each service: outside arrivals plus those routed on."""
+    names = list(config.services)
+    index = {name: i for i, name in enumerate(names)}
+    outside = np.zeros(len(names))
+    for arrival in config.arrivals.values():
+        outside[index[arrival.to]] += arrival.rate * config.demand.scale
+    routing = np.zeros((len(names), len(names)))
+    for name, service in config.services.items():
+        for target, share in service.next.items():
+            if target in index:
+                routing[index[name], index[target]] += share
+    try:
+        rates = np.linalg.solve(np.eye(len(names)) - routing.T, outside)
+    except np.linalg.LinAlgError:  # a loop patients never leave: no finite load to give
+        return {}
+    return {name: float(rates[index[name]]) for name in names}
+
+
+def _service_loads(config: Config) -> Iterator[tuple[str, float, bool]]:
+    """(pool, offered load, whether the excess can leave) of each pool services use."""
+    if not config.services:
+        return
+    arrivals = _service_arrivals(config)
+    load: dict[str, float] = defaultdict(float)
+    leaves: dict[str, bool] = {}
+    for name, service in config.services.items():
+        load[service.uses] += arrivals.get(name, 0.0) * service.duration.build().mean
+        can_leave = service.patience is not None or (
+            service.uses in config.beds and config.beds[service.uses].when_full == "turn_away"
+        )
+        leaves[service.uses] = leaves.get(service.uses, True) and can_leave
+    for pool, offered in load.items():
+        yield pool, offered, leaves[pool]
+
+
+def _population_rate(config: Config, rates: dict[str, float]) -> float:
+    """Patients per hour from the whole registered population at ``rates`` per patient."""
+    population = config.population
+    assert population is not None
+    per_patient = sum(share * rates.get(c, 0.0) for c, share in population.cohorts.items())
+    return per_patient * population.registered * config.demand.scale
+
+
+def _share(shares: Mapping[Any, float], name: str) -> float:
+    """The share of ``name`` in a table of shares, zero where it has none."""
+    return float(shares.get(name, 0.0))
+
+
+def _sent_from_practices(config: Config, destination: str) -> float:
+    """Patients per hour general practice sends to ``destination`` after first requests."""
+    gp = config.general_practice
+    if gp is None:
+        return 0.0
+    return sum(
+        _population_rate(config, a.rate)
+        * (1.0 - a.did_not_attend)
+        * _share(a.outcomes, destination)
+        for a in gp.activities.values()
+    )
+
+
+def _admissions(config: Config) -> float:
+    """Emergency admissions per hour from attendances and practices' first requests alone,
+    readmissions included."""
+    hospital = config.hospital
+    if hospital is None:
+        return 0.0
+    attendances = _sent_from_practices(config, "emergency_department")
+    if hospital.presentations is not None:
+        attendances += _population_rate(config, hospital.presentations.rate)
+    avoidance = hospital.admission_avoidance
+    admitted = 0.0
+    for acuity, share in hospital.acuity.items():
+        p = share * hospital.admitted_share.get(acuity, 0.0)
+        if avoidance is not None and acuity in avoidance.acuity:
+            p *= 1.0 - avoidance.share
+        admitted += p
+    readmitted = hospital.readmission.share if hospital.readmission is not None else 0.0
+    direct = _sent_from_practices(config, "hospital_admission")
+    return (attendances * admitted + direct) / (1.0 - readmitted)
+
+
+def _hospital_loads(config: Config) -> Iterator[tuple[str, float, bool]]:
+    hospital = config.hospital
+    admissions = _admissions(config)
+    if hospital is None or admissions <= 0 or config.population is None:
+        return
+    cohorts = config.population.cohorts
+    zero = hospital.zero_day_share
+    stay = zero * (hospital.zero_day_stay.build().mean if hospital.zero_day_stay else 0.0)
+    stay += (1.0 - zero) * sum(
+        share * hospital.length_of_stay[c].build().mean for c, share in cohorts.items()
+    )
+    yield hospital.beds, admissions * stay, False
+    ic = config.intermediate_care
+    if ic is None:
+        return
+    for pathway, kind in (
+        ("pathway_1", "home_based"),
+        ("pathway_2", "bed_based"),
+        ("pathway_3", "assessment_beds"),
+    ):
+        service = getattr(ic, kind)
+        if service is None:
+            continue
+        share = sum(cohorts[c] * _share(hospital.discharge_pathways[c], pathway) for c in cohorts)
+        placed = admissions * (1.0 - zero) * share + _sent_from_practices(config, STEP_UP[kind])
+        # Step-up patients who find no place within their patience go elsewhere.
+        gives_up = ic.step_up_patience is not None and bool(STEP_UP[kind])
+        yield service.uses, placed * service.length_of_stay.build().mean, gives_up
+
+
+def _general_practice(config: Config) -> Iterator[tuple[str, str]]:
+    """The whole place's first requests a week against its appointment slots a week."""
+    gp = config.general_practice
+    if gp is None:
+        return
+    requests = sum(_population_rate(config, a.rate) for a in gp.activities.values())
+    slots = 0.0
+    for name, staff in config.staff.items():
+        role = staff.role or name
+        if role in gp.slot_length:
+            slots += _staff_capacity(config, name) / gp.slot_length[role]
+    if slots > 0 and requests >= slots:
+        yield (
+            "general_practice.activities",
+            f"{requests * HOURS_PER_WEEK:,.0f} requests a week (first requests alone) meet or "
+            f"exceed the {slots * HOURS_PER_WEEK:,.0f} appointment slots a week: {OVERLOADED}",
+        )
+
+
+def _proportions(config: Config) -> Iterator[tuple[str, str]]:
+    if config.population is None or config.population.registered <= 0:
+        return
+    per_10k = config.population.registered / 10_000
+    by_role: dict[str, float] = defaultdict(float)
+    for name, staff in config.staff.items():
+        by_role[staff.role or name] += staff.headcount
+    capacity: dict[str, float | None] = dict(by_role)
+    keys = {role: "staff" for role in by_role}
+    if config.hospital is not None:
+        capacity["acute"] = _bed_count(config, config.hospital.beds)
+        keys["acute"] = f"beds.{config.hospital.beds}.capacity"
+    for kind in ("home_based", "bed_based", "assessment_beds"):
+        service = (
+            getattr(config.intermediate_care, kind, None) if config.intermediate_care else None
+        )
+        if service is not None:
+            capacity[kind] = _bed_count(config, service.uses)
+            keys[kind] = f"beds.{service.uses}.capacity"
+    for what, (national, source) in NATIONAL_PER_10K.items():
+        have = capacity.get(what)
+        if have is None:
+            continue
+        ratio = have / (national * per_10k)
+        if ratio > PROPORTION or ratio < 1 / PROPORTION:
+            key = keys[what] if keys[what] != "staff" else f"staff (role {what})"
+            yield (
+                key,
+                f"{have:g} for {config.population.registered:,} patients is {ratio:.2g} times "
+                f"the national figure ({source}): far out of proportion to the population",
+            )
+
+
+def _bed_count(config: Config, pool: str) -> float | None:
+    capacity = config.beds[pool].capacity
+    return None if capacity == "unconstrained" else float(capacity)
+
+
+def load_warnings(config: Config) -> list[str]:
+    """One line per warning, each starting with the key path it is about."""
+    warnings = []
+    for pool, offered, leaves in (*_service_loads(config), *_hospital_loads(config)):
+        capacity = _capacity(config, pool)
+        if capacity is None or offered < capacity:
+            continue
+        lower = "" if pool in {s.uses for s in config.services.values()} else "at least "
+        warnings.append(
+            f"{_key(config, pool)}: offered load {lower}{offered:.3g} meets or exceeds its "
+            f"capacity {capacity:.3g} on average: {OVERLOADED if leaves else UNSTABLE}"
+        )
+    warnings += [f"{key}: {message}" for key, message in _general_practice(config)]
+    warnings += [f"{key}: {message}" for key, message in _proportions(config)]
+    return warnings

@@ -1,0 +1,346 @@
+"""A place's scenario from its tables and the national defaults.
+
+What the tables give replaces the defaults: the practices and their lists, the cohorts (from
+age bands), the staff of each practice and network, beds and places, and any demand rates.
+Everything else (rotas, consultation times, task-sharing, pathways, costs, the run) comes from the
+defaults file the scenario extends, ``configs/pcn_baseline.yaml``, each figure with its source
+there. Where a table is missing, or says nothing of a role or kind of bed, the defaults are scaled
+to the place's population and the scenario's comments say so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from caresim.config.files import load_config
+from caresim.models.schema import Config
+from caresim.place.cohorts import COHORTS, cohort_shares
+from caresim.place.roles import COMMUNITY_ROLES, care_role
+from caresim.place.tables import BEDS, DEMAND, WORKFORCE, PlaceError, PracticeRow, Tables
+
+__all__ = ["DEFAULTS", "Place", "StaffPool", "build_place"]
+
+#: The national defaults a place extends.
+DEFAULTS = Path(__file__).resolve().parents[2] / "configs" / "pcn_baseline.yaml"
+
+#: Kinds of beds and places a beds table may name, and the care model's use of each.
+BED_KINDS = {
+    "acute": "acute",
+    "acute_bed": "acute",
+    "ic_bed": "bed_based",
+    "intermediate_care_bed": "bed_based",
+    "ic_home_place": "home_based",
+    "home_based": "home_based",
+    "d2a_bed": "assessment_beds",
+    "discharge_to_assess": "assessment_beds",
+    "virtual_ward": "virtual_ward",
+    "urgent_community_response": "virtual_ward",
+}
+
+#: Rows of a demand table that are not general practice activities.
+OTHER_DEMAND = {
+    "emergency_attendances": ("hospital", "presentations", "rate"),
+    "district_nursing_referrals": ("district_nursing", "referrals"),
+}
+
+
+@dataclass(frozen=True)
+class StaffPool:
+    """A staff pool of the scenario and where its headcount came from."""
+
+    name: str
+    role: str
+    headcount: int
+    scope: str
+    source: str
+
+
+@dataclass
+class Place:
+    """The parts of a scenario a place's tables decide, with the origin of each."""
+
+    name: str
+    defaults: Path
+    practices: list[PracticeRow]
+    practice_names: dict[str, str]
+    cohorts: dict[str, float]
+    staff: list[StaffPool]
+    staff_defaults: Config
+    beds: dict[str, int]
+    bed_sources: dict[str, str]
+    demand: dict[tuple[str, ...], dict[str, float]]
+    starting_state: dict[str, dict]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def registered(self) -> int:
+        """Patients registered at the place's practices."""
+        return sum(p.registered for p in self.practices)
+
+    @property
+    def networks(self) -> dict[str, str]:
+        """Network code to name, in the order the practices give them."""
+        return {p.network_code: p.network_name for p in self.practices}
+
+
+def slug(code: str) -> str:
+    """A name the config language accepts, from an organisation's code."""
+    text = re.sub(r"[^a-z0-9]+", "_", code.lower()).strip("_")
+    return text if re.match(r"^[a-z]", text) else f"p_{text}"
+
+
+def _largest_remainder(total: int, weights: dict[str, float]) -> dict[str, int]:
+    """Whole numbers in proportion to ``weights`` that add up to ``total``."""
+    whole = sum(weights.values())
+    exact = {k: total * w / whole for k, w in weights.items()}
+    counts = {k: int(v) for k, v in exact.items()}
+    for k in sorted(exact, key=lambda k: exact[k] - counts[k], reverse=True)[
+        : total - sum(counts.values())
+    ]:
+        counts[k] += 1
+    return counts
+
+
+def _headcount(fte: float) -> int:
+    """People on the rota for an FTE figure: rounded, and at least one where there is any."""
+    return max(1, round(fte)) if fte > 0 else 0
+
+
+class _StaffBuilder:
+    """Staff pools from the workforce table, the rest scaled from the defaults."""
+
+    def __init__(self, tables: Tables, defaults: Config, names: dict[str, str]) -> None:
+        self.tables = tables
+        self.defaults = defaults
+        self.names = names
+        self.practices = {p.code: p for p in tables.practices}
+        self.networks: dict[str, list[PracticeRow]] = defaultdict(list)
+        for practice in tables.practices:
+            self.networks[practice.network_code].append(practice)
+        self.pools: dict[str, StaffPool] = {}
+        self.skipped: dict[str, float] = defaultdict(float)
+
+    def build(self) -> list[StaffPool]:
+        rows = self.tables.workforce or ()
+        fte: dict[tuple[str, str], float] = defaultdict(float)
+        for row in rows:
+            role = care_role(row.staff_group, row.staff_role)
+            if role is None:
+                self.skipped[row.staff_role or row.staff_group] += row.fte
+                continue
+            known = row.org_code in self.practices or row.org_code in self.networks
+            if not known and role not in COMMUNITY_ROLES:
+                raise PlaceError(
+                    f"{self.tables.folder / WORKFORCE}: row {row.row}: ORG_CODE: '{row.org_code}' "
+                    "is not a practice or network of practices.csv (only community nursing "
+                    "staff may belong to another provider)"
+                )
+            fte[(row.org_code, role)] += row.fte
+        for (org, role), total in fte.items():
+            self._add(org, role, _headcount(total), f"{WORKFORCE}: {total:g} FTE")
+        given = {role for _org, role in fte}
+        for role in self._default_roles():
+            if role not in given:
+                self._default(role)
+        return list(self.pools.values())
+
+    def _default_roles(self) -> list[str]:
+        roles: list[str] = []
+        for name, spec in self.defaults.staff.items():
+            role = spec.role or name
+            if role not in roles:
+                roles.append(role)
+        return roles
+
+    def _pool(self, name: str, role: str, headcount: int, scope: str, source: str) -> None:
+        """Add a pool, or add to it where practice and network rows meet in one practice."""
+        if name in self.pools:
+            old = self.pools[name]
+            headcount += old.headcount
+            source = f"{old.source}; {source}"
+        self.pools[name] = StaffPool(name, role, headcount, scope, source)
+
+    def _add(self, org: str, role: str, headcount: int, source: str) -> None:
+        if headcount <= 0:
+            return
+        if org in self.practices:
+            name = self.names[org]
+            self._pool(f"{name}_{role}", role, headcount, name, source)
+        elif org in self.networks and len(self.networks) > 1:
+            # The config language scopes staff to one practice or to everyone: a network's own
+            # staff are shared among its practices by list size.
+            members = {p.code: float(p.registered) for p in self.networks[org]}
+            for code, count in _largest_remainder(headcount, members).items():
+                if count:
+                    name = self.names[code]
+                    share = f"{source} of network {org}, this practice's share by list size"
+                    self._pool(f"{name}_{role}", role, count, name, share)
+        else:
+            prefix = slug(org)
+            name = role if role.startswith(f"{prefix}_") else f"{prefix}_{role}"
+            self._pool(name, role, headcount, "network", source)
+
+    def _default(self, role: str) -> None:
+        """A role the tables do not give: the defaults' staff per patient, at this place."""
+        base = self.defaults
+        assert base.population is not None
+        per_patient = sum(
+            s.headcount for n, s in base.staff.items() if (s.role or n) == role
+        ) / max(base.population.registered, 1)
+        scoped = any(s.scope != "network" for n, s in base.staff.items() if (s.role or n) == role)
+        source = f"national default: {per_patient * 10_000:.3g} per 10,000 patients"
+        if scoped:  # the defaults give each practice its own
+            for practice in self.tables.practices:
+                count = max(1, round(per_patient * practice.registered))
+                self._add(practice.code, role, count, source)
+        elif role in COMMUNITY_ROLES:
+            total = sum(p.registered for p in self.tables.practices)
+            self._add("community", role, max(1, round(per_patient * total)), source)
+        else:
+            for network, members in self.networks.items():
+                count = max(1, round(per_patient * sum(p.registered for p in members)))
+                self._add(network, role, count, source)
+
+
+def _beds(tables: Tables, defaults: Config, scale: float) -> tuple[dict[str, int], dict[str, str]]:
+    """Beds and places by the defaults' pool names, from the beds table or scaled defaults."""
+    pool_of_use = _bed_pools(defaults)
+    counts: dict[str, int] = defaultdict(int)
+    sites: dict[str, list[str]] = defaultdict(list)
+    for row in tables.beds or ():
+        use = BED_KINDS.get(row.kind.replace(" ", "_").replace("-", "_"))
+        if use is None or use not in pool_of_use:
+            kinds = ", ".join(k for k, u in BED_KINDS.items() if u in pool_of_use)
+            raise PlaceError(
+                f"{tables.folder / BEDS}: row {row.row}: KIND: unknown kind '{row.kind}'; "
+                f"expected one of {kinds}"
+            )
+        pool = pool_of_use[use]
+        counts[pool] += row.number
+        sites[pool].append(f"{row.site} {row.number}")
+    sources = {pool: f"{BEDS}: {', '.join(s)}" for pool, s in sites.items()}
+    for pool in pool_of_use.values():
+        if pool not in counts:
+            base = defaults.beds[pool].capacity
+            assert isinstance(base, int)
+            counts[pool] = max(1, round(base * scale))
+            sources[pool] = f"national default: {base} per 50,000 patients, scaled"
+    return dict(counts), sources
+
+
+def _bed_pools(defaults: Config) -> dict[str, str]:
+    """The defaults' bed pool of each use (acute, each kind of intermediate care, virtual ward)."""
+    pools = {}
+    if defaults.hospital is not None:
+        pools["acute"] = defaults.hospital.beds
+        if defaults.hospital.admission_avoidance is not None:
+            pools["virtual_ward"] = defaults.hospital.admission_avoidance.uses
+    ic = defaults.intermediate_care
+    for kind in ("bed_based", "home_based", "assessment_beds"):
+        service = getattr(ic, kind, None) if ic is not None else None
+        if service is not None:
+            pools[kind] = service.uses
+    return pools
+
+
+def _demand(tables: Tables, defaults: Config) -> dict[tuple[str, ...], dict[str, float]]:
+    """Rates per patient per year by key path of the rate table, from the demand table."""
+    activities = set(defaults.general_practice.activities) if defaults.general_practice else set()
+    rates: dict[tuple[str, ...], dict[str, float]] = defaultdict(dict)
+    for row in tables.demand or ():
+        if row.activity in activities:
+            path: tuple[str, ...] = ("general_practice", "activities", row.activity, "rate")
+        elif row.activity in OTHER_DEMAND:
+            path = OTHER_DEMAND[row.activity]
+        else:
+            expected = ", ".join(sorted(activities | set(OTHER_DEMAND)))
+            raise PlaceError(
+                f"{tables.folder / DEMAND}: row {row.row}: ACTIVITY: unknown activity "
+                f"'{row.activity}'; expected one of {expected}"
+            )
+        if row.cohort not in COHORTS:
+            raise PlaceError(
+                f"{tables.folder / DEMAND}: row {row.row}: COHORT: unknown cohort '{row.cohort}'; "
+                f"expected one of {', '.join(COHORTS)}"
+            )
+        rates[path][row.cohort] = row.rate_per_year
+    return dict(rates)
+
+
+def _starting_state(defaults: Config, beds: dict[str, int], scale: float) -> dict[str, dict]:
+    """The defaults' starting state, scaled to the place's beds, places and population."""
+    state = defaults.starting_state
+    if state is None:
+        return {}
+    result: dict[str, dict] = {}
+    if state.general_practice is not None:
+        gp = state.general_practice
+        result["general_practice"] = {
+            "booked_ahead": gp.booked_ahead,
+            "over": f"{gp.over / 24:g} days",
+        }
+    if state.district_nursing is not None:
+        result["district_nursing"] = {
+            "open_episodes": round(state.district_nursing.open_episodes * scale)
+        }
+
+    def share_of(pool: str, count: int) -> int:
+        base = defaults.beds[pool].capacity
+        assert isinstance(base, int)
+        return min(beds[pool], int(count * beds[pool] / base)) if base else 0
+
+    ic = defaults.intermediate_care
+    if state.intermediate_care is not None and ic is not None:
+        result["intermediate_care"] = {
+            kind: share_of(getattr(ic, kind).uses, getattr(state.intermediate_care, kind))
+            for kind in ("home_based", "bed_based", "assessment_beds")
+            if getattr(ic, kind) is not None
+        }
+    if state.hospital is not None and defaults.hospital is not None:
+        acute = defaults.hospital.beds
+        fit = {k: share_of(acute, v) for k, v in state.hospital.medically_fit.items()}
+        occupied = min(
+            share_of(acute, state.hospital.occupied_beds), beds[acute] - sum(fit.values())
+        )
+        result["hospital"] = {"occupied_beds": max(0, occupied), "medically_fit": fit}
+    return result
+
+
+def build_place(
+    tables: Tables, name: str | None = None, defaults: str | Path | None = None
+) -> Place:
+    """The scenario a place's tables make, over the defaults file (the national defaults)."""
+    defaults_path = Path(defaults) if defaults is not None else DEFAULTS
+    base = load_config(defaults_path).config
+    if base.population is None:
+        raise PlaceError(f"{defaults_path}: population: the defaults need a population to scale")
+    names = {p.code: slug(p.code) for p in tables.practices}
+    patients_by_age: dict[int, float] = defaultdict(float)
+    for practice in tables.practices:
+        for age, count in practice.patients_by_age.items():
+            patients_by_age[age] += count
+    registered = sum(p.registered for p in tables.practices)
+    scale = registered / base.population.registered
+    beds, bed_sources = _beds(tables, base, scale)
+    builder = _StaffBuilder(tables, base, names)
+    staff = builder.build()
+    place = Place(
+        name=name or slug(tables.folder.resolve().name),
+        defaults=defaults_path,
+        practices=list(tables.practices),
+        practice_names=names,
+        cohorts=cohort_shares(patients_by_age),
+        staff=staff,
+        staff_defaults=base,
+        beds=beds,
+        bed_sources=bed_sources,
+        demand=_demand(tables, base),
+        starting_state=_starting_state(base, beds, scale),
+    )
+    if builder.skipped:
+        left_out = ", ".join(f"{role} {fte:g} FTE" for role, fte in sorted(builder.skipped.items()))
+        place.notes.append(f"Staff the care model has no role for, left out: {left_out}.")
+    return place

@@ -1,0 +1,284 @@
+"""Reading the tables of a place: practices, registered patients by age, workforce, beds, demand.
+
+Each table is a CSV file in one folder, in the layout of the national file it comes from (extra
+columns are ignored, column names are matched without regard to case):
+
+| file | columns | as in |
+|---|---|---|
+| ``practices.csv`` | ``PRACTICE_CODE, PRACTICE_NAME, PCN_CODE, PCN_NAME`` | NHS Digital, Patients Registered at a GP Practice: the practice-to-PCN mapping file |
+| ``registered_by_age.csv`` | ``ORG_CODE`` (or ``CODE``), ``SEX``, ``AGE_GROUP_5`` (or ``AGE``), ``NUMBER_OF_PATIENTS`` | the same publication's file of patients by five-year age band |
+| ``workforce.csv`` (optional) | ``ORG_CODE, STAFF_GROUP, STAFF_ROLE, FTE`` | NHS Digital, General Practice Workforce, in its long layout (one row per organisation and role) |
+| ``beds.csv`` (optional) | ``SITE, KIND, NUMBER`` | the place's own bed and caseload counts |
+| ``demand.csv`` (optional) | ``ACTIVITY, COHORT, RATE_PER_YEAR`` | the place's own rates per registered patient |
+
+A problem is a :class:`PlaceError`: one line naming the file, the row, the column and what was
+expected.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from caresim.config.files import ConfigError
+
+__all__ = [
+    "BedRow",
+    "DemandRow",
+    "PlaceError",
+    "PracticeRow",
+    "Tables",
+    "WorkforceRow",
+    "read_tables",
+]
+
+PRACTICES = "practices.csv"
+REGISTERED = "registered_by_age.csv"
+WORKFORCE = "workforce.csv"
+BEDS = "beds.csv"
+DEMAND = "demand.csv"
+
+
+class PlaceError(ConfigError):
+    """A table of a place that cannot be read; ``str()`` is one line naming file, row and column."""
+
+
+@dataclass(frozen=True)
+class PracticeRow:
+    """A practice, its network, and its registered patients by the lowest age of each band."""
+
+    code: str
+    name: str
+    network_code: str
+    network_name: str
+    patients_by_age: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def registered(self) -> int:
+        """Patients on the list."""
+        return int(round(sum(self.patients_by_age.values())))
+
+
+@dataclass(frozen=True)
+class WorkforceRow:
+    """Full-time equivalent staff of one role at a practice, a network or a community provider."""
+
+    org_code: str
+    staff_group: str
+    staff_role: str
+    fte: float
+    row: int
+
+
+@dataclass(frozen=True)
+class BedRow:
+    """Beds or caseload places of one kind at one site."""
+
+    site: str
+    kind: str
+    number: int
+    row: int
+
+
+@dataclass(frozen=True)
+class DemandRow:
+    """A rate per registered patient per year, of one activity for one cohort."""
+
+    activity: str
+    cohort: str
+    rate_per_year: float
+    row: int
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Everything read from a folder of tables."""
+
+    folder: Path
+    practices: tuple[PracticeRow, ...]
+    workforce: tuple[WorkforceRow, ...] | None
+    beds: tuple[BedRow, ...] | None
+    demand: tuple[DemandRow, ...] | None
+
+
+class _Table:
+    """Rows of one CSV file, with its columns found by name (case-insensitive)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except OSError as error:
+            raise PlaceError(f"{path}: cannot read the table ({error.strerror})") from None
+        except UnicodeDecodeError:
+            raise PlaceError(f"{path}: expected a CSV file in UTF-8 text") from None
+        reader = csv.reader(text.splitlines())
+        header = next(reader, None)
+        if not header:
+            raise PlaceError(f"{path}: the table is empty; expected a header row")
+        self.columns = {name.strip().upper(): i for i, name in enumerate(header)}
+        self.rows = list(reader)
+
+    def column(self, *names: str) -> int:
+        for name in names:
+            if name in self.columns:
+                return self.columns[name]
+        wanted = " or ".join(names)
+        raise PlaceError(
+            f"{self.path}: no column {wanted}; the columns are {', '.join(self.columns)}"
+        )
+
+    def records(self, *columns: tuple[str, ...]) -> Iterator[tuple[int, list[str]]]:
+        """(row number, values of ``columns``) of each non-blank row; row 1 is the header."""
+        indexes = [self.column(*names) for names in columns]
+        for number, row in enumerate(self.rows, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) <= max(indexes):
+                raise PlaceError(
+                    f"{self.path}: row {number}: expected {len(self.columns)} columns, got {len(row)}"
+                )
+            yield number, [row[i].strip() for i in indexes]
+
+    def number(self, text: str, row: int, column: str) -> float:
+        try:
+            value = float(text.replace(",", ""))
+        except ValueError:
+            value = -1.0
+        if not value >= 0 or value == float("inf"):
+            raise PlaceError(
+                f"{self.path}: row {row}: {column}: expected a number, zero or more, got {text!r}"
+            )
+        return value
+
+
+_AGE = re.compile(r"^\s*(\d+)\s*(?:[_-]\s*\d+|\+)?\s*$")
+
+
+def _lowest_age(table: _Table, text: str, row: int, column: str) -> int | None:
+    """The lowest age of a band such as '0_4', '85-89', '95+' or '42'; None for 'ALL'."""
+    if text.strip().upper() == "ALL":
+        return None
+    match = _AGE.match(text)
+    if match is None:
+        raise PlaceError(
+            f"{table.path}: row {row}: {column}: expected an age band such as '0_4', '85_89', "
+            f"'95+' or ALL, got {text!r}"
+        )
+    return int(match.group(1))
+
+
+def _practices(folder: Path) -> list[PracticeRow]:
+    table = _Table(folder / PRACTICES)
+    practices: dict[str, PracticeRow] = {}
+    columns = (("PRACTICE_CODE",), ("PRACTICE_NAME",), ("PCN_CODE",), ("PCN_NAME",))
+    for row, (code, name, network_code, network_name) in table.records(*columns):
+        if not code:
+            raise PlaceError(f"{table.path}: row {row}: PRACTICE_CODE: expected a practice code")
+        if code.upper() in practices:
+            raise PlaceError(f"{table.path}: row {row}: PRACTICE_CODE: '{code}' is given twice")
+        if not network_code:
+            raise PlaceError(
+                f"{table.path}: row {row}: PCN_CODE: expected the code of the practice's network"
+            )
+        practices[code.upper()] = PracticeRow(
+            code.upper(), name or code, network_code.upper(), network_name or network_code
+        )
+    if not practices:
+        raise PlaceError(f"{table.path}: expected at least one practice")
+    _registered(folder, practices)
+    return list(practices.values())
+
+
+def _registered(folder: Path, practices: dict[str, PracticeRow]) -> None:
+    """Fill each practice's patients by age from the registrations table."""
+    table = _Table(folder / REGISTERED)
+    columns = (
+        ("ORG_CODE", "CODE", "PRACTICE_CODE"),
+        ("SEX",),
+        ("AGE_GROUP_5", "AGE"),
+        ("NUMBER_OF_PATIENTS",),
+    )
+    records = list(table.records(*columns))
+    # Files give MALE and FEMALE rows, some an ALL row too: count ALL where there is one.
+    has_all = {code.upper() for _row, (code, sex, _age, _n) in records if sex.upper() == "ALL"}
+    for row, (code, sex, age_text, count) in records:
+        code = code.upper()
+        if code not in practices:
+            raise PlaceError(
+                f"{table.path}: row {row}: ORG_CODE: '{code}' is not a practice of {PRACTICES}"
+            )
+        if (sex.upper() == "ALL") != (code in has_all):
+            continue
+        age = _lowest_age(table, age_text, row, "AGE_GROUP_5")
+        if age is None:
+            continue
+        patients = table.number(count, row, "NUMBER_OF_PATIENTS")
+        by_age = practices[code].patients_by_age
+        by_age[age] = by_age.get(age, 0.0) + patients
+    for code, practice in practices.items():
+        if practice.registered <= 0:
+            raise PlaceError(
+                f"{table.path}: ORG_CODE: no registered patients by age band for practice '{code}'"
+            )
+
+
+def _workforce(folder: Path) -> list[WorkforceRow] | None:
+    path = folder / WORKFORCE
+    if not path.exists():
+        return None
+    table = _Table(path)
+    columns = (("ORG_CODE", "PRAC_CODE", "PCN_CODE"), ("STAFF_GROUP",), ("STAFF_ROLE",), ("FTE",))
+    return [
+        WorkforceRow(code.upper(), group, role, table.number(fte, row, "FTE"), row)
+        for row, (code, group, role, fte) in table.records(*columns)
+    ]
+
+
+def _beds(folder: Path) -> list[BedRow] | None:
+    path = folder / BEDS
+    if not path.exists():
+        return None
+    table = _Table(path)
+    rows = []
+    for row, (site, kind, number) in table.records(("SITE",), ("KIND",), ("NUMBER",)):
+        value = table.number(number, row, "NUMBER")
+        if value != int(value):
+            raise PlaceError(f"{path}: row {row}: NUMBER: expected a whole number, got {number!r}")
+        rows.append(BedRow(site, kind.strip().lower(), int(value), row))
+    return rows
+
+
+def _demand(folder: Path) -> list[DemandRow] | None:
+    path = folder / DEMAND
+    if not path.exists():
+        return None
+    table = _Table(path)
+    columns = (("ACTIVITY",), ("COHORT",), ("RATE_PER_YEAR",))
+    return [
+        DemandRow(activity.lower(), cohort.lower(), table.number(rate, row, "RATE_PER_YEAR"), row)
+        for row, (activity, cohort, rate) in table.records(*columns)
+    ]
+
+
+def read_tables(folder: str | Path) -> Tables:
+    """Read every table of a place's folder; the practices and registrations are required."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise PlaceError(
+            f"{folder}: expected a folder of CSV tables ({PRACTICES}, {REGISTERED}, ...)"
+        )
+    practices = _practices(folder)
+    workforce = _workforce(folder)
+    beds = _beds(folder)
+    demand = _demand(folder)
+    return Tables(
+        folder,
+        tuple(practices),
+        None if workforce is None else tuple(workforce),
+        None if beds is None else tuple(beds),
+        None if demand is None else tuple(demand),
+    )

@@ -1,0 +1,96 @@
+"""``caresim validate`` warns, in one line naming the key, when a pool's offered load meets its
+capacity, and when capacity is far out of proportion to the population."""
+
+from __future__ import annotations
+
+import pytest
+
+from caresim.config.files import load_config
+from caresim.models.load_checks import load_warnings
+from tests.conftest import ROOT
+
+MM3 = ROOT / "configs/validation/mm3.yaml"  # 2.7 an hour, three clinicians of an hour each
+BASELINE = ROOT / "configs/pcn_baseline.yaml"
+
+
+def warnings(path, *overrides):
+    return load_warnings(load_config(path, list(overrides)).config)
+
+
+def test_a_queue_below_capacity_gets_no_warning():
+    assert warnings(MM3) == []
+
+
+def test_a_queue_at_or_over_capacity_is_unstable(cli):
+    (line,) = warnings(MM3, "arrivals.patients.rate=3 per hour")
+    assert line.startswith("staff.clinicians.headcount: offered load 3 meets or exceeds")
+    assert "an unstable system: queues grow without bound" in line
+    code, out, err = cli("validate", MM3, "--set", "arrivals.patients.rate=3.2 per hour")
+    assert code == 0 and "valid" in out
+    assert err.strip().splitlines() == [
+        f"caresim: warning: {MM3}: staff.clinicians.headcount: offered load 3.2 meets or exceeds "
+        "its capacity 3 on average: an unstable system: queues grow without bound"
+    ]
+
+
+def test_demand_scale_counts_in_the_offered_load():
+    (line,) = warnings(MM3, "demand.scale=1.2")
+    assert "offered load 3.24" in line
+
+
+def test_staff_capacity_is_their_patient_facing_time_on_duty(write_config):
+    path = write_config(
+        """\
+        name: clinic
+        run: {horizon: 100 hours}
+        rotas: {days: {every_day: "08:00-20:00"}}
+        staff:
+          nurses: {headcount: 4, rota: days, patient_facing: 0.75}
+        services:
+          triage: {uses: nurses, duration: {distribution: fixed, value: 30 min}, next: {exit: 0.5, review: 0.5}}
+          review: {uses: nurses, duration: {distribution: fixed, value: 1 hour}}
+        arrivals:
+          walk_ins: {rate: 1.6 per hour, to: triage}
+        """
+    )
+    # 4 x 0.75 x 12/24 = 1.5 on average; 1.6 x 0.5 h + 0.8 routed on x 1 h = 1.6 offered
+    (line,) = warnings(path)
+    assert line.startswith("staff.nurses.headcount: offered load 1.6 ")
+    assert "capacity 1.5" in line
+    assert warnings(path, "arrivals.walk_ins.rate=1.4 per hour") == []
+
+
+def test_patients_who_give_up_make_an_overload_not_an_unbounded_queue():
+    (line,) = warnings(
+        MM3,
+        "arrivals.patients.rate=4 per hour",
+        "services.clinic.patience={distribution: exponential, mean: 1 hour}",
+    )
+    assert "overloaded: the excess gives up or is turned away" in line
+
+
+def test_too_few_acute_beds_for_the_admissions():
+    found = warnings(BASELINE, "beds.acute.capacity=30")
+    acute = [w for w in found if w.startswith("beds.acute.capacity: offered load at least")]
+    assert len(acute) == 1 and "unstable" in acute[0]
+    assert not any(w.startswith("beds.acute") for w in warnings(BASELINE))
+
+
+def test_capacity_far_out_of_proportion_to_the_population():
+    found = warnings(BASELINE, "beds.acute.capacity=800")
+    assert any(
+        w.startswith("beds.acute.capacity: 800 for 50,000 patients is 9.8 times the national")
+        for w in found
+    ), found
+    lists = [
+        f"population.practices.{p}.registered=200"
+        for p in ("riverside", "hillside", "millbrook", "castlegate", "oakfield")
+    ]
+    found = warnings(BASELINE, *lists)
+    assert any(w.startswith("staff (role gp): 22 for 1,000 patients") for w in found), found
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "configs").rglob("*.yaml")))
+def test_every_shipped_config_warns_in_lines_naming_a_key(path):
+    for line in warnings(path):
+        assert line.split(":")[0].startswith(("staff", "beds", "general_practice")), line
