@@ -52,20 +52,24 @@ def time_series(result: Replication) -> list[TracePoint]:
     """Queue length and use of every pool, averaged over bins of ``run.trace_interval``.
 
     The series covers the whole run, warm-up included, so that the warm-up can be judged from it.
+    A pool has a queue-length series when patients queue for it by name (as the summary has its
+    ``queue_length_mean``); those waiting for a step any of several pools may serve belong to no
+    one pool.
     """
     view = LogView(result.log)
     horizon = result.window.end
     width = result.config.run.trace_interval
     edges = np.arange(0.0, horizon, width)
     edges = np.append(edges, horizon) if edges[-1] < horizon else edges
+    queued_pools = {label.pool for label in result.log.labels if label.kind == Kind.QUEUE}
     points: list[TracePoint] = []
     for name, info in result.pools.items():
         in_use = "busy" if info.kind == "staff" else "occupancy"
         unit = "staff" if info.kind == "staff" else "beds"
-        for measure_name, level, level_unit in (
-            ("queue_length", view.queue_level(name), "patients"),
-            (in_use, view.busy_level(name), unit),
-        ):
+        levels = [(in_use, view.busy_level(name), unit)]
+        if name in queued_pools:
+            levels.insert(0, ("queue_length", view.queue_level(name), "patients"))
+        for measure_name, level, level_unit in levels:
             for start, value in zip(edges[:-1], level.binned_means(edges), strict=True):
                 points.append(
                     TracePoint(
