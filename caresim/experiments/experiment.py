@@ -27,6 +27,7 @@ from caresim.experiments.files import BASELINE, Experiment, ExperimentError, War
 from caresim.runs.progress import Progress
 from caresim.runs.provenance import git_commit, machine, now_iso, package_versions
 from caresim.experiments.replication_rule import AutomaticRule, Decision, decide
+from caresim.runs.occupancy import write_occupancy, write_occupancy_part
 from caresim.runs.scenario import ReplicationFrames
 from caresim.experiments.sensitivity import sensitivity
 from caresim.runs.stats import paired_differences, summarise
@@ -153,6 +154,7 @@ class _Scheduler:
             while self.queue and self.backend.pending() < self.backend.slots:
                 self.backend.submit(self.queue.popleft())
             for task, frames in self.backend.wait():
+                write_occupancy_part(self.store, task.scenario, task.replication, frames)
                 self.store.write_replication(task.scenario, task.replication, frames)
                 if self.progress is not None:
                     self.progress.advance()
@@ -340,6 +342,7 @@ def run_experiment(
         )
         store.write_csv("sensitivity.csv", ranking)
     store.write_parquet("timeseries.parquet", store.timeseries(keys))
+    write_occupancy(store, keys)
     elapsed = time.perf_counter() - clock
     # a resumed run may have asked for other replications or measures than the first
     store.update_manifest(

@@ -133,7 +133,10 @@ def _service_measures(view: LogView, window, name: str, spec, add) -> None:
         share(np.count_nonzero(out.waits > 0), out.started),
     )
     add(setting, name, "turned_away_share", "proportion", share(out.turned_away, out.requests))
+    # Of services that ended: long ones still running at the horizon are left out (biased low
+    # when many are), so how many were still running is reported beside it.
     add(setting, name, "service_time_mean", unit, mean_or_nan(from_hours(out.service_times, unit)))
+    add(setting, name, "in_service_end", "patients", out.started - completed)
     add(
         setting,
         name,

@@ -16,14 +16,16 @@ from pathlib import Path
 import pandas as pd
 
 from caresim.config.files import LoadedConfig, document_hash
+from caresim.models.measures import measure, time_series
+from caresim.models.model import simulate
+from caresim.models.occupancy import occupancy_distribution
+from caresim.models.schema import Config
 from caresim.outputs.events import event_frame
+from caresim.runs.occupancy import OCCUPANCY_PART_COLUMNS, write_occupancy, write_occupancy_part
 from caresim.runs.progress import Progress
 from caresim.runs.provenance import git_commit, machine, now_iso, package_versions
 from caresim.runs.stats import summarise
 from caresim.runs.store import REPLICATION_COLUMNS, TIMESERIES_COLUMNS, ResultStore
-from caresim.models.measures import measure, time_series
-from caresim.models.model import simulate
-from caresim.models.schema import Config
 
 __all__ = [
     "ReplicationFrames",
@@ -52,6 +54,7 @@ class ReplicationFrames:
     measures: pd.DataFrame  # REPLICATION_COLUMNS
     timeseries: pd.DataFrame  # TIMESERIES_COLUMNS
     events: pd.DataFrame | None
+    occupancy: pd.DataFrame | None = None  # OCCUPANCY_PART_COLUMNS, for every bed pool
 
 
 def _labelled(frame: pd.DataFrame, scenario: str, replication: int) -> pd.DataFrame:
@@ -71,7 +74,12 @@ def simulate_replication(
     series = _labelled(
         pd.DataFrame(time_series(result), columns=TIMESERIES_COLUMNS[2:]), scenario, replication
     )
-    return ReplicationFrames(measures, series, event_frame(result) if events else None)
+    occupancy = _labelled(
+        pd.DataFrame(occupancy_distribution(result), columns=OCCUPANCY_PART_COLUMNS[2:]),
+        scenario,
+        replication,
+    )
+    return ReplicationFrames(measures, series, event_frame(result) if events else None, occupancy)
 
 
 def replication_frames(
@@ -137,6 +145,7 @@ def run_scenario(
     clock = time.perf_counter()
     for replication in todo:
         frames = simulate_replication(config, scenario, replication, seed, events)
+        write_occupancy_part(store, scenario, replication, frames)
         store.write_replication(scenario, replication, frames)
         if progress:
             progress.advance()
@@ -147,6 +156,7 @@ def run_scenario(
     store.write_csv("replications.csv", table)
     store.write_csv("summary.csv", summary)
     store.write_parquet("timeseries.parquet", store.timeseries(keys))
+    write_occupancy(store, keys)
     if events:
         log = store.events(keys)
         if log is not None:
