@@ -84,3 +84,35 @@ def test_the_midnight_census_is_a_distribution_over_the_same_levels(unconstraine
     days = 1500 - 60
     counts = one["midnight_share"] * days
     assert np.allclose(counts, np.round(counts))
+
+
+def test_unconstrained_beds_get_the_simulated_curve_beside_erlang_b(cli, tmp_path):
+    out = tmp_path / "mginf"
+    assert (
+        cli(
+            "run",
+            MGINF,
+            "--replications",
+            "4",
+            "--set",
+            "run.horizon=400 days",
+            "--out",
+            out,
+            "--report",
+        )[0]
+        == 0
+    )
+    figures = {p.stem for p in (out / "figures").glob("*.png")}
+    assert "beds_needed_audit" in figures
+    assert not any(name.startswith("capacity_") for name in figures)  # no theory-only curve
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Beds needed: audit beds" not in html and "Beds needed: audit (beds)" in html
+
+
+def test_pool_names_say_what_they_count_once():
+    from caresim.outputs.plots.common import group_words, pool_words
+
+    assert pool_words("ic_beds", "beds") == "IC beds"
+    assert pool_words("ic_home_places", "beds") == "IC home places"
+    assert pool_words("riverside_gp", "staff") == "riverside GP (staff)"
+    assert group_words("d2a_beds") == "D2A beds"

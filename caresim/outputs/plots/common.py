@@ -25,6 +25,7 @@ __all__ = [
     "group_words",
     "measure_words",
     "new_figure",
+    "pool_words",
     "save_figure",
     "setting_words",
     "error_bars",
@@ -105,9 +106,24 @@ def setting_words(setting: str) -> str:
     return _SETTING_WORDS.get(setting, setting.replace("_", " "))
 
 
+#: Abbreviations written in capitals when a name is put in words.
+_ACRONYMS = {"ic": "IC", "gp": "GP", "gps": "GPs", "hca": "HCA", "d2a": "D2A", "ed": "ED"}
+_ACRONYMS |= {"ucr": "UCR", "pcn": "PCN", "ltc": "LTC", "dn": "DN", "ae": "A&E"}
+
+
 def group_words(group: str) -> str:
-    """A service, pool or role name in plain words."""
-    return "all patients" if group == "all" else group.replace("_", " ")
+    """A service, pool or role name in plain words ("ic_beds" is "IC beds")."""
+    if group == "all":
+        return "all patients"
+    return " ".join(_ACRONYMS.get(word, word) for word in group.split("_"))
+
+
+def pool_words(pool: str, noun: str) -> str:
+    """A pool's name with what it counts, said once: "IC beds", "riverside GP (staff)"."""
+    words = group_words(pool)
+    if words.split()[-1] in ("beds", "places", "ward", "staff", noun):
+        return words
+    return f"{words} ({noun})"
 
 
 def unit_words(unit: str) -> str:
