@@ -9,20 +9,27 @@ scripts and no fonts or files to fetch, so it can be mailed, archived or shown o
 from __future__ import annotations
 
 import base64
-import html
 import math
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from caresim.outputs.formatting import format_interval, format_number
+from caresim.config.sources import Citation, config_citations
+from caresim.models.schema import Config
+from caresim.outputs.html import NOT_RECORDED
+from caresim.outputs.html import escape as _e
+from caresim.outputs.html import facts as _facts
+from caresim.outputs.html import interval as _interval
+from caresim.outputs.html import number as _number
+from caresim.outputs.html import paragraph as _p
+from caresim.outputs.html import table as _table
 from caresim.outputs.plots import Figure, draw_figures
 from caresim.outputs.plots.common import measure_words, setting_words
 from caresim.outputs.plots.comparison import forest_rows
+from caresim.outputs.report_logic import initialisation_text, logic_section, validated_config
 from caresim.outputs.results import ResultFolder, open_result
-from caresim.config.sources import Citation, config_citations
 from caresim.runs.store import atomic_write_text
 
 __all__ = ["REPORT_NAME", "STRESS_SECTIONS", "render_report", "write_report"]
@@ -57,8 +64,6 @@ HEADLINE = (
     "readmissions",
     "staff_cost",
 )
-
-NOT_RECORDED = "not recorded"
 
 #: What the engine assumes whatever the config says (README, "The config language").
 ENGINE_ASSUMPTIONS = (
@@ -105,60 +110,6 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; border-top: 1
 """
 
 
-# -- small pieces of HTML -------------------------------------------------------------------------
-
-
-def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def _p(text: str, css: str = "") -> str:
-    return f'<p class="{css}">{_e(text)}</p>' if css else f"<p>{_e(text)}</p>"
-
-
-DASH = "–"
-
-
-def _number(value: Any) -> str:
-    return format_number(value, DASH)
-
-
-def _interval(low: Any, high: Any) -> str:
-    return format_interval(low, high, DASH)
-
-
-def _table(
-    headers: Iterable[str],
-    rows: Iterable[Iterable[Any]],
-    numeric: Collection[int] = (),
-    row_classes: Iterable[str] | None = None,
-) -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-    body = []
-    classes = list(row_classes) if row_classes is not None else None
-    for index, row in enumerate(rows):
-        cells = "".join(
-            f'<td class="number">{_e(c)}</td>' if i in numeric else f"<td>{_e(c)}</td>"
-            for i, c in enumerate(row)
-        )
-        css = f' class="{_e(classes[index])}"' if classes and classes[index] else ""
-        body.append(f"<tr{css}>{cells}</tr>")
-    if not body:
-        return _p(NOT_RECORDED, "note")
-    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-    return f'<div class="table">{table}</div>'  # a wide table scrolls; the page does not
-
-
-def _facts(rows: Iterable[tuple[str, Any]]) -> str:
-    """A two-column table of named facts, the names as row headings."""
-    body = "".join(f'<tr><th scope="row">{_e(k)}</th><td>{_e(v)}</td></tr>' for k, v in rows)
-    return (
-        f'<table class="facts-table"><tbody>{body}</tbody></table>'
-        if body
-        else _p(NOT_RECORDED, "note")
-    )
-
-
 def _inline(value: Any) -> str:
     """A config value written on one line: distributions as 'lognormal (mean 10 min, sd 4 min)'."""
     if isinstance(value, Mapping):
@@ -184,18 +135,6 @@ def _flatten(document: Mapping[str, Any], prefix: str = "") -> list[tuple[str, s
         else:
             rows.append((path, _inline(value)))
     return rows
-
-
-def _entries_table(section: Any, first: str) -> str:
-    """A config section of named entries as a table: one row per entry, a column per key."""
-    if not isinstance(section, Mapping) or not section:
-        return _p(NOT_RECORDED, "note")
-    entries = {k: v for k, v in section.items() if isinstance(v, Mapping)}
-    if not entries:
-        return _table([first, "value"], [(k, _inline(v)) for k, v in section.items()])
-    keys = list(dict.fromkeys(k for spec in entries.values() for k in spec))
-    rows = [[name, *(_inline(spec.get(k, "")) for k in keys)] for name, spec in entries.items()]
-    return _table([first, *(k.replace("_", " ") for k in keys)], rows)
 
 
 def _hours_words(hours: float) -> str:
@@ -281,119 +220,6 @@ def _overrides(command: Any) -> list[str]:
     return found
 
 
-def _logic(result: ResultFolder, config: Mapping[str, Any]) -> str:
-    services = config.get("services") if isinstance(config.get("services"), Mapping) else {}
-    arrivals = config.get("arrivals") if isinstance(config.get("arrivals"), Mapping) else {}
-    staff = config.get("staff") if isinstance(config.get("staff"), Mapping) else {}
-    beds = config.get("beds") if isinstance(config.get("beds"), Mapping) else {}
-    settings = sorted(
-        {str(s.get("setting", "system")) for s in services.values() if isinstance(s, Mapping)}
-    )
-    parts = ["<h3>2.1 Base model overview</h3>"]
-    parts.append(
-        _p(
-            f"Patients arrive in {len(arrivals)} stream(s) and pass through {len(services)} "
-            f"step(s) of care in {', '.join(setting_words(s) for s in settings) or 'no setting'}, "
-            f"using {len(staff)} staff pool(s) and {len(beds)} bed pool(s). Each step holds one "
-            "member of staff or one bed while the patient is seen, then sends the patient on by "
-            "the shares given, or out of the system."
-        )
-    )
-    flow = []
-    for name, spec in services.items():
-        if not isinstance(spec, Mapping):
-            continue
-        route = spec.get("next", {"exit": 1.0})
-        then = (
-            ", ".join(f"{k} {float(v):.0%}" for k, v in route.items())
-            if isinstance(route, Mapping)
-            else _inline(route)
-        )
-        flow.append(
-            (name, setting_words(str(spec.get("setting", "system"))), spec.get("uses", ""), then)
-        )
-    if flow:
-        parts.append(_table(["step of care", "setting", "uses", "then"], flow))
-    parts.append("<h3>2.2 Scenario logic</h3>")
-    design = result.scenario_settings
-    if result.is_experiment and design is not None:
-        parts.append(
-            _p(
-                f"Each scenario changes the baseline '{result.baseline}' in the config values "
-                "below (dotted paths into the config)."
-            )
-        )
-        parts.append(_table(["scenario", "parameter", "value"], design.itertuples(index=False)))
-    elif result.is_experiment:
-        parts.append(_p(f"{NOT_RECORDED}: the experiment has no scenarios.csv.", "note"))
-    else:
-        parts.append(_p("One scenario: the config as resolved in section 3.3."))
-    parts.append("<h3>2.3 Algorithms</h3>")
-    parts.append(
-        _p(
-            "A discrete-event simulation in SimPy. Arrival streams with a weekly profile are "
-            "generated by thinning a Poisson process at the peak rate (Lewis and Shedler, 1979). "
-            "Durations and patience are sampled from the distributions in the config. Every "
-            "measure, including time-weighted queue length and occupancy, is computed after the "
-            "run from the event log."
-        )
-    )
-    parts.append("<h3>2.4 Components</h3>")
-    parts.append("<h4>Entities</h4>")
-    parts.append(
-        _p("Patients, created by the arrival streams below; each follows the steps of care.")
-    )
-    parts.append(_entries_table(arrivals, "arrival stream"))
-    parts.append("<h4>Activities</h4>")
-    parts.append(_entries_table(services or config.get("activities"), "step of care"))
-    parts.append("<h4>Resources</h4>")
-    parts.append(_entries_table(staff, "staff pool"))
-    parts.append(_entries_table(beds, "bed pool"))
-    parts.append("<h4>Queues</h4>")
-    queues = []
-    for name, spec in services.items():
-        if not isinstance(spec, Mapping):
-            continue
-        pool = spec.get("uses", "")
-        when_full = beds.get(pool, {}).get("when_full", "queue") if pool in beds else "queue"
-        patience = spec.get("patience")
-        queues.append(
-            (
-                name,
-                pool,
-                "turned away when full"
-                if when_full == "turn_away"
-                else "priority, then first come first served",
-                _inline(patience) if patience else "wait for ever",
-                spec.get("on_abandon", "exit") if patience else "–",
-            )
-        )
-    parts.append(
-        _table(["step of care", "pool", "discipline", "patience", "if they give up"], queues)
-    )
-    parts.append("<h4>Entry and exit points</h4>")
-    entries = [
-        f"{name} → {spec.get('to', '')}"
-        for name, spec in arrivals.items()
-        if isinstance(spec, Mapping)
-    ]
-    exits = [
-        name
-        for name, spec in services.items()
-        if isinstance(spec, Mapping)
-        and (
-            "exit" in (spec.get("next") or {"exit": 1})
-            or spec.get("on_abandon", "exit") == "exit"
-            or spec.get("on_turned_away", "exit") == "exit"
-        )
-    ]
-    parts.append(_p("Patients enter at: " + ("; ".join(entries) or NOT_RECORDED) + "."))
-    parts.append(
-        _p("Patients may leave the system from: " + (", ".join(exits) or NOT_RECORDED) + ".")
-    )
-    return "".join(parts)
-
-
 def _citations_table(citations: list[Citation]) -> str:
     return _table(
         ["file", "line", "config key", "comment"],
@@ -448,21 +274,11 @@ def _data(result: ResultFolder, config: Mapping[str, Any]) -> str:
     return "".join(parts)
 
 
-def _experimentation(result: ResultFolder) -> str:
+def _experimentation(result: ResultFolder, model: Config | str) -> str:
     manifest = result.manifest
     warm_up = result.warm_up_hours
     parts = ["<h3>4.1 Initialisation</h3>"]
-    parts.append(
-        _p(
-            "Each replication starts on a Monday at 00:00 with no patients waiting and no staff "
-            "or beds in use. "
-            + (
-                f"A warm-up of {_hours_words(warm_up)} is excluded from every measure."
-                if warm_up
-                else "There is no warm-up: every measure covers the whole run."
-            )
-        )
-    )
+    parts.append(initialisation_text(model, _hours_words(warm_up), warm_up))
     if result.warmup is not None:
         parts.append(_p("The experiment's warm-up analysis (warmup.csv) is kept in the folder."))
     parts.append("<h3>4.2 Run length</h3>")
@@ -680,6 +496,7 @@ def render_report(result: ResultFolder, figures: list[Figure]) -> str:
     """The report as one HTML document, figures embedded."""
     manifest = result.manifest
     config = result.config(result.baseline)
+    model = validated_config(config)
     name = (
         manifest.get("scenario") or manifest.get("name") or config.get("name") or result.path.name
     )
@@ -697,9 +514,9 @@ def render_report(result: ResultFolder, figures: list[Figure]) -> str:
         facts.insert(0, f"{len(result.scenarios)} scenarios")
     sections = {
         "objectives": _objectives(result, config),
-        "logic": _logic(result, config),
+        "logic": logic_section(result, model),
         "data": _data(result, config),
-        "experimentation": _experimentation(result),
+        "experimentation": _experimentation(result, model),
         "implementation": _implementation(result),
         "code": _code(result),
         "results": _results(result, figures),
