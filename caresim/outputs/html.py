@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import html
 from collections.abc import Collection, Iterable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from caresim.outputs.formatting import format_interval, format_number
+
+if TYPE_CHECKING:
+    from caresim.outputs.plots.common import Figure
 
 __all__ = [
     "DASH",
@@ -22,9 +27,18 @@ __all__ = [
 
 NOT_RECORDED = "not recorded"
 
+#: Tables longer than this are folded, so that the page reads without them.
+LONGEST_TABLE_SHOWN = 40
+
+
+class Markup(str):
+    """HTML already made safe, which :func:`escape` leaves as it is (a table cell, say)."""
+
 
 def escape(value: Any) -> str:
-    """Text made safe inside HTML, quotes too."""
+    """Text made safe inside HTML, quotes too (:class:`Markup` is left as it is)."""
+    if isinstance(value, Markup):
+        return str(value)
     return html.escape(str(value), quote=True)
 
 
@@ -66,7 +80,10 @@ def table(
     if not body:
         return paragraph(NOT_RECORDED, "note")
     markup = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-    return f'<div class="table">{markup}</div>'  # a wide table scrolls; the page does not
+    markup = f'<div class="table">{markup}</div>'  # a wide table scrolls; the page does not
+    if len(body) > LONGEST_TABLE_SHOWN:
+        return folded(f"Show the table ({len(body)} rows)", markup)
+    return markup
 
 
 def facts(rows: Iterable[tuple[str, Any]]) -> str:
@@ -84,3 +101,20 @@ def facts(rows: Iterable[tuple[str, Any]]) -> str:
 def folded(summary: str, body: str) -> str:
     """A part of the page shown only when the reader opens it (a long table, say)."""
     return f"<details><summary>{escape(summary)}</summary>{body}</details>"
+
+
+def embedded(png: Path) -> str:
+    """A PNG file as a data address, so the page needs nothing beside it."""
+    return "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
+
+
+def figure_html(figure: Figure, index: int, note: str = "") -> str:
+    """One embedded figure with its numbered caption (``note`` goes before the caption)."""
+    return (
+        f'<figure id="figure-{escape(figure.name)}">'
+        f'<img src="{embedded(figure.png)}" alt="{escape(figure.title)}">'
+        f"<figcaption><strong>Figure {index}. {escape(figure.title)}.</strong> "
+        f"{escape(note + ' ' if note else '')}{escape(figure.caption)} "
+        f"Files: figures/{escape(figure.png.name)}, figures/{escape(figure.svg.name)}."
+        "</figcaption></figure>"
+    )

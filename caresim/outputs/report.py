@@ -8,27 +8,23 @@ scripts and no fonts or files to fetch, so it can be mailed, archived or shown o
 
 from __future__ import annotations
 
-import base64
 import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-
-import pandas as pd
 
 from caresim.config.sources import Citation, config_citations
 from caresim.models.schema import Config
 from caresim.outputs.html import NOT_RECORDED
 from caresim.outputs.html import escape as _e
 from caresim.outputs.html import facts as _facts
-from caresim.outputs.html import interval as _interval
-from caresim.outputs.html import number as _number
 from caresim.outputs.html import paragraph as _p
 from caresim.outputs.html import table as _table
 from caresim.outputs.plots import Figure, draw_figures
-from caresim.outputs.plots.common import measure_words, setting_words
-from caresim.outputs.plots.comparison import forest_rows
+from caresim.outputs.plots.common import measure_words
+from caresim.outputs.report_board import board_page
 from caresim.outputs.report_logic import initialisation_text, logic_section, validated_config
+from caresim.outputs.report_results import results_section
 from caresim.outputs.results import ResultFolder, open_result
 from caresim.runs.store import atomic_write_text
 
@@ -45,24 +41,6 @@ STRESS_SECTIONS = (
     ("implementation", "5. Implementation"),
     ("code", "6. Code access"),
     ("results", "7. Results"),
-)
-
-#: Measures shown in an experiment's table of results by scenario, in order.
-HEADLINE = (
-    "arrivals",
-    "wait_mean",
-    "wait_p95",
-    "within_target_share",
-    "turned_away_share",
-    "utilisation",
-    "overtime_hours",
-    "occupancy_mean",
-    "queue_length_mean",
-    "time_in_system_mean",
-    "delayed_discharge_bed_days",
-    "admissions_avoided",
-    "readmissions",
-    "staff_cost",
 )
 
 #: What the engine assumes whatever the config says (README, "The config language").
@@ -106,6 +84,11 @@ figcaption { color: var(--muted); font-size: .9rem; margin-top: .3rem; }
 .note { color: var(--muted); }
 .table { overflow-x: auto; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--rule); }
+.side-by-side { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 0 1.2rem; }
+.side-by-side figure { margin: .8rem 0; }
+details { margin: .5rem 0 1rem; } summary { cursor: pointer; color: var(--accent); }
+#summary { margin-bottom: 2rem; } #summary table { font-size: .8rem; } #summary td.number { white-space: normal; }
+.verdict.better { color: #1a7f37; } .verdict.worse { color: #b42318; } .verdict.none { color: var(--muted); }
 @media print { nav { display: none; } figure { break-inside: avoid; } }
 """
 
@@ -143,11 +126,6 @@ def _hours_words(hours: float) -> str:
     if hours and hours % 24 == 0:
         return f"{hours / 24:g} days ({hours:g} hours)"
     return f"{hours:g} hours"
-
-
-def _embedded(png: Path) -> str:
-    data = base64.b64encode(png.read_bytes()).decode("ascii")
-    return f"data:image/png;base64,{data}"
 
 
 # -- the sections ---------------------------------------------------------------------------------
@@ -366,143 +344,23 @@ def _code(result: ResultFolder) -> str:
     )
 
 
-def _summary_rows(summary: pd.DataFrame) -> list[tuple]:
-    order = {
-        s: i
-        for i, s in enumerate(
-            ["general_practice", "district_nursing", "intermediate_care", "hospital", "system"]
-        )
-    }
-    summary = summary.assign(_order=summary["setting"].map(order).fillna(len(order)))
-    summary = summary.sort_values("_order", kind="stable")
-    return [
-        (
-            setting_words(row.setting),
-            row.group,
-            measure_words(row.measure),
-            row.unit,
-            _number(row.mean),
-            _interval(row.ci_low, row.ci_high),
-            int(row.n) if "n" in summary and pd.notna(row.n) else "–",
-        )
-        for row in summary.itertuples()
-    ]
-
-
-def _results(result: ResultFolder, figures: list[Figure]) -> str:
-    parts = []
-    summary = result.summary
-    if result.is_experiment:
-        parts.append("<h3>7.1 Results by scenario</h3>")
-        parts.append(
-            _p(
-                "Means over replications with 95% intervals, for the main measures; every "
-                "measure is in summary.csv."
-            )
-        )
-        shown = summary[summary["measure"].isin(HEADLINE)]
-        keys = ["setting", "group", "measure", "unit"]
-        rows = []
-        for key, these in shown.groupby(keys, sort=False):
-            by = these.set_index("scenario")
-            cells = []
-            for scenario in result.scenarios:
-                if scenario in by.index:
-                    r = by.loc[scenario]
-                    cells.append(f"{_number(r['mean'])} ({_interval(r['ci_low'], r['ci_high'])})")
-                else:
-                    cells.append("–")
-            rows.append((setting_words(key[0]), key[1], measure_words(key[2]), key[3], *cells))
-        parts.append(_table(["setting", "group", "measure", "unit", *result.scenarios], rows))
-        parts.append("<h3>7.2 Comparison with the baseline</h3>")
-        comparison = result.comparison
-        if comparison is None:
-            parts.append(_p(f"{NOT_RECORDED}: no comparison.csv in this folder.", "note"))
-        else:
-            rows = forest_rows(comparison)
-            distinguishable = rows["distinguishable"].astype(str).str.lower().isin(["true", "1"])
-            parts.append(
-                _p(
-                    f"Paired differences, scenario minus '{result.baseline}', with 95% "
-                    "intervals; rows in bold are distinguishable (the interval excludes zero)."
-                )
-            )
-            parts.append(
-                _table(
-                    [
-                        "scenario",
-                        "setting",
-                        "group",
-                        "measure",
-                        "unit",
-                        "difference",
-                        "95% interval",
-                        "n",
-                        "distinguishable",
-                    ],
-                    [
-                        (
-                            r.scenario,
-                            setting_words(r.setting),
-                            r.group,
-                            measure_words(r.measure),
-                            r.unit,
-                            _number(r.mean_difference),
-                            _interval(r.ci_low, r.ci_high),
-                            r.n,
-                            "yes" if d else "no",
-                        )
-                        for r, d in zip(rows.itertuples(), distinguishable, strict=True)
-                    ],
-                    numeric={5, 6, 7},
-                    row_classes=["distinguishable" if d else "" for d in distinguishable],
-                )
-            )
-        figure_heading = "7.3 Figures"
-    else:
-        parts.append("<h3>7.1 Summary</h3>")
-        parts.append(_p("Means over replications with 95% t-intervals (also in summary.csv)."))
-        parts.append(
-            _table(
-                ["setting", "group", "measure", "unit", "mean", "95% interval", "n"],
-                _summary_rows(summary),
-                numeric={4, 5, 6},
-            )
-        )
-        figure_heading = "7.2 Figures"
-    parts.append(f"<h3>{figure_heading}</h3>")
-    if result.is_experiment:
-        parts.append(
-            _p(f"Figures of a single scenario show the baseline, '{result.baseline}'.", "note")
-        )
-    for number, figure in enumerate((f for f in figures if f.drawn), start=1):
-        parts.append(
-            f'<figure id="figure-{_e(figure.name)}">'
-            f'<img src="{_embedded(figure.png)}" alt="{_e(figure.title)}">'
-            f"<figcaption><strong>Figure {number}. {_e(figure.title)}.</strong> "
-            f"{_e(figure.caption)} Files: figures/{_e(figure.png.name)}, "
-            f"figures/{_e(figure.svg.name)}.</figcaption></figure>"
-        )
-    missing = [f for f in figures if not f.drawn]
-    if missing:
-        parts.append("<h4>Figures not drawn</h4>")
-        parts.append(
-            "<ul>" + "".join(f"<li>{_e(f.title)}: {_e(f.skipped)}.</li>" for f in missing) + "</ul>"
-        )
-    return "".join(parts)
-
-
 def render_report(result: ResultFolder, figures: list[Figure]) -> str:
     """The report as one HTML document, figures embedded."""
     manifest = result.manifest
     config = result.config(result.baseline)
     model = validated_config(config)
     name = (
-        manifest.get("scenario") or manifest.get("name") or config.get("name") or result.path.name
+        manifest.get("experiment")
+        or manifest.get("scenario")
+        or manifest.get("name")
+        or config.get("name")
+        or result.path.name
     )
     kind = "experiment" if result.is_experiment else "run"
     title = f"{name}: simulation {kind} report"
-    description = config.get("description") or manifest.get("description") or ""
+    description = (
+        manifest.get("description") if result.is_experiment else config.get("description")
+    ) or ""
     facts = [
         f"{manifest.get('replications', NOT_RECORDED)} replications",
         f"run length {_hours_words(result.horizon_hours)}",
@@ -519,7 +377,7 @@ def render_report(result: ResultFolder, figures: list[Figure]) -> str:
         "experimentation": _experimentation(result, model),
         "implementation": _implementation(result),
         "code": _code(result),
-        "results": _results(result, figures),
+        "results": results_section(result, figures),
     }
     contents = "".join(
         f'<li><a href="#{key}">{_e(heading)}</a></li>' for key, heading in STRESS_SECTIONS
@@ -539,7 +397,8 @@ def render_report(result: ResultFolder, figures: list[Figure]) -> str:
         + '<ul class="facts">'
         + "".join(f"<li>{_e(f)}</li>" for f in facts)
         + "</ul></header>"
-        f'<nav aria-label="contents"><strong>Contents</strong><ul>{contents}</ul></nav>'
+        + (board_page(result, figures) if result.is_experiment else "")
+        + f'<nav aria-label="contents"><strong>Contents</strong><ul>{contents}</ul></nav>'
         f"<main>{body}</main>"
         f"<footer><p>Written by caresim {_e(version)} from the folder "
         f"'{_e(result.path.name)}'. Sections 1 to 6 follow the STRESS-DES guideline for "
