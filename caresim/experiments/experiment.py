@@ -29,14 +29,14 @@ from caresim.runs.provenance import git_commit, machine, now_iso, package_versio
 from caresim.experiments.replication_rule import AutomaticRule, Decision, decide
 from caresim.runs.occupancy import write_occupancy, write_occupancy_part
 from caresim.runs.scenario import ReplicationFrames
-from caresim.experiments.sensitivity import sensitivity
+from caresim.experiments.sensitivity import numeric_value, sensitivity
 from caresim.runs.stats import paired_differences, summarise
 from caresim.runs.store import REPLICATION_COLUMNS, ResultStore
 from caresim.experiments.warmup import estimate_warm_up
 
 __all__ = ["SCENARIO_COLUMNS", "ExperimentOutcome", "ScenarioOutcome", "run_experiment"]
 
-SCENARIO_COLUMNS = ["scenario", "parameter", "value"]
+SCENARIO_COLUMNS = ["scenario", "parameter", "value", "number"]
 PILOT_FOLDER = "warm_up"
 
 
@@ -335,9 +335,11 @@ def run_experiment(
     store.write_csv("scenarios.csv", scenario_table)
     ranking = None
     if (experiment.document.get("sweep") or {}).get("kind") == "latin_hypercube":
+        # The sweep's points alone: a named scenario beside them sets other parameters.
+        swept = {s.name for s in experiment.scenarios if s.origin == "sweep"}
         ranking = sensitivity(
             summary,
-            scenario_table[scenario_table["scenario"] != BASELINE],
+            scenario_table[scenario_table["scenario"].isin(swept)],
             list(experiment.measures),
         )
         store.write_csv("sensitivity.csv", ranking)
@@ -381,7 +383,7 @@ def run_experiment(
 
 def _scenario_table(experiment: Experiment) -> pd.DataFrame:
     rows = [
-        (scenario.name, parameter, written(value))
+        (scenario.name, parameter, written(value), numeric_value(written(value)))
         for scenario in experiment.scenarios
         for parameter, value in scenario.overrides
     ]
