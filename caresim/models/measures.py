@@ -24,14 +24,18 @@ from caresim.sim.measures import LogView, PoolUse, mean_or_nan, p95, share
 from caresim.sim.recorder import Kind
 from caresim.sim.units import from_hours
 
-__all__ = ["Measure", "TracePoint", "measure", "time_series"]
+__all__ = ["KINDS", "Measure", "TracePoint", "group_kinds", "measure", "time_series"]
+
+#: What the ``group`` of a measure can be.
+KINDS = ("all", "step", "activity", "pool", "role", "practice", "pathway", "source", "class")
 
 
 class Measure(NamedTuple):
-    """One number a replication reports."""
+    """One number a replication reports; ``kind`` says what ``group`` is (see :data:`KINDS`)."""
 
     setting: str
     group: str
+    kind: str
     measure: str
     unit: str
     value: float
@@ -79,6 +83,28 @@ def time_series(result: Replication) -> list[TracePoint]:
     return points
 
 
+def group_kinds(result: Replication) -> dict[str, str]:
+    """What each group of the measures is: a step of care, an activity, a pool, a role, ...
+
+    Groups not named here are steps of care (a service, an intermediate care route, the wait
+    for an acute bed).
+    """
+    config = result.config
+    kinds = {"all": "all", "admissions": "source"}
+    kinds |= {f"pathway_{n}": "pathway" for n in range(4)}
+    if config.population is not None:
+        kinds |= {cohort: "class" for cohort in config.population.cohorts}
+        kinds |= {practice: "practice" for practice in config.population.practices}
+    if config.general_practice is not None:
+        kinds |= {name: "activity" for name in config.general_practice.activities}
+        kinds["handback"] = "activity"
+    if config.district_nursing is not None:
+        kinds |= {name: "activity" for name in config.district_nursing.visit_kinds}
+    kinds |= {info.role: "role" for info in result.pools.values() if info.kind == "staff"}
+    kinds |= {name: "pool" for name in result.pools}
+    return kinds
+
+
 def measure(result: Replication) -> list[Measure]:
     """Every measure of one replication."""
     view = LogView(result.log)
@@ -86,8 +112,10 @@ def measure(result: Replication) -> list[Measure]:
     config = result.config
     rows: list[Measure] = []
 
+    kinds = group_kinds(result)
+
     def add(setting: str, group: str, name: str, unit: str, value: float) -> None:
-        rows.append(Measure(setting, group, name, unit, float(value)))
+        rows.append(Measure(setting, group, kinds.get(group, "step"), name, unit, float(value)))
 
     for name, spec in config.services.items():
         _service_measures(view, window, name, spec, add)

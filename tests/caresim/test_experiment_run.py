@@ -68,7 +68,7 @@ def test_an_experiment_writes_its_files_and_compares_every_scenario_with_the_bas
 
     table = pd.read_csv(out / "replications.csv")
     assert list(table.columns) == [
-        "scenario", "replication", "setting", "group", "measure", "unit", "value",
+        "scenario", "replication", "setting", "group", "kind", "measure", "unit", "value",
     ]  # fmt: skip
     assert list(table["scenario"].unique()) == [
         "baseline", "four", "unused_pool", "sweep_001", "sweep_002",
@@ -78,7 +78,8 @@ def test_an_experiment_writes_its_files_and_compares_every_scenario_with_the_bas
 
     summary = pd.read_csv(out / "summary.csv")
     assert list(summary.columns) == [
-        "scenario", "setting", "group", "measure", "unit", "mean", "ci_low", "ci_high", "n",
+        "scenario", "setting", "group", "kind", "measure", "unit", "mean", "ci_low", "ci_high",
+        "n",
     ]  # fmt: skip
     assert set(summary["n"]) == {4}
 

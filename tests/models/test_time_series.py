@@ -78,3 +78,16 @@ def test_a_queue_nobody_waits_in_has_a_maximum_of_zero():
     waits = values.xs("queue_length_max", level="measure")
     assert (waits == 0).all() and len(waits)
     assert np.isfinite(values.xs("occupancy_mean", level="measure")).all()
+
+
+def test_every_measure_says_what_its_group_is(baseline):
+    from caresim.models.measures import KINDS
+
+    config, _, measures = baseline
+    kinds = measures.drop_duplicates(["group", "kind"]).set_index("group")["kind"]
+    assert kinds.index.is_unique  # one kind per group
+    assert set(kinds) <= set(KINDS)
+    assert kinds["all"] == "all" and kinds["acute"] == "pool" and kinds["gp"] == "role"
+    assert kinds["riverside"] == "practice" and kinds["routine"] == "activity"
+    assert kinds["riverside_gp"] == "pool" and kinds["pathway_1"] == "pathway"
+    assert kinds["admissions"] == "source" and kinds["admission"] == "step"
