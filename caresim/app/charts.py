@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from caresim.app.controls import IC_KINDS, words
+from caresim.app.runs import TeachingRun
+from caresim.models.schema import Config
+from caresim.models.staffing import build_rota
 from caresim.outputs.plots.capacity import Demand, capacity_tradeoff, pool_demand
 from caresim.outputs.plots.common import Figure, skipped
 from caresim.outputs.plots.inputs import Pool, config_pools, service_units, wait_targets
 from caresim.outputs.plots.pools import bed_occupancy, staff_workload
 from caresim.outputs.plots.timeseries import timeseries_figure
 from caresim.outputs.plots.waits import wait_intervals
-from caresim.app.controls import IC_KINDS, words
-from caresim.app.runs import TeachingRun
-from caresim.models.schema import Config
-from caresim.models.staffing import build_rota
 from caresim.sim.units import HOURS_PER_UNIT
 
 __all__ = [
@@ -44,7 +44,10 @@ CHARTS = {
     "beds": "How full the beds and places were: mean and 95th percentile occupancy against the "
     "beds available.",
     "tradeoff": "The capacity trade-off: queueing theory's chance of waiting and mean wait for "
-    "each number of staff or beds, at this run's demand, with this run's own result marked.",
+    "each number of staff or beds, at this run's demand, with this run's own result marked. "
+    "Where the two disagree, the model is not the textbook queue: staff work a rota rather than "
+    "around the clock, demand follows the hour and the weekday, patients give up or are booked "
+    "days ahead, stays are not exponential; theory then shows the shape, the run the figure.",
     "queues": "Patients waiting over the run, pool by pool: the mean over replications with its "
     "95% band; the warm-up is shaded.",
 }

@@ -9,10 +9,10 @@ from typing import Any
 
 import pandas as pd
 
-from caresim.runs.scenario import simulate_replication
-from caresim.runs.stats import summarise
 from caresim.app.scenarios import Scenario
 from caresim.models.schema import Config
+from caresim.runs.scenario import simulate_replication
+from caresim.runs.stats import summarise
 
 __all__ = ["TeachingRun", "run_scenario"]
 
@@ -73,6 +73,7 @@ def run_scenario(
         if progress is not None:
             progress(replication + 1, total)
     table = pd.concat(measures, ignore_index=True)
+    table.attrs["seed"] = config.run.seed  # replication r of runs with one seed can be paired
     return TeachingRun(
         scenario=scenario.stem,
         values=dict(values),
