@@ -119,6 +119,17 @@ def _cells(result: ResultFolder, key: tuple[str, str, str]) -> tuple[str, list[s
     return heading, cells
 
 
+def _admission_sources(result: ResultFolder) -> list[tuple[str, str, str]]:
+    """The (setting, group, measure) of admissions by source, where the hospital has them."""
+    summary = result.summary
+    rows = summary[
+        (summary["setting"] == "hospital")
+        & (summary["group"] == "admissions")
+        & summary["measure"].str.startswith("from_")
+    ]
+    return [("hospital", "admissions", m) for m in dict.fromkeys(rows["measure"])]
+
+
 def _scenario_order(result: ResultFolder) -> list[str]:
     return [result.baseline, *(s for s in result.scenarios if s != result.baseline)]
 
@@ -191,6 +202,17 @@ def board_page(result: ResultFolder, figures: list[Figure]) -> str:
             parts.append("<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>")
     else:
         parts.append(paragraph("The experiment names no measures (measures: in its file).", "note"))
+    sources = _admission_sources(result)
+    if sources:
+        parts.append("<h3>Where admissions came from</h3>")
+        parts.append(
+            paragraph(
+                "Emergency admissions by source, so that an effect in one setting can be traced "
+                "to the hospital's front door: the baseline, and each scenario's paired "
+                "difference from it."
+            )
+        )
+        parts.append(_summary_table(result, sources))
     shown = comparing(figures)
     if shown:
         parts.append('<div class="side-by-side">')

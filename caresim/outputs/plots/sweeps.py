@@ -184,7 +184,12 @@ def response_curves(
             continue
         position = dict(zip(scenarios, xs if numeric else range(len(xs)), strict=True))
         here = summary[summary["scenario"].isin(scenarios)]
-        measures = [m for m in RESPONSE_MEASURES if (here["measure"] == m).any()]
+        # One panel per measure and unit: a wait in hours never shares an axis in days.
+        measures = [
+            (m, u)
+            for m in RESPONSE_MEASURES
+            for u in dict.fromkeys(here.loc[here["measure"] == m, "unit"].astype(str))
+        ]
         if not measures:
             figures.append(
                 skipped(name, title, f"summary.csv has none of {', '.join(RESPONSE_MEASURES)}")
@@ -195,11 +200,10 @@ def response_curves(
         figure = new_figure(5.0 * columns + 0.6, 3.4 * rows_of_panels + 0.8)
         grid = figure.subplots(rows_of_panels, columns, squeeze=False)
         drawn = []
-        for index, measure in enumerate(measures):
+        for index, (measure, unit) in enumerate(measures):
             axes = grid[index // columns, index % columns]
-            rows = here[here["measure"] == measure].copy()
+            rows = here[(here["measure"] == measure) & (here["unit"].astype(str) == unit)].copy()
             rows["x"] = rows["scenario"].map(position)
-            unit = str(rows["unit"].iloc[0])
             scale = scale_for(unit)
             for colour, (setting, group) in zip(COLOURS, _lines_for(rows), strict=False):
                 line = rows[(rows["setting"] == setting) & (rows["group"] == group)]
