@@ -45,7 +45,10 @@ CHARTS = {
     "beds": "How full the beds and places were: mean and 95th percentile occupancy against the "
     "beds available.",
     "tradeoff": "The capacity trade-off: queueing theory's chance of waiting and mean wait for "
-    "each number of staff or beds, at this run's demand, with this run's own result marked.",
+    "each number of staff or beds, at this run's demand, with this run's own result marked. "
+    "Where the two disagree, the model is not the textbook queue: staff work a rota rather than "
+    "around the clock, demand follows the hour and the weekday, patients give up or are booked "
+    "days ahead, stays are not exponential; theory then shows the shape, the run the figure.",
     "queues": "Patients waiting over the run, pool by pool: the mean over replications with its "
     "95% band; the warm-up is shaded.",
 }

@@ -15,10 +15,11 @@ from caresim.outputs.plots.common import group_words
 
 __all__ = ["IC_KINDS", "Control", "is_care_system", "role_plural", "scenario_controls", "words"]
 
-#: Replications and measured days of a run in the app: enough for intervals, few enough that a
-#: run takes seconds. A care system (general practice books days ahead) is the slowest to run.
-APP_REPLICATIONS = 3
-APP_MEASURED_DAYS = {"care": 91.0, "services": 182.0}
+#: Replications and measured days of a run in the app: enough that each teaching lesson shows
+#: beyond chance (doubling the IC beds of whole_system: 3 replications of 13 weeks could not tell
+#: a wait of 12 days from one of 0.1), few enough that a run takes well under a minute.
+APP_REPLICATIONS = 5
+APP_MEASURED_DAYS = {"care": 182.0, "services": 182.0}
 MAX_REPLICATIONS = 10
 
 #: The kinds of intermediate care, as the config names them.

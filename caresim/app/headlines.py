@@ -8,13 +8,17 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 import pandas as pd
+from scipy import stats
 
 from caresim.app.controls import is_care_system, role_plural, words
 from caresim.app.runs import TeachingRun
 from caresim.models.schema import Config
+from caresim.runs.stats import t_interval
 
 __all__ = [
+    "COMPARISON_COLUMNS",
     "Headline",
+    "bounded",
     "comparison",
     "comparison_rows",
     "format_interval",
@@ -226,6 +230,17 @@ def _service_picks(config: Config) -> list[_Pick]:
     return picks
 
 
+def bounded(low: float, high: float, unit: str) -> tuple[float, float]:
+    """A 95% interval kept within what the measure can be: no wait, count or cost below zero,
+    no share above 100%. (A t-interval of a skewed measure over few replications can cross
+    them; the values themselves never do.)"""
+    if math.isfinite(low):
+        low = max(low, 0.0)
+    if unit == "proportion" and math.isfinite(high):
+        high = min(high, 1.0)
+    return low, high
+
+
 def headlines(run: TeachingRun) -> list[Headline]:
     """The measures the page shows first, those the run has, in reading order."""
     picks = _service_picks(run.config)
@@ -238,14 +253,15 @@ def headlines(run: TeachingRun) -> list[Headline]:
         if key not in summary.index:
             continue
         row = summary.loc[key]
+        low, high = bounded(float(row["ci_low"]), float(row["ci_high"]), str(row["unit"]))
         found.append(
             Headline(
                 *key,
                 label=pick.label,
                 unit=str(row["unit"]),
                 mean=float(row["mean"]),
-                low=float(row["ci_low"]),
-                high=float(row["ci_high"]),
+                low=low,
+                high=high,
                 better=pick.better,  # type: ignore[arg-type]
                 explanation=pick.explanation,
             )
@@ -291,11 +307,75 @@ def format_interval(low: float, high: float, unit: str) -> str:
     return f"{format_value(low, unit).removesuffix(' ' + unit)} to {format_value(high, unit)}"
 
 
-def comparison(current: Sequence[Headline], previous: Sequence[Headline]) -> pd.DataFrame:
+COMPARISON_COLUMNS = [
+    "label",
+    "unit",
+    "previous",
+    "previous_low",
+    "previous_high",
+    "mean",
+    "low",
+    "high",
+    "change",
+    "change_low",
+    "change_high",
+    "paired",
+    "beyond_chance",
+]
+
+
+def _change_interval(
+    key: tuple[str, str, str], now: pd.DataFrame | None, then: pd.DataFrame | None
+) -> tuple[float, float, bool]:
+    """The 95% interval of this run minus the previous one, and whether it was paired.
+
+    Replication r of both runs shares its random numbers when their seeds agree, so the
+    differences replication by replication cancel the luck of the draw; otherwise the two runs
+    are independent samples (Welch's interval).
+    """
+    if now is None or then is None:
+        return math.nan, math.nan, False
+
+    def values(table: pd.DataFrame) -> pd.Series:
+        setting, group, measure = key
+        rows = table[
+            (table["setting"] == setting)
+            & (table["group"] == group)
+            & (table["measure"] == measure)
+        ]
+        return rows.set_index("replication")["value"].astype(float)
+
+    a, b = values(now), values(then)
+    same_seed = now.attrs.get("seed") == then.attrs.get("seed")
+    if same_seed:
+        pairs = (a - b.reindex(a.index)).dropna()
+        _, low, high, _ = t_interval(pairs.to_numpy())
+        return low, high, True
+    a, b = a.dropna(), b.dropna()
+    if len(a) < 2 or len(b) < 2:
+        return math.nan, math.nan, False
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    spread = math.sqrt(va + vb)
+    if spread == 0:
+        return float(a.mean() - b.mean()), float(a.mean() - b.mean()), False
+    freedom = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    half = float(stats.t.ppf(0.975, freedom)) * spread
+    change = float(a.mean() - b.mean())
+    return change - half, change + half, False
+
+
+def comparison(
+    current: Sequence[Headline],
+    previous: Sequence[Headline],
+    current_replications: pd.DataFrame | None = None,
+    previous_replications: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """This run's headline measures beside the previous run's, where both runs have them.
 
-    Columns ``label, unit, previous, previous_low, previous_high, mean, low, high, change,
-    overlap``; ``overlap`` is whether the two 95% intervals overlap (None without intervals).
+    Columns :data:`COMPARISON_COLUMNS`. ``change_low``/``change_high`` is the 95% interval of the
+    change, from the runs' replications (``replications.csv`` rows, with the run's seed in
+    ``attrs["seed"]``): paired replication by replication when both runs share their seed.
+    ``beyond_chance`` is whether that interval excludes zero (None where it cannot be had).
     """
     before = {h.key: h for h in previous}
     rows = []
@@ -303,41 +383,14 @@ def comparison(current: Sequence[Headline], previous: Sequence[Headline]) -> pd.
         if now.key not in before:
             continue
         then = before[now.key]
-        bounds = (now.low, now.high, then.low, then.high)
-        overlap = (
-            bool(now.low <= then.high and then.low <= now.high)
-            if all(math.isfinite(b) for b in bounds)
-            else None
-        )
+        low, high, paired = _change_interval(now.key, current_replications, previous_replications)
+        known = math.isfinite(low) and math.isfinite(high)
+        beyond = bool(low > 0 or high < 0) if known else None
         rows.append(
-            (
-                now.label,
-                now.unit,
-                then.mean,
-                then.low,
-                then.high,
-                now.mean,
-                now.low,
-                now.high,
-                now.mean - then.mean,
-                overlap,
-            )
+            (now.label, now.unit, then.mean, then.low, then.high, now.mean, now.low, now.high)
+            + (now.mean - then.mean, low, high, paired, beyond)
         )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "label",
-            "unit",
-            "previous",
-            "previous_low",
-            "previous_high",
-            "mean",
-            "low",
-            "high",
-            "change",
-            "overlap",
-        ],
-    )
+    return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
 
 
 def signed_change(change: float, unit: str) -> str:
@@ -350,9 +403,19 @@ def signed_change(change: float, unit: str) -> str:
     return ("+" if change > 0 else "-" if change < 0 else "±") + text
 
 
+def _change_text(change: float, low: float, high: float, unit: str) -> str:
+    text = signed_change(change, unit)
+    if math.isfinite(low) and math.isfinite(high):
+        if unit == "proportion":
+            return f"{text} ({low * 100:+.1f} to {high * 100:+.1f})"
+        return f"{text} ({signed_change(low, unit)} to {signed_change(high, unit)})"
+    return text
+
+
 def comparison_rows(table: pd.DataFrame) -> pd.DataFrame:
     """The comparison as the page writes it: one row of text per measure."""
-    words = {True: "yes: could be chance", False: "no: a real change", None: "–"}
+    words = {True: "yes: a real change", False: "no: could be chance", None: "–"}
+    unchanged = (table["change"] == 0) & (table["change_low"] == 0) & (table["change_high"] == 0)
     return pd.DataFrame(
         {
             "measure": table["label"],
@@ -372,11 +435,19 @@ def comparison_rows(table: pd.DataFrame) -> pd.DataFrame:
                     table["mean"], table["low"], table["high"], table["unit"], strict=True
                 )
             ],
-            "change": [
-                signed_change(c, u) for c, u in zip(table["change"], table["unit"], strict=True)
+            "change (95% interval)": [
+                _change_text(c, lo, hi, u)
+                for c, lo, hi, u in zip(
+                    table["change"],
+                    table["change_low"],
+                    table["change_high"],
+                    table["unit"],
+                    strict=True,
+                )
             ],
-            "intervals overlap?": [
-                words[None if pd.isna(o) else bool(o)] for o in table["overlap"]
+            "beyond chance?": [
+                "no change" if same else words[None if pd.isna(b) else bool(b)]
+                for b, same in zip(table["beyond_chance"], unchanged, strict=True)
             ],
         }
     )

@@ -184,7 +184,8 @@ def _metrics(current: ShownRun, previous: ShownRun | None) -> None:
                     metric_label(headline),
                     metric_value(headline.mean, headline.unit),
                     delta=signed_change(change, headline.unit) if math.isfinite(change) else None,
-                    delta_color=DELTA_COLOURS[headline.better],
+                    # No change is no news: neither green nor red.
+                    delta_color=DELTA_COLOURS[headline.better] if change else "off",
                     help=f"{headline.explanation} The mean over replications; the change is "
                     "from the previous run.",
                     border=True,
@@ -204,24 +205,37 @@ def _comparison(current: ShownRun, previous: ShownRun | None) -> None:
     if previous is None:
         st.caption("Change a control and press Run again to compare the two runs here.")
         return
-    table = comparison(current.headlines, previous.headlines)
+    table = comparison(
+        current.headlines,
+        previous.headlines,
+        current.run.replications,
+        previous.run.replications,
+    )
     if table.empty:
         st.caption(
             f"The previous run ({previous.run.scenario}) has none of these measures to compare."
         )
         return
-    beyond = int((table["overlap"] == False).sum())  # noqa: E712 - None means unknown
+    beyond = int((table["beyond_chance"] == True).sum())  # noqa: E712 - None means unknown
+    paired = bool(table["paired"].all())
     st.markdown(
         f"Run {current.number} ({current.run.scenario}) against run {previous.number} "
         f"({previous.run.scenario}): **{beyond} of {len(table)}** measures moved by more than "
-        "chance would explain (their 95% intervals do not overlap)."
+        "chance would explain (the 95% interval of the change excludes zero)."
     )
     st.table(comparison_rows(table).set_index("measure"))
-    st.caption(
-        "Both runs use the same seed, so they meet the same patients: a difference comes from "
-        "the change, not the luck of the draw. Overlapping intervals may still hide a real "
-        "change; more replications or days narrow them."
-    )
+    if paired:
+        st.caption(
+            "Both runs use the same seed, so replication by replication they meet the same "
+            "patients: the interval of the change is of those paired differences, which the "
+            "luck of the draw largely cancels. So a change can be beyond chance even where the "
+            "two runs' own intervals overlap."
+        )
+    else:
+        st.caption(
+            "The runs have different seeds, so they meet different patients: the interval of "
+            "the change treats them as independent samples, and is wider than a paired one."
+        )
 
 
 def _charts(shown: ShownRun) -> None:
@@ -303,7 +317,7 @@ def main() -> None:
         st.warning("The controls have changed since this run: press Run to see their effect.")
     st.subheader(f"Run {current.number}: {current.run.scenario.replace('_', ' ')}")
     st.caption(
-        f"{current.run.config.run.replications} replications of "
+        f"Run {current.number} finished: {current.run.config.run.replications} replications of "
         f"{current.run.horizon_hours / 24:g} days, the first "
         f"{current.run.warm_up_hours / 24:g} left out as warm-up; "
         f"{current.run.elapsed_seconds:.1f} s."

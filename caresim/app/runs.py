@@ -73,6 +73,7 @@ def run_scenario(
         if progress is not None:
             progress(replication + 1, total)
     table = pd.concat(measures, ignore_index=True)
+    table.attrs["seed"] = config.run.seed  # replication r of runs with one seed can be paired
     return TeachingRun(
         scenario=scenario.stem,
         values=dict(values),

@@ -16,7 +16,8 @@ import yaml
 __all__ = ["Citation", "config_citations"]
 
 _KEY = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z0-9_\-]+)\s*:")
-_CITES = re.compile(r"\b(sources?|assum\w*|derived)\b", re.IGNORECASE)
+# A comment cites when it says so, or names a year: "(IPACS model inputs 2023)".
+_CITES = re.compile(r"\b(sources?|assum\w*|derived|(?:19|20)\d\d)\b", re.IGNORECASE)
 MAX_FILES = 20
 
 

@@ -23,9 +23,10 @@ import pandas as pd
 
 from caresim.experiments.files import BASELINE, Experiment, ExperimentError, WarmUpEstimate, written
 from caresim.experiments.replication_rule import AutomaticRule, Decision, decide
-from caresim.experiments.sensitivity import sensitivity
+from caresim.experiments.sensitivity import numeric_value, sensitivity
 from caresim.experiments.warmup import estimate_warm_up
 from caresim.runs.backends import Backend, Task
+from caresim.runs.occupancy import write_occupancy
 from caresim.runs.progress import Progress
 from caresim.runs.provenance import git_commit, machine, now_iso, package_versions
 from caresim.runs.replication import ReplicationFrames
@@ -35,7 +36,7 @@ from caresim.runs.store import REPLICATION_COLUMNS, ResultStore
 
 __all__ = ["SCENARIO_COLUMNS", "ExperimentOutcome", "ScenarioOutcome", "run_experiment"]
 
-SCENARIO_COLUMNS = ["scenario", "parameter", "value"]
+SCENARIO_COLUMNS = ["scenario", "parameter", "value", "number"]
 PILOT_FOLDER = "warm_up"
 
 
@@ -331,13 +332,16 @@ def _write_tables(
     store.write_csv("scenarios.csv", scenario_table)
     ranking = None
     if (experiment.document.get("sweep") or {}).get("kind") == "latin_hypercube":
+        # The sweep's points alone: a named scenario beside them sets other parameters.
+        swept = {s.name for s in experiment.scenarios if s.origin == "sweep"}
         ranking = sensitivity(
             summary,
-            scenario_table[scenario_table["scenario"] != BASELINE],
+            scenario_table[scenario_table["scenario"].isin(swept)],
             list(experiment.measures),
         )
         store.write_csv("sensitivity.csv", ranking)
     store.write_parquet("timeseries.parquet", store.timeseries(keys))
+    write_occupancy(store, keys)
     return _Tables(table, summary, comparison, ranking)
 
 
@@ -411,7 +415,7 @@ def run_experiment(
 
 def _scenario_table(experiment: Experiment) -> pd.DataFrame:
     rows = [
-        (scenario.name, parameter, written(value))
+        (scenario.name, parameter, written(value), numeric_value(written(value)))
         for scenario in experiment.scenarios
         for parameter, value in scenario.overrides
     ]

@@ -103,13 +103,22 @@ def sensitivity_text(outcome: ExperimentOutcome) -> str:
         ["setting", "group", "measure"], sort=False
     ):
         r_squared = rows["r_squared"].iloc[0]
-        lines = [("rank", "input", "SRC", "Spearman")]
+        by = "SRC" if rows["ranked_by"].iloc[0] == "src" else "Spearman"
+        lines = [("rank", "input", "SRC (95% bootstrap)", "Spearman (95% bootstrap)")]
         for row in rows.itertuples():
-            lines.append((str(row.rank), row.parameter, f"{row.src:+.2f}", f"{row.spearman:+.2f}"))
+            lines.append(
+                (
+                    str(row.rank),
+                    row.parameter,
+                    f"{row.src:+.2f} ({row.src_ci_low:+.2f} to {row.src_ci_high:+.2f})",
+                    f"{row.spearman:+.2f} ({row.spearman_ci_low:+.2f} to "
+                    f"{row.spearman_ci_high:+.2f})",
+                )
+            )
         blocks.append(
             f"what moves {setting}.{group}.{measure} most "
-            f"({int(rows['points'].iloc[0])} points, linear R² = {r_squared:.2f})\n"
-            + "\n".join(_table(lines, {0, 2, 3}))
+            f"({int(rows['points'].iloc[0])} points, linear R² = {r_squared:.2f}, "
+            f"ranked by {by})\n" + "\n".join(_table(lines, {0, 2, 3}))
         )
     return "\n\n".join(blocks)
 

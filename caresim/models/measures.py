@@ -25,14 +25,18 @@ from caresim.sim.measures import LogView, PoolUse, mean_or_nan, p95, share
 from caresim.sim.recorder import Kind
 from caresim.sim.units import from_hours
 
-__all__ = ["Measure", "TracePoint", "measure", "time_series"]
+__all__ = ["KINDS", "Measure", "TracePoint", "group_kinds", "measure", "time_series"]
+
+#: What the ``group`` of a measure can be.
+KINDS = ("all", "step", "activity", "pool", "role", "practice", "pathway", "source", "class")
 
 
 class Measure(NamedTuple):
-    """One number a replication reports."""
+    """One number a replication reports; ``kind`` says what ``group`` is (see :data:`KINDS`)."""
 
     setting: str
     group: str
+    kind: str
     measure: str
     unit: str
     value: float
@@ -53,20 +57,24 @@ def time_series(result: Replication) -> list[TracePoint]:
     """Queue length and use of every pool, averaged over bins of ``run.trace_interval``.
 
     The series covers the whole run, warm-up included, so that the warm-up can be judged from it.
+    A pool has a queue-length series when patients queue for it by name (as the summary has its
+    ``queue_length_mean``); those waiting for a step any of several pools may serve belong to no
+    one pool.
     """
     view = LogView(result.log)
     horizon = result.window.end
     width = result.config.run.trace_interval
     edges = np.arange(0.0, horizon, width)
     edges = np.append(edges, horizon) if edges[-1] < horizon else edges
+    queued_pools = {label.pool for label in result.log.labels if label.kind == Kind.QUEUE}
     points: list[TracePoint] = []
     for name, info in result.pools.items():
         in_use = "busy" if info.kind == "staff" else "occupancy"
         unit = "staff" if info.kind == "staff" else "beds"
-        for measure_name, level, level_unit in (
-            ("queue_length", view.queue_level(name), "patients"),
-            (in_use, view.busy_level(name), unit),
-        ):
+        levels = [(in_use, view.busy_level(name), unit)]
+        if name in queued_pools:
+            levels.insert(0, ("queue_length", view.queue_level(name), "patients"))
+        for measure_name, level, level_unit in levels:
             for start, value in zip(edges[:-1], level.binned_means(edges), strict=True):
                 points.append(
                     TracePoint(
@@ -76,6 +84,28 @@ def time_series(result: Replication) -> list[TracePoint]:
     return points
 
 
+def group_kinds(result: Replication) -> dict[str, str]:
+    """What each group of the measures is: a step of care, an activity, a pool, a role, ...
+
+    Groups not named here are steps of care (a service, an intermediate care route, the wait
+    for an acute bed).
+    """
+    config = result.config
+    kinds = {"all": "all", "admissions": "source"}
+    kinds |= {f"pathway_{n}": "pathway" for n in range(4)}
+    if config.population is not None:
+        kinds |= {cohort: "class" for cohort in config.population.cohorts}
+        kinds |= {practice: "practice" for practice in config.population.practices}
+    if config.general_practice is not None:
+        kinds |= {name: "activity" for name in config.general_practice.activities}
+        kinds["handback"] = "activity"
+    if config.district_nursing is not None:
+        kinds |= {name: "activity" for name in config.district_nursing.visit_kinds}
+    kinds |= {info.role: "role" for info in result.pools.values() if info.kind == "staff"}
+    kinds |= {name: "pool" for name in result.pools}
+    return kinds
+
+
 def measure(result: Replication) -> list[Measure]:
     """Every measure of one replication."""
     view = LogView(result.log)
@@ -83,8 +113,10 @@ def measure(result: Replication) -> list[Measure]:
     config = result.config
     rows: list[Measure] = []
 
+    kinds = group_kinds(result)
+
     def add(setting: str, group: str, name: str, unit: str, value: float) -> None:
-        rows.append(Measure(setting, group, name, unit, float(value)))
+        rows.append(Measure(setting, group, kinds.get(group, "step"), name, unit, float(value)))
 
     classes = _stream_classes(config)
     for name, spec in config.services.items():
@@ -156,7 +188,10 @@ def _service_measures(
     add(setting, name, "turned_away_share", "proportion", share(out.turned_away, out.requests))
     if spec.patience is not None:
         add(setting, name, "abandoned_share", "proportion", share(out.abandoned, out.requests))
+    # Of services that ended: long ones still running at the horizon are left out (biased low
+    # when many are), so how many were still running is reported beside it.
     add(setting, name, "service_time_mean", unit, mean_or_nan(from_hours(out.service_times, unit)))
+    add(setting, name, "in_service_end", "patients", out.started - completed)
     add(
         setting,
         name,

@@ -281,6 +281,9 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
         "days",
         mean_or_nan((view.time[ends] - view.time[view.ref[ends]]) / HOURS_PER_DAY),
     )
+    # Stays still running at the horizon are not in the mean length of stay (biased low when
+    # stays are long beside the window): how many there were says how far to trust it.
+    add(setting, "all", "stays_running_end", "patients", len(starts) - len(ends))
     add(setting, "all", "patient_hours_waiting", "hours", float(np.sum(trolley)))
 
     # Delayed discharges: from medically fit (pathways 1–3) until the bed is given up.

@@ -18,7 +18,7 @@ from caresim.sim.calendar import Rota
 from caresim.sim.pools import BedPool, StaffPool
 from caresim.sim.recorder import EventLog
 
-__all__ = ["PoolInfo", "Pools", "build_pools", "build_rota"]
+__all__ = ["PoolInfo", "Pools", "build_pools", "build_rota", "pool_settings"]
 
 
 class PoolInfo:
@@ -60,6 +60,11 @@ def build_rota(config: Config, name: str) -> Rota:
     if name == "24/7":
         return Rota.around_the_clock()
     return Rota.from_hours(config.rotas[name])
+
+
+def pool_settings(config: Config) -> dict[str, str]:
+    """The care setting each pool is reported under (pools no setting uses are left out)."""
+    return _settings_of_pools(config)
 
 
 def _settings_of_pools(config: Config) -> dict[str, str]:

@@ -8,21 +8,23 @@ scripts and no fonts or files to fetch, so it can be mailed, archived or shown o
 
 from __future__ import annotations
 
-import base64
-import html
 import math
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from caresim.config.sources import Citation, config_citations
-from caresim.models.vocabulary import SETTINGS
-from caresim.outputs.formatting import format_interval, format_number
+from caresim.models.schema import Config
+from caresim.outputs.html import NOT_RECORDED
+from caresim.outputs.html import escape as _e
+from caresim.outputs.html import facts as _facts
+from caresim.outputs.html import paragraph as _p
+from caresim.outputs.html import table as _table
 from caresim.outputs.plots import Figure, draw_figures
-from caresim.outputs.plots.common import measure_words, setting_words
-from caresim.outputs.plots.comparison import forest_rows
+from caresim.outputs.plots.common import measure_words
+from caresim.outputs.report_board import board_page
+from caresim.outputs.report_logic import initialisation_text, logic_section, validated_config
+from caresim.outputs.report_results import results_section
 from caresim.outputs.results import ResultFolder, open_result
 from caresim.runs.store import atomic_write_text
 
@@ -40,26 +42,6 @@ STRESS_SECTIONS = (
     ("code", "6. Code access"),
     ("results", "7. Results"),
 )
-
-#: Measures shown in an experiment's table of results by scenario, in order.
-HEADLINE = (
-    "arrivals",
-    "wait_mean",
-    "wait_p95",
-    "within_target_share",
-    "turned_away_share",
-    "utilisation",
-    "overtime_hours",
-    "occupancy_mean",
-    "queue_length_mean",
-    "time_in_system_mean",
-    "delayed_discharge_bed_days",
-    "admissions_avoided",
-    "readmissions",
-    "staff_cost",
-)
-
-NOT_RECORDED = "not recorded"
 
 #: What the engine assumes whatever the config says (README, "The config language").
 ENGINE_ASSUMPTIONS = (
@@ -102,62 +84,13 @@ figcaption { color: var(--muted); font-size: .9rem; margin-top: .3rem; }
 .note { color: var(--muted); }
 .table { overflow-x: auto; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--rule); }
+.side-by-side { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 0 1.2rem; }
+.side-by-side figure { margin: .8rem 0; }
+details { margin: .5rem 0 1rem; } summary { cursor: pointer; color: var(--accent); }
+#summary { margin-bottom: 2rem; } #summary table { font-size: .8rem; } #summary td.number { white-space: normal; }
+.verdict.better { color: #1a7f37; } .verdict.worse { color: #b42318; } .verdict.none { color: var(--muted); }
 @media print { nav { display: none; } figure { break-inside: avoid; } }
 """
-
-
-# -- small pieces of HTML -------------------------------------------------------------------------
-
-
-def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def _p(text: str, css: str = "") -> str:
-    return f'<p class="{css}">{_e(text)}</p>' if css else f"<p>{_e(text)}</p>"
-
-
-DASH = "–"
-
-
-def _number(value: Any) -> str:
-    return format_number(value, DASH)
-
-
-def _interval(low: Any, high: Any) -> str:
-    return format_interval(low, high, DASH)
-
-
-def _table(
-    headers: Iterable[str],
-    rows: Iterable[Iterable[Any]],
-    numeric: Collection[int] = (),
-    row_classes: Iterable[str] | None = None,
-) -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-    body = []
-    classes = list(row_classes) if row_classes is not None else None
-    for index, row in enumerate(rows):
-        cells = "".join(
-            f'<td class="number">{_e(c)}</td>' if i in numeric else f"<td>{_e(c)}</td>"
-            for i, c in enumerate(row)
-        )
-        css = f' class="{_e(classes[index])}"' if classes and classes[index] else ""
-        body.append(f"<tr{css}>{cells}</tr>")
-    if not body:
-        return _p(NOT_RECORDED, "note")
-    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-    return f'<div class="table">{table}</div>'  # a wide table scrolls; the page does not
-
-
-def _facts(rows: Iterable[tuple[str, Any]]) -> str:
-    """A two-column table of named facts, the names as row headings."""
-    body = "".join(f'<tr><th scope="row">{_e(k)}</th><td>{_e(v)}</td></tr>' for k, v in rows)
-    return (
-        f'<table class="facts-table"><tbody>{body}</tbody></table>'
-        if body
-        else _p(NOT_RECORDED, "note")
-    )
 
 
 def _inline(value: Any) -> str:
@@ -187,29 +120,12 @@ def _flatten(document: Mapping[str, Any], prefix: str = "") -> list[tuple[str, s
     return rows
 
 
-def _entries_table(section: Any, first: str) -> str:
-    """A config section of named entries as a table: one row per entry, a column per key."""
-    if not isinstance(section, Mapping) or not section:
-        return _p(NOT_RECORDED, "note")
-    entries = {k: v for k, v in section.items() if isinstance(v, Mapping)}
-    if not entries:
-        return _table([first, "value"], [(k, _inline(v)) for k, v in section.items()])
-    keys = list(dict.fromkeys(k for spec in entries.values() for k in spec))
-    rows = [[name, *(_inline(spec.get(k, "")) for k in keys)] for name, spec in entries.items()]
-    return _table([first, *(k.replace("_", " ") for k in keys)], rows)
-
-
 def _hours_words(hours: float) -> str:
     if not isinstance(hours, int | float) or math.isnan(hours):
         return NOT_RECORDED
     if hours and hours % 24 == 0:
         return f"{hours / 24:g} days ({hours:g} hours)"
     return f"{hours:g} hours"
-
-
-def _embedded(png: Path) -> str:
-    data = base64.b64encode(png.read_bytes()).decode("ascii")
-    return f"data:image/png;base64,{data}"
 
 
 # -- the sections ---------------------------------------------------------------------------------
@@ -282,119 +198,6 @@ def _overrides(command: Any) -> list[str]:
     return found
 
 
-def _logic(result: ResultFolder, config: Mapping[str, Any]) -> str:
-    services = config.get("services") if isinstance(config.get("services"), Mapping) else {}
-    arrivals = config.get("arrivals") if isinstance(config.get("arrivals"), Mapping) else {}
-    staff = config.get("staff") if isinstance(config.get("staff"), Mapping) else {}
-    beds = config.get("beds") if isinstance(config.get("beds"), Mapping) else {}
-    settings = sorted(
-        {str(s.get("setting", "system")) for s in services.values() if isinstance(s, Mapping)}
-    )
-    parts = ["<h3>2.1 Base model overview</h3>"]
-    parts.append(
-        _p(
-            f"Patients arrive in {len(arrivals)} stream(s) and pass through {len(services)} "
-            f"step(s) of care in {', '.join(setting_words(s) for s in settings) or 'no setting'}, "
-            f"using {len(staff)} staff pool(s) and {len(beds)} bed pool(s). Each step holds one "
-            "member of staff or one bed while the patient is seen, then sends the patient on by "
-            "the shares given, or out of the system."
-        )
-    )
-    flow = []
-    for name, spec in services.items():
-        if not isinstance(spec, Mapping):
-            continue
-        route = spec.get("next", {"exit": 1.0})
-        then = (
-            ", ".join(f"{k} {float(v):.0%}" for k, v in route.items())
-            if isinstance(route, Mapping)
-            else _inline(route)
-        )
-        flow.append(
-            (name, setting_words(str(spec.get("setting", "system"))), spec.get("uses", ""), then)
-        )
-    if flow:
-        parts.append(_table(["step of care", "setting", "uses", "then"], flow))
-    parts.append("<h3>2.2 Scenario logic</h3>")
-    design = result.scenario_settings
-    if result.is_experiment and design is not None:
-        parts.append(
-            _p(
-                f"Each scenario changes the baseline '{result.baseline}' in the config values "
-                "below (dotted paths into the config)."
-            )
-        )
-        parts.append(_table(["scenario", "parameter", "value"], design.itertuples(index=False)))
-    elif result.is_experiment:
-        parts.append(_p(f"{NOT_RECORDED}: the experiment has no scenarios.csv.", "note"))
-    else:
-        parts.append(_p("One scenario: the config as resolved in section 3.3."))
-    parts.append("<h3>2.3 Algorithms</h3>")
-    parts.append(
-        _p(
-            "A discrete-event simulation in SimPy. Arrival streams with a weekly profile are "
-            "generated by thinning a Poisson process at the peak rate (Lewis and Shedler, 1979). "
-            "Durations and patience are sampled from the distributions in the config. Every "
-            "measure, including time-weighted queue length and occupancy, is computed after the "
-            "run from the event log."
-        )
-    )
-    parts.append("<h3>2.4 Components</h3>")
-    parts.append("<h4>Entities</h4>")
-    parts.append(
-        _p("Patients, created by the arrival streams below; each follows the steps of care.")
-    )
-    parts.append(_entries_table(arrivals, "arrival stream"))
-    parts.append("<h4>Activities</h4>")
-    parts.append(_entries_table(services or config.get("activities"), "step of care"))
-    parts.append("<h4>Resources</h4>")
-    parts.append(_entries_table(staff, "staff pool"))
-    parts.append(_entries_table(beds, "bed pool"))
-    parts.append("<h4>Queues</h4>")
-    queues = []
-    for name, spec in services.items():
-        if not isinstance(spec, Mapping):
-            continue
-        pool = spec.get("uses", "")
-        when_full = beds.get(pool, {}).get("when_full", "queue") if pool in beds else "queue"
-        patience = spec.get("patience")
-        queues.append(
-            (
-                name,
-                pool,
-                "turned away when full"
-                if when_full == "turn_away"
-                else "priority, then first come first served",
-                _inline(patience) if patience else "wait for ever",
-                spec.get("on_abandon", "exit") if patience else "–",
-            )
-        )
-    parts.append(
-        _table(["step of care", "pool", "discipline", "patience", "if they give up"], queues)
-    )
-    parts.append("<h4>Entry and exit points</h4>")
-    entries = [
-        f"{name} → {spec.get('to', '')}"
-        for name, spec in arrivals.items()
-        if isinstance(spec, Mapping)
-    ]
-    exits = [
-        name
-        for name, spec in services.items()
-        if isinstance(spec, Mapping)
-        and (
-            "exit" in (spec.get("next") or {"exit": 1})
-            or spec.get("on_abandon", "exit") == "exit"
-            or spec.get("on_turned_away", "exit") == "exit"
-        )
-    ]
-    parts.append(_p("Patients enter at: " + ("; ".join(entries) or NOT_RECORDED) + "."))
-    parts.append(
-        _p("Patients may leave the system from: " + (", ".join(exits) or NOT_RECORDED) + ".")
-    )
-    return "".join(parts)
-
-
 def _citations_table(citations: list[Citation]) -> str:
     return _table(
         ["file", "line", "config key", "comment"],
@@ -449,21 +252,11 @@ def _data(result: ResultFolder, config: Mapping[str, Any]) -> str:
     return "".join(parts)
 
 
-def _experimentation(result: ResultFolder) -> str:
+def _experimentation(result: ResultFolder, model: Config | str) -> str:
     manifest = result.manifest
     warm_up = result.warm_up_hours
     parts = ["<h3>4.1 Initialisation</h3>"]
-    parts.append(
-        _p(
-            "Each replication starts on a Monday at 00:00 with no patients waiting and no staff "
-            "or beds in use. "
-            + (
-                f"A warm-up of {_hours_words(warm_up)} is excluded from every measure."
-                if warm_up
-                else "There is no warm-up: every measure covers the whole run."
-            )
-        )
-    )
+    parts.append(initialisation_text(model, _hours_words(warm_up), warm_up))
     if result.warmup is not None:
         parts.append(_p("The experiment's warm-up analysis (warmup.csv) is kept in the folder."))
     parts.append("<h3>4.2 Run length</h3>")
@@ -551,142 +344,23 @@ def _code(result: ResultFolder) -> str:
     )
 
 
-def _summary_rows(summary: pd.DataFrame) -> list[tuple]:
-    order = {
-        s: i
-        for i, s in enumerate(
-            list(SETTINGS)
-        )
-    }
-    summary = summary.assign(_order=summary["setting"].map(order).fillna(len(order)))
-    summary = summary.sort_values("_order", kind="stable")
-    return [
-        (
-            setting_words(row.setting),
-            row.group,
-            measure_words(row.measure),
-            row.unit,
-            _number(row.mean),
-            _interval(row.ci_low, row.ci_high),
-            int(row.n) if "n" in summary and pd.notna(row.n) else "–",
-        )
-        for row in summary.itertuples()
-    ]
-
-
-def _results(result: ResultFolder, figures: list[Figure]) -> str:
-    parts = []
-    summary = result.summary
-    if result.is_experiment:
-        parts.append("<h3>7.1 Results by scenario</h3>")
-        parts.append(
-            _p(
-                "Means over replications with 95% intervals, for the main measures; every "
-                "measure is in summary.csv."
-            )
-        )
-        shown = summary[summary["measure"].isin(HEADLINE)]
-        keys = ["setting", "group", "measure", "unit"]
-        rows = []
-        for key, these in shown.groupby(keys, sort=False):
-            by = these.set_index("scenario")
-            cells = []
-            for scenario in result.scenarios:
-                if scenario in by.index:
-                    r = by.loc[scenario]
-                    cells.append(f"{_number(r['mean'])} ({_interval(r['ci_low'], r['ci_high'])})")
-                else:
-                    cells.append("–")
-            rows.append((setting_words(key[0]), key[1], measure_words(key[2]), key[3], *cells))
-        parts.append(_table(["setting", "group", "measure", "unit", *result.scenarios], rows))
-        parts.append("<h3>7.2 Comparison with the baseline</h3>")
-        comparison = result.comparison
-        if comparison is None:
-            parts.append(_p(f"{NOT_RECORDED}: no comparison.csv in this folder.", "note"))
-        else:
-            rows = forest_rows(comparison)
-            distinguishable = rows["distinguishable"].astype(str).str.lower().isin(["true", "1"])
-            parts.append(
-                _p(
-                    f"Paired differences, scenario minus '{result.baseline}', with 95% "
-                    "intervals; rows in bold are distinguishable (the interval excludes zero)."
-                )
-            )
-            parts.append(
-                _table(
-                    [
-                        "scenario",
-                        "setting",
-                        "group",
-                        "measure",
-                        "unit",
-                        "difference",
-                        "95% interval",
-                        "n",
-                        "distinguishable",
-                    ],
-                    [
-                        (
-                            r.scenario,
-                            setting_words(r.setting),
-                            r.group,
-                            measure_words(r.measure),
-                            r.unit,
-                            _number(r.mean_difference),
-                            _interval(r.ci_low, r.ci_high),
-                            r.n,
-                            "yes" if d else "no",
-                        )
-                        for r, d in zip(rows.itertuples(), distinguishable, strict=True)
-                    ],
-                    numeric={5, 6, 7},
-                    row_classes=["distinguishable" if d else "" for d in distinguishable],
-                )
-            )
-        figure_heading = "7.3 Figures"
-    else:
-        parts.append("<h3>7.1 Summary</h3>")
-        parts.append(_p("Means over replications with 95% t-intervals (also in summary.csv)."))
-        parts.append(
-            _table(
-                ["setting", "group", "measure", "unit", "mean", "95% interval", "n"],
-                _summary_rows(summary),
-                numeric={4, 5, 6},
-            )
-        )
-        figure_heading = "7.2 Figures"
-    parts.append(f"<h3>{figure_heading}</h3>")
-    if result.is_experiment:
-        parts.append(
-            _p(f"Figures of a single scenario show the baseline, '{result.baseline}'.", "note")
-        )
-    for number, figure in enumerate((f for f in figures if f.drawn), start=1):
-        parts.append(
-            f'<figure id="figure-{_e(figure.name)}">'
-            f'<img src="{_embedded(figure.png)}" alt="{_e(figure.title)}">'
-            f"<figcaption><strong>Figure {number}. {_e(figure.title)}.</strong> "
-            f"{_e(figure.caption)} Files: figures/{_e(figure.png.name)}, "
-            f"figures/{_e(figure.svg.name)}.</figcaption></figure>"
-        )
-    missing = [f for f in figures if not f.drawn]
-    if missing:
-        parts.append("<h4>Figures not drawn</h4>")
-        parts.append(
-            "<ul>" + "".join(f"<li>{_e(f.title)}: {_e(f.skipped)}.</li>" for f in missing) + "</ul>"
-        )
-    return "".join(parts)
-
-
 def render_report(result: ResultFolder, figures: list[Figure]) -> str:
     """The report as one HTML document, figures embedded."""
     manifest = result.manifest
     config = result.config(result.baseline)
+    model = validated_config(config)
     name = (
-        manifest.get("scenario") or manifest.get("name") or config.get("name") or result.path.name
+        manifest.get("experiment")
+        or manifest.get("scenario")
+        or manifest.get("name")
+        or config.get("name")
+        or result.path.name
     )
     kind = "experiment" if result.is_experiment else "run"
     title = f"{name}: simulation {kind} report"
-    description = config.get("description") or manifest.get("description") or ""
+    description = (
+        manifest.get("description") if result.is_experiment else config.get("description")
+    ) or ""
     facts = [
         f"{manifest.get('replications', NOT_RECORDED)} replications",
         f"run length {_hours_words(result.horizon_hours)}",
@@ -698,12 +372,12 @@ def render_report(result: ResultFolder, figures: list[Figure]) -> str:
         facts.insert(0, f"{len(result.scenarios)} scenarios")
     sections = {
         "objectives": _objectives(result, config),
-        "logic": _logic(result, config),
+        "logic": logic_section(result, model),
         "data": _data(result, config),
-        "experimentation": _experimentation(result),
+        "experimentation": _experimentation(result, model),
         "implementation": _implementation(result),
         "code": _code(result),
-        "results": _results(result, figures),
+        "results": results_section(result, figures),
     }
     contents = "".join(
         f'<li><a href="#{key}">{_e(heading)}</a></li>' for key, heading in STRESS_SECTIONS
@@ -723,7 +397,8 @@ def render_report(result: ResultFolder, figures: list[Figure]) -> str:
         + '<ul class="facts">'
         + "".join(f"<li>{_e(f)}</li>" for f in facts)
         + "</ul></header>"
-        f'<nav aria-label="contents"><strong>Contents</strong><ul>{contents}</ul></nav>'
+        + (board_page(result, figures) if result.is_experiment else "")
+        + f'<nav aria-label="contents"><strong>Contents</strong><ul>{contents}</ul></nav>'
         f"<main>{body}</main>"
         f"<footer><p>Written by caresim {_e(version)} from the folder "
         f"'{_e(result.path.name)}'. Sections 1 to 6 follow the STRESS-DES guideline for "

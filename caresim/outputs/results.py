@@ -1,7 +1,7 @@
 """Reading a finished run or experiment folder: the tables figures and reports are drawn from.
 
 A run folder holds ``manifest.json`` (``"kind": "run"``), ``summary.csv``, ``replications.csv``,
-``timeseries.parquet`` and, when asked, ``events.parquet``. An experiment folder
+``timeseries.parquet``, ``occupancy.csv`` and, when asked, ``events.parquet``. An experiment folder
 (``"kind": "experiment"``) holds the same for several scenarios, plus ``comparison.csv`` (paired
 differences from a baseline), ``scenarios.csv`` (which config paths each scenario sets) and perhaps
 ``warmup.csv``. Files other than the manifest and the summary are optional: what is absent is
@@ -98,6 +98,14 @@ class ResultFolder:
     def timeseries(self) -> pd.DataFrame | None:
         """Queue length and use of every pool over time, per replication."""
         return _read_optional(self.path / "timeseries.parquet")
+
+    @cached_property
+    def occupancy(self) -> pd.DataFrame | None:
+        """The occupancy distribution of every bed pool, by scenario (``occupancy.csv``)."""
+        table = _read_optional(self.path / "occupancy.csv")
+        if table is not None:
+            table = table.astype({"scenario": str, "pool": str})
+        return table
 
     @cached_property
     def events(self) -> pd.DataFrame | None:

@@ -12,8 +12,10 @@ import pandas as pd
 
 from caresim.models.measures import measure, time_series
 from caresim.models.model import simulate
+from caresim.models.occupancy import occupancy_distribution
 from caresim.models.schema import Config
 from caresim.outputs.events import event_frame
+from caresim.runs.occupancy import OCCUPANCY_PART_COLUMNS
 from caresim.runs.store import REPLICATION_COLUMNS, TIMESERIES_COLUMNS
 
 __all__ = ["ReplicationFrames", "replication_frames", "simulate_replication"]
@@ -26,6 +28,7 @@ class ReplicationFrames:
     measures: pd.DataFrame  # REPLICATION_COLUMNS
     timeseries: pd.DataFrame  # TIMESERIES_COLUMNS
     events: pd.DataFrame | None
+    occupancy: pd.DataFrame | None = None  # OCCUPANCY_PART_COLUMNS, for every bed pool
 
 
 def _labelled(frame: pd.DataFrame, scenario: str, replication: int) -> pd.DataFrame:
@@ -45,7 +48,12 @@ def simulate_replication(
     series = _labelled(
         pd.DataFrame(time_series(result), columns=TIMESERIES_COLUMNS[2:]), scenario, replication
     )
-    return ReplicationFrames(measures, series, event_frame(result) if events else None)
+    occupancy = _labelled(
+        pd.DataFrame(occupancy_distribution(result), columns=OCCUPANCY_PART_COLUMNS[2:]),
+        scenario,
+        replication,
+    )
+    return ReplicationFrames(measures, series, event_frame(result) if events else None, occupancy)
 
 
 def replication_frames(

@@ -17,6 +17,7 @@ import pandas as pd
 
 from caresim.config.files import LoadedConfig, document_hash
 from caresim.runs.backends import Backend, SerialBackend, Task
+from caresim.runs.occupancy import write_occupancy
 from caresim.runs.progress import Progress
 from caresim.runs.provenance import git_commit, machine, now_iso, package_versions
 from caresim.runs.replication import ReplicationFrames, replication_frames, simulate_replication
@@ -115,6 +116,7 @@ def run_scenario(
     store.write_csv("replications.csv", table)
     store.write_csv("summary.csv", summary)
     store.write_parquet("timeseries.parquet", store.timeseries(keys))
+    write_occupancy(store, keys)
     if events:
         log = store.events(keys)
         if log is not None:

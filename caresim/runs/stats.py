@@ -10,7 +10,7 @@ from scipy import stats
 
 __all__ = ["COMPARISON_COLUMNS", "SUMMARY_COLUMNS", "paired_differences", "summarise", "t_interval"]
 
-KEYS = ["scenario", "setting", "group", "measure", "unit"]
+KEYS = ["scenario", "setting", "group", "kind", "measure", "unit"]
 SUMMARY_COLUMNS = [*KEYS, "mean", "ci_low", "ci_high", "n"]
 COMPARISON_COLUMNS = [
     "scenario",
@@ -47,12 +47,16 @@ def t_interval(values, confidence: float = 0.95) -> tuple[float, float, float, i
 
 
 def summarise(replications: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
-    """One row per scenario × setting × group × measure, with the mean and its t-interval."""
+    """One row per scenario × setting × group × measure, with the mean and its t-interval.
+
+    The ``kind`` of each group is kept when the replications have one.
+    """
+    keys = [k for k in KEYS if k in replications.columns]
     rows = []
-    for key, values in replications.groupby(KEYS, sort=False)["value"]:
+    for key, values in replications.groupby(keys, sort=False)["value"]:
         mean, low, high, n = t_interval(values.to_numpy(), confidence)
         rows.append((*key, mean, low, high, n))
-    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    return pd.DataFrame(rows, columns=[*keys, "mean", "ci_low", "ci_high", "n"])
 
 
 def paired_differences(

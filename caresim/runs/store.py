@@ -34,7 +34,16 @@ __all__ = [
     "default_folder",
 ]
 
-REPLICATION_COLUMNS = ["scenario", "replication", "setting", "group", "measure", "unit", "value"]
+REPLICATION_COLUMNS = [
+    "scenario",
+    "replication",
+    "setting",
+    "group",
+    "kind",
+    "measure",
+    "unit",
+    "value",
+]
 TIMESERIES_COLUMNS = [
     "scenario",
     "replication",

@@ -216,11 +216,35 @@ class LogView:
 
     # -- pools -----------------------------------------------------------------------------------
     def queue_level(self, pool: str) -> Level:
-        """Number waiting for ``pool`` over time."""
+        """Number waiting for ``pool`` over time.
+
+        A wait ends with the record that closes its queue record (a start, giving up or being
+        turned away), whichever pool that record names: a start of a step that several pools
+        serve names the pool that served, and its queue record names none. Counting only the
+        closures of this pool's own queue records keeps the level a count of people (never
+        below zero), and zero for a pool nobody queues for by name.
+        """
         up = self.rows(Kind.QUEUE, pool=pool)
-        down = np.concatenate(
-            [self.rows(k, pool=pool) for k in (Kind.START, Kind.ABANDON, Kind.TURNED_AWAY)]
+        if not len(up):
+            return Level.from_changes(np.empty(0), np.empty(0))
+        groups = {self.log.labels[c].group for c in np.unique(self.label[up])}
+        closing = np.concatenate(
+            [
+                self.rows(kind, group)
+                for kind in (Kind.START, Kind.ABANDON, Kind.TURNED_AWAY)
+                for group in groups
+            ]
         )
+        down = closing[np.isin(self.ref[closing], up)]
+        return self._level(up, down)
+
+    def queue_level_of_step(self, group: str) -> Level:
+        """Number waiting for the step ``group`` over time, whichever pool will serve them."""
+        up = self.rows(Kind.QUEUE, group)
+        closing = np.concatenate(
+            [self.rows(kind, group) for kind in (Kind.START, Kind.ABANDON, Kind.TURNED_AWAY)]
+        )
+        down = closing[np.isin(self.ref[closing], up)]
         return self._level(up, down)
 
     def busy_level(self, pool: str) -> Level:

@@ -65,11 +65,18 @@ class Level:
         return float(np.sum(area[:, 1] - area[:, 0]))
 
     def maximum(self, start: float, end: float) -> float:
-        """The highest level held at any moment in [start, end)."""
+        """The highest level held for some time in [start, end).
+
+        A level that lasts no time at all (a patient queued and served at the same instant, two
+        changes at one time) is not held, so a queue nobody waits in has a maximum of 0.
+        """
         inside = (self.times >= start) & (self.times < end)
         candidates = [self.value_at(start)]
         if inside.any():
-            candidates.append(float(self.values[inside].max()))
+            following = np.append(self.times[1:], np.inf)
+            held = inside & (np.minimum(following, end) > self.times)
+            if held.any():
+                candidates.append(float(self.values[held].max()))
         return max(candidates)
 
     def binned_means(self, edges: np.ndarray) -> np.ndarray:

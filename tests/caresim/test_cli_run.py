@@ -5,6 +5,7 @@ import json
 import pandas as pd
 import pytest
 
+from caresim.models.measures import KINDS
 from caresim.outputs.events import EVENT_COLUMNS
 
 SMALL = """\
@@ -62,6 +63,7 @@ def test_a_run_writes_the_manifest_and_both_tables(cli, small, tmp_path):
         "replication",
         "setting",
         "group",
+        "kind",
         "measure",
         "unit",
         "value",
@@ -73,6 +75,7 @@ def test_a_run_writes_the_manifest_and_both_tables(cli, small, tmp_path):
         "scenario",
         "setting",
         "group",
+        "kind",
         "measure",
         "unit",
         "mean",
@@ -80,6 +83,8 @@ def test_a_run_writes_the_manifest_and_both_tables(cli, small, tmp_path):
         "ci_high",
         "n",
     ]
+    kinds = dict(zip(summary["group"], summary["kind"], strict=True))
+    assert kinds["all"] == "all" and set(summary["kind"]) <= set(KINDS)
     waits = summary.query("group == 'clinic' and measure == 'wait_mean'").iloc[0]
     assert waits["ci_low"] <= waits["mean"] <= waits["ci_high"] and waits["n"] == 3
     for measure in (

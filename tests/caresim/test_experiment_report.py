@@ -1,5 +1,8 @@
 """An experiment's own folder, straight from `caresim experiment --report`, makes a full report."""
 
+import pandas as pd
+
+from caresim.outputs.formatting import format_interval
 from caresim.outputs.plots import draw_figures
 from caresim.outputs.results import open_result
 from tests.conftest import ROOT
@@ -37,3 +40,76 @@ def test_a_sweep_experiment_reports_its_response_curves_and_comparison(cli, writ
     waits = curve[(curve["measure"] == "wait_mean") & (curve["group"] == "clinic")]
     assert sorted(zip(waits["x"], waits["scenario"], strict=True))[0] == (3.0, "baseline")
     assert list(waits.sort_values("x")["mean"]) == sorted(waits["mean"], reverse=True)
+
+
+def test_the_report_opens_with_the_named_measures_by_scenario_with_paired_intervals(
+    cli, write_config, tmp_path
+):
+    from html.parser import HTMLParser
+
+    experiment = write_config(
+        f"""\
+        name: clinic_staffing
+        description: One more or one fewer clinician in the M/M/3 clinic.
+        base: {ROOT / "configs/validation/mm3.yaml"}
+        set:
+          run.horizon: 1500 hours
+        seed: 5
+        replications: 4
+        measures: [system.clinic.wait_mean, system.clinicians.utilisation]
+        scenarios:
+          four: {{staff.clinicians.headcount: 4}}
+          five: {{staff.clinicians.headcount: 5}}
+        """,
+        "clinic.yaml",
+    )
+    out = tmp_path / "out"
+    code, _, stderr = cli("experiment", experiment, "--out", out, "--workers", "1", "--report")
+    assert code == 0, stderr
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "<title>clinic_staffing: simulation experiment report</title>" in page
+
+    class Tables(HTMLParser):
+        """Each table's rows of cell texts, and whether it sits in a folded part."""
+
+        def __init__(self):
+            super().__init__()
+            self.tables, self.folded, self.row, self.cell = [], 0, None, None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "details":
+                self.folded += 1
+            elif tag == "table":
+                self.tables.append({"rows": [], "folded": self.folded > 0})
+            elif tag == "tr":
+                self.row = []
+            elif tag in ("td", "th"):
+                self.cell = []
+
+        def handle_endtag(self, tag):
+            if tag == "details":
+                self.folded -= 1
+            elif tag in ("td", "th") and self.row is not None:
+                self.row.append(" ".join("".join(self.cell).split()))
+                self.cell = None
+            elif tag == "tr" and self.tables:
+                self.tables[-1]["rows"].append(self.row)
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell.append(data + " ")
+
+    parser = Tables()
+    parser.feed(page)
+    first = parser.tables[0]["rows"]
+    header = first[0]
+    assert header[0] == "scenario"
+    assert "mean wait (hours)" in header[1] and "utilisation (proportion)" in header[2]
+    assert [row[0] for row in first[1:]] == ["baseline (baseline)", "four", "five"]
+    comparison = pd.read_csv(out / "comparison.csv")
+    waits = comparison[comparison["measure"] == "wait_mean"].set_index("scenario")
+    for row in first[2:]:
+        difference = waits.loc[row[0]]
+        assert format_interval(difference["ci_low"], difference["ci_high"]) in row[1]
+        assert "lower: better" in row[1]  # more clinicians: shorter waits, beyond chance
+    assert all(len(t["rows"]) <= 41 for t in parser.tables if not t["folded"])

@@ -68,7 +68,7 @@ def test_an_experiment_writes_its_files_and_compares_every_scenario_with_the_bas
 
     table = pd.read_csv(out / "replications.csv")
     assert list(table.columns) == [
-        "scenario", "replication", "setting", "group", "measure", "unit", "value",
+        "scenario", "replication", "setting", "group", "kind", "measure", "unit", "value",
     ]  # fmt: skip
     assert list(table["scenario"].unique()) == [
         "baseline", "four", "unused_pool", "sweep_001", "sweep_002",
@@ -78,7 +78,8 @@ def test_an_experiment_writes_its_files_and_compares_every_scenario_with_the_bas
 
     summary = pd.read_csv(out / "summary.csv")
     assert list(summary.columns) == [
-        "scenario", "setting", "group", "measure", "unit", "mean", "ci_low", "ci_high", "n",
+        "scenario", "setting", "group", "kind", "measure", "unit", "mean", "ci_low", "ci_high",
+        "n",
     ]  # fmt: skip
     assert set(summary["n"]) == {4}
 
@@ -97,12 +98,12 @@ def test_an_experiment_writes_its_files_and_compares_every_scenario_with_the_bas
     assert four["mean_difference"] == pytest.approx((waits - base).mean())
 
     scenarios = pd.read_csv(out / "scenarios.csv")
-    assert list(scenarios.columns) == ["scenario", "parameter", "value"]
+    assert list(scenarios.columns) == ["scenario", "parameter", "value", "number"]
     assert scenarios.values.tolist() == [
-        ["four", "staff.servers.headcount", "4"],
-        ["unused_pool", "staff.unused.headcount", "2"],
-        ["sweep_001", "services.service.duration.mean", "50 min"],
-        ["sweep_002", "services.service.duration.mean", "55 min"],
+        ["four", "staff.servers.headcount", "4", 4.0],
+        ["unused_pool", "staff.unused.headcount", "2", 2.0],
+        ["sweep_001", "services.service.duration.mean", "50 min", pytest.approx(50 / 60)],
+        ["sweep_002", "services.service.duration.mean", "55 min", pytest.approx(55 / 60)],
     ]
     series = pd.read_parquet(out / "timeseries.parquet")
     assert set(series["scenario"]) == set(table["scenario"]) and set(series["replication"]) == {

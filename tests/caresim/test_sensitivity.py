@@ -82,3 +82,50 @@ def test_inputs_keep_distinct_names_in_the_figure():
         names["intermediate_care.home_based.length_of_stay.mean"]
         == "home based length of stay mean"
     )
+
+
+def test_each_coefficient_has_a_bootstrap_interval_around_it():
+    names, a, b, c, scenarios, rng = design()
+    y = -3.0 * (a - a.mean()) / a.std() + rng.normal(0, 0.5, len(a))
+    table = sensitivity(summary_of(names, y), scenarios, ["hospital.all.outcome"]).set_index(
+        "parameter"
+    )
+    gp = table.loc["staff.gp.headcount"]
+    assert gp["src_ci_low"] < gp["src"] < gp["src_ci_high"] < 0  # clearly matters
+    assert gp["spearman_ci_low"] <= gp["spearman"] <= gp["spearman_ci_high"]
+    noise = table.loc["services.x.duration.mean"]
+    assert noise["src_ci_low"] < 0 < noise["src_ci_high"]  # may not matter at all
+    assert set(table["ranked_by"]) == {"src"}
+
+
+def test_a_named_scenario_beside_the_latin_hypercube_keeps_the_ranking(cli, write_config, tmp_path):
+    from tests.conftest import ROOT
+
+    experiment = write_config(
+        f"""\
+        name: precision_small
+        base: {ROOT / "configs/validation/mm3.yaml"}
+        set:
+          run.horizon: 1500 hours
+        seed: 7
+        replications: 2
+        measures: [system.clinic.wait_mean]
+        scenarios:
+          staff_4: {{staff.clinicians.headcount: 4}}
+        sweep:
+          kind: latin_hypercube
+          n: 5
+          seed: 3
+          parameters:
+            services.clinic.duration.mean: ["40 min", "55 min"]
+            arrivals.patients.rate: ["2.4 per hour", "3 per hour"]
+        """,
+        "precision.yaml",
+    )
+    out = tmp_path / "out"
+    code, stdout, stderr = cli("experiment", experiment, "--out", out, "--workers", "1")
+    assert code == 0, stderr
+    table = pd.read_csv(out / "sensitivity.csv")
+    assert set(table["parameter"]) == {"services.clinic.duration.mean", "arrivals.patients.rate"}
+    assert (table["points"] == 5).all()
+    assert "what moves system.clinic.wait_mean most" in stdout

@@ -9,7 +9,6 @@ import math
 import pandas as pd
 import pytest
 
-from caresim.config.files import ConfigError, load_config
 from caresim.app import (
     Control,
     Headline,
@@ -25,6 +24,7 @@ from caresim.app import (
     tradeoff_figure,
     tradeoff_pools,
 )
+from caresim.config.files import ConfigError, load_config
 from caresim.sim.theory import erlang_c
 from caresim.sim.units import parse_rate
 from tests.conftest import ROOT
@@ -219,29 +219,62 @@ def headline(mean: float, low: float, high: float, group: str = "triage") -> Hea
     )
 
 
-def test_the_comparison_sets_each_measure_beside_the_previous_runs_and_says_if_they_overlap():
-    previous = [headline(40, 30, 50), headline(10, 8, 12, "clinic"), headline(5, 4, 6, "gone")]
-    current = [
-        headline(7, 2, 12),
-        headline(11, 9, 13, "clinic"),
-        headline(3, math.nan, math.nan, "new"),
+def replications_of(values: dict[str, list[float]], seed: int = 1) -> pd.DataFrame:
+    """replications.csv rows of one run: a wait per replication for each group."""
+    rows = [
+        ("t", r, "system", group, "step", "wait_mean", "minutes", v)
+        for group, these in values.items()
+        for r, v in enumerate(these)
     ]
-    table = comparison(current, previous)
+    table = pd.DataFrame(
+        rows,
+        columns=["scenario", "replication", "setting", "group", "kind", "measure", "unit", "value"],
+    )
+    table.attrs["seed"] = seed
+    return table
+
+
+def test_the_comparison_judges_a_change_by_paired_differences_on_common_random_numbers():
+    # Replication by replication the clinic's wait falls by 1 minute: the runs' own intervals
+    # overlap widely, but the paired differences all agree, so the change is beyond chance.
+    previous_waits = {"triage": [30, 40, 50, 40], "clinic": [5, 15, 10, 10]}
+    current_waits = {"triage": [31, 38, 51, 41], "clinic": [4, 14, 9, 9]}
+    previous = [headline(40, 30, 50), headline(10, 5, 15, "clinic"), headline(5, 4, 6, "gone")]
+    current = [headline(40.25, 30, 51), headline(9, 4, 14, "clinic"), headline(3, 2, 4, "new")]
+    table = comparison(
+        current, previous, replications_of(current_waits), replications_of(previous_waits)
+    )
     assert table["label"].tolist() == ["wait triage", "wait clinic"]
-    assert table["change"].tolist() == [-33, 1]
-    assert table["overlap"].tolist() == [False, True]
+    assert table["change"].tolist() == [0.25, -1]
+    assert table["paired"].all()
+    assert table["beyond_chance"].tolist() == [False, True]
+    clinic = table.iloc[1]
+    assert clinic["change_low"] == pytest.approx(-1) and clinic["change_high"] == pytest.approx(-1)
     rows = comparison_rows(table)
-    assert rows.iloc[0].tolist() == [
-        "wait triage",
-        "40.0 minutes (30.0 to 50.0 minutes)",
-        "7.00 minutes (2.00 to 12.0 minutes)",
-        "-33.0 minutes",
-        "no: a real change",
+    assert rows.iloc[1].tolist() == [
+        "wait clinic",
+        "10.0 minutes (5.00 to 15.0 minutes)",
+        "9.00 minutes (4.00 to 14.0 minutes)",
+        "-1.00 minutes (-1.00 minutes to -1.00 minutes)",
+        "yes: a real change",
     ]
-    assert rows.iloc[1]["intervals overlap?"] == "yes: could be chance"
+    assert rows.iloc[0]["beyond chance?"] == "no: could be chance"
+    # Another seed: independent samples, judged by Welch's interval, which is wider.
+    unpaired = comparison(
+        current, previous, replications_of(current_waits, 2), replications_of(previous_waits)
+    )
+    assert not unpaired["paired"].any() and unpaired["beyond_chance"].tolist() == [False, False]
     unknown = comparison([headline(3, math.nan, math.nan)], [headline(4, 3, 5)])
-    assert unknown["overlap"].tolist() == [None]
-    assert comparison_rows(unknown)["intervals overlap?"].tolist() == ["–"]
+    assert unknown["beyond_chance"].tolist() == [None]
+    assert comparison_rows(unknown)["beyond chance?"].tolist() == ["–"]
+
+
+def test_intervals_shown_stay_within_what_a_measure_can_be():
+    from caresim.app.headlines import bounded
+
+    assert bounded(-0.4, 3.0, "days") == (0.0, 3.0)
+    assert bounded(0.91, 1.277, "proportion") == (0.91, 1.0)
+    assert bounded(2.0, 5.0, "patients") == (2.0, 5.0)
 
 
 def test_the_trade_off_curve_is_erlang_c_at_the_demand_while_the_line_is_open(tmp_path):

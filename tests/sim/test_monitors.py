@@ -34,3 +34,11 @@ def test_binned_means_and_integrals_over_intervals(level):
 def test_time_at_each_level_sums_to_one(level):
     shares = level.time_at_levels(0.0, 10.0)
     assert shares == pytest.approx({0.0: 0.5, 1.0: 0.3, 2.0: 0.2})
+
+
+def test_a_level_held_for_no_time_is_not_its_maximum():
+    # Queued and served at the same instant (t=2), then a real wait on [5, 6).
+    level = Level.from_changes(np.array([2.0, 2.0, 5.0, 6.0]), np.array([1.0, -1.0, 1.0, -1.0]))
+    assert level.maximum(0.0, 4.0) == 0
+    assert level.maximum(0.0, 10.0) == 1
+    assert level.maximum(5.5, 10.0) == 1

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from caresim.outputs.plots.beds_needed import beds_needed
 from caresim.outputs.plots.capacity import capacity_tradeoff
 from caresim.outputs.plots.common import Figure
 from caresim.outputs.plots.comparison import forest_plot
@@ -80,6 +81,38 @@ def _capacity_sweep(
     if not rows:
         return pool, None
     return pool, pd.concat(rows, ignore_index=True)
+
+
+def _capacity_figures(
+    result: ResultFolder,
+    summary: pd.DataFrame,
+    pool_specs: Mapping[str, Pool],
+    design: SweepDesign | None,
+    units: Mapping[str, str],
+    folder: Path,
+) -> list[Figure]:
+    """Capacity trade-offs: beds from their occupancy distribution, the busiest other pools
+    from queueing theory."""
+    occupancy = _one_scenario(result.occupancy, result.baseline)
+    with_distribution = set(occupancy["pool"]) if occupancy is not None else set()
+    beds = [p for p in pool_specs.values() if p.kind == "beds" and p.name in with_distribution]
+    figures = [beds_needed(occupancy, pool, folder) for pool in beds[:MAX_CAPACITY_FIGURES]]
+    # Unconstrained beds have no capacity for theory's curve to be read at: only the above.
+    others = {n: p for n, p in pool_specs.items() if p.kind == "staff" or p.capacity is not None}
+    for pool in _busiest(summary, others):
+        pool, sweep = _capacity_sweep(result.summary, design, pool)
+        figures.append(
+            capacity_tradeoff(summary, pool, result.window_hours, units, folder, sweep=sweep)
+        )
+    if not figures:
+        figures.append(
+            Figure(
+                "capacity",
+                "Capacity trade-off",
+                skipped="the config names no staff or bed pool used by a service",
+            )
+        )
+    return figures
 
 
 def draw_figures(
@@ -151,20 +184,7 @@ def draw_figures(
         if result.is_experiment
         else None
     )
-    capacity_pools = _busiest(summary, pool_specs)
-    if not capacity_pools:
-        figures.append(
-            Figure(
-                "capacity",
-                "Capacity trade-off",
-                skipped="the config names no staff or bed pool used by a service",
-            )
-        )
-    for pool in capacity_pools:
-        pool, sweep = _capacity_sweep(result.summary, design, pool)
-        figures.append(
-            capacity_tradeoff(summary, pool, result.window_hours, units, folder, sweep=sweep)
-        )
+    figures += _capacity_figures(result, summary, pool_specs, design, units, folder)
     if result.is_experiment:
         figures.append(forest_plot(result.comparison, folder))
         figures += response_curves(result.summary, design, folder)

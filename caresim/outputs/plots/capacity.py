@@ -23,6 +23,7 @@ from caresim.outputs.plots.common import (
     error_bars,
     group_words,
     new_figure,
+    pool_words,
     save_figure,
     skipped,
     style_axes,
@@ -31,7 +32,7 @@ from caresim.outputs.plots.inputs import Pool
 from caresim.sim.theory import erlang_b, erlang_c, mmc_wait_mean
 from caresim.sim.units import HOURS_PER_UNIT
 
-__all__ = ["Demand", "capacity_tradeoff", "pool_demand", "theory_curve"]
+__all__ = ["Demand", "capacity_tradeoff", "mark_capacity", "pool_demand", "theory_curve"]
 
 MAX_SERVERS_SHOWN = 80
 
@@ -101,152 +102,112 @@ def _server_range(load: float, current: int | None, losses: bool) -> np.ndarray:
     return np.arange(low, high + 1)
 
 
-def capacity_tradeoff(
-    summary: pd.DataFrame,
-    pool: Pool,
-    window_hours: float,
-    units: Mapping[str, str],
-    folder: Path,
-    sweep: pd.DataFrame | None = None,
-    demand: Demand | None = None,
-) -> Figure:
-    """Theory's trade-off curve for one pool, with the simulated results on it.
+class _Panels:
+    """The axes of one trade-off figure and what has been drawn on them."""
 
-    ``data`` of the figure holds the theory (``source`` "theory": ``servers, probability,
-    wait_hours``) and the simulated points (``source`` "simulated": summary rows with
-    ``servers``). ``sweep`` (from an experiment that varied this pool's size) has columns
-    ``servers, group, measure, mean, ci_low, ci_high``. ``demand``, when given, replaces the
-    demand read from the services using the pool: for pools a care setting fills, whose demand
-    the caller measures in its own way.
-    """
-    name = f"capacity_{pool.name}"
-    noun = "staff" if pool.kind == "staff" else "beds"
-    title = f"Capacity trade-off: {group_words(pool.name)} ({noun})"
-    if demand is None:
-        demand = pool_demand(summary, pool, window_hours, units)
-    if demand is None:
-        return skipped(
-            name,
-            title,
-            f"no arrivals or service times in summary.csv for the services using '{pool.name}'",
-        )
-    losses = pool.kind == "beds" and pool.when_full == "turn_away"
-    unconstrained = pool.kind == "beds" and pool.capacity is None
-    servers = _server_range(demand.load, pool.capacity, losses or unconstrained)
-    curve = theory_curve(demand, servers, losses or unconstrained)
-    probability_measure = "turned_away_share" if losses else "waited_share"
-    if losses or unconstrained:
-        probability_label = "% of patients turned away"
-        theory_label = "theory: Erlang B (M/G/c/c)"
-    else:
-        probability_label = "% of patients who have to wait"
-        theory_label = "theory: Erlang C (M/M/c)"
-    panels = 1 if losses or unconstrained else 2
-    figure = new_figure(5.2 * panels + 0.6, 4.2)
-    grid = figure.subplots(1, panels, squeeze=False)[0]
-    unit = demand.unit
-    scale = HOURS_PER_UNIT.get(unit, 1.0)
+    def __init__(self, summary: pd.DataFrame, pool: Pool, sweep: pd.DataFrame | None) -> None:
+        self.summary = summary
+        self.pool = pool
+        self.sweep = sweep
+        self.drawn: list[pd.DataFrame] = []
 
-    drawn: list[pd.DataFrame] = []
+    def simulated(self, axes, measure: str, factor: float) -> list[float]:
+        """Draw the simulated results of ``measure``; an experiment's sweep replaces the run's.
 
-    def simulated(axes, measure: str, factor: float) -> list[float]:
-        """Draw the simulated results of ``measure``; an experiment's sweep replaces the run's."""
-        tops = []
-        rows = summary[(summary["measure"] == measure) & summary["group"].isin(pool.services)]
+        Returns the tops of what was drawn, for the axis limits.
+        """
+        pool, sweep = self.pool, self.sweep
+        rows = self.summary[
+            (self.summary["measure"] == measure) & self.summary["group"].isin(pool.services)
+        ]
         if sweep is None and pool.capacity is not None:
-            drawn.append(rows.assign(servers=pool.capacity))
-            for i, (_, row) in enumerate(rows.iterrows()):
-                axes.errorbar(
-                    [pool.capacity],
-                    [row["mean"] * factor],
-                    yerr=error_bars(row.to_frame().T, factor),
-                    fmt="o",
-                    color=COLOURS[3 + i % 3],
-                    capsize=4,
-                    zorder=4,
-                    label=f"simulated, this run: {group_words(row['group'])} (95% interval)",
-                )
-                tops.append(float(np.nanmax([row["mean"], row["ci_high"]])) * factor)
-        if sweep is not None:
-            for i, (group, these) in enumerate(
-                sweep[sweep["measure"] == measure].groupby("group", sort=False)
-            ):
-                these = these.sort_values("servers")
-                drawn.append(these)
-                axes.errorbar(
-                    these["servers"],
-                    these["mean"] * factor,
-                    yerr=error_bars(these, factor),
-                    fmt="s--",
-                    color=COLOURS[1 + i % 2],
-                    capsize=3,
-                    zorder=3,
-                    label=f"simulated, experiment: {group_words(group)} (95% interval)",
-                )
-                tops.extend((these["ci_high"].fillna(these["mean"]) * factor).tolist())
+            return self._points(axes, rows, factor)
+        if sweep is None:
+            return []
+        tops = []
+        for i, (group, these) in enumerate(
+            sweep[sweep["measure"] == measure].groupby("group", sort=False)
+        ):
+            these = these.sort_values("servers")
+            self.drawn.append(these)
+            axes.errorbar(
+                these["servers"],
+                these["mean"] * factor,
+                yerr=error_bars(these, factor),
+                fmt="s--",
+                color=COLOURS[1 + i % 2],
+                capsize=3,
+                zorder=3,
+                label=f"simulated, experiment: {group_words(group)} (95% interval)",
+            )
+            tops.extend((these["ci_high"].fillna(these["mean"]) * factor).tolist())
         return tops
 
-    axes = grid[0]
-    axes.plot(
-        curve["servers"], curve["probability"] * 100, "-", color=COLOURS[0], label=theory_label
-    )
-    simulated(axes, probability_measure, 100.0)
-    axes.set_ylim(0, 102)
-    axes.set_ylabel(probability_label)
-    charts = [axes]
-
-    if panels == 2:
-        axes = grid[1]
-        waits = curve["wait_hours"] / scale
-        finite = waits[np.isfinite(waits)]
-        axes.plot(curve["servers"], waits, "-", color=COLOURS[0], label="theory: M/M/c mean wait")
-        tops = simulated(axes, "wait_mean", 1.0)
-        reference = [float(finite.iloc[0]) if len(finite) else 1.0]
-        if pool.capacity is not None:
-            at_current = waits[curve["servers"] == pool.capacity]
-            if len(at_current) and np.isfinite(at_current.iloc[0]):
-                reference.append(float(at_current.iloc[0]) * 2.5)
-        top = max([t for t in tops + reference if np.isfinite(t)] or [1.0])
-        axes.set_ylim(0, top * 1.1 if top > 0 else 1)
-        axes.set_ylabel(f"mean wait ({unit})")
-        charts.append(axes)
-
-    for axes in charts:
-        axes.set_xlim(servers[0] - 0.5, servers[-1] + 0.5)
-        if pool.capacity is not None:
-            axes.axvline(pool.capacity, color="#555555", linestyle="--", linewidth=1)
-            axes.annotate(
-                f"now: {pool.capacity}",
-                (pool.capacity, 0.97),
-                xycoords=("data", "axes fraction"),
-                xytext=(4, 0),
-                textcoords="offset points",
-                fontsize=8,
-                va="top",
+    def _points(self, axes, rows: pd.DataFrame, factor: float) -> list[float]:
+        capacity = self.pool.capacity
+        self.drawn.append(rows.assign(servers=capacity))
+        tops = []
+        for i, (_, row) in enumerate(rows.iterrows()):
+            axes.errorbar(
+                [capacity],
+                [row["mean"] * factor],
+                yerr=error_bars(row.to_frame().T, factor),
+                fmt="o",
+                color=COLOURS[3 + i % 3],
+                capsize=4,
+                zorder=4,
+                label=f"simulated, this run: {group_words(row['group'])} (95% interval)",
             )
-        elif unconstrained:
-            p95 = summary[(summary["group"] == pool.name) & (summary["measure"] == "occupancy_p95")]
-            if len(p95):
-                axes.axvline(float(p95["mean"].iloc[0]), color="#555555", linestyle=":")
-                axes.annotate(
-                    "occupancy not exceeded 95% of the time",
-                    (float(p95["mean"].iloc[0]), 0.97),
-                    xycoords=("data", "axes fraction"),
-                    xytext=(4, 0),
-                    textcoords="offset points",
-                    fontsize=8,
-                    va="top",
-                )
-        axes.set_xlabel(f"number of {noun}" + (" on duty" if pool.kind == "staff" else ""))
-        axes.xaxis.get_major_locator().set_params(integer=True)
-        style_axes(axes)
-        axes.legend(fontsize=7, frameon=False, loc="upper right")
-    figure.suptitle(title, fontsize=13)
-    png, svg = save_figure(figure, folder, name)
+            tops.append(float(np.nanmax([row["mean"], row["ci_high"]])) * factor)
+        return tops
+
+
+def _wait_panel(axes, panels: _Panels, curve: pd.DataFrame, demand: Demand) -> None:
+    """Mean wait against the number of servers: M/M/c and the simulated waits."""
+    pool = panels.pool
+    scale = HOURS_PER_UNIT.get(demand.unit, 1.0)
+    waits = curve["wait_hours"] / scale
+    finite = waits[np.isfinite(waits)]
+    axes.plot(curve["servers"], waits, "-", color=COLOURS[0], label="theory: M/M/c mean wait")
+    tops = panels.simulated(axes, "wait_mean", 1.0)
+    reference = [float(finite.iloc[0]) if len(finite) else 1.0]
+    if pool.capacity is not None:
+        at_current = waits[curve["servers"] == pool.capacity]
+        if len(at_current) and np.isfinite(at_current.iloc[0]):
+            reference.append(float(at_current.iloc[0]) * 2.5)
+    top = max([t for t in tops + reference if np.isfinite(t)] or [1.0])
+    axes.set_ylim(0, top * 1.1 if top > 0 else 1)
+    axes.set_ylabel(f"mean wait ({demand.unit})")
+
+
+def mark_capacity(axes, capacity: int | None, noun: str, staff: bool) -> None:
+    """The x axis in whole numbers of staff or beds, with the pool's present size marked."""
+    if capacity is not None:
+        axes.axvline(capacity, color="#555555", linestyle="--", linewidth=1)
+        axes.annotate(
+            f"now: {capacity}",
+            (capacity, 0.97),
+            xycoords=("data", "axes fraction"),
+            xytext=(4, 0),
+            textcoords="offset points",
+            fontsize=8,
+            va="top",
+        )
+    axes.set_xlabel(f"number of {noun}" + (" on duty" if staff else ""))
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    style_axes(axes)
+    axes.legend(fontsize=7, frameon=False, loc="upper right")
+
+
+def _caption(summary: pd.DataFrame, pool: Pool, demand: Demand, theory_label: str) -> str:
+    noun = "staff" if pool.kind == "staff" else "beds"
+    unit = demand.unit
+    scale = HOURS_PER_UNIT.get(unit, 1.0)
     caption = (
-        f"Theory (lines: {theory_label.removeprefix('theory: ')}) at this run's demand: {demand.arrival_rate * scale:.3g} arrivals per "
-        f"{unit.rstrip('s')} and a mean service time of {demand.service_hours / scale:.3g} {unit} "
-        f"(offered load {demand.load:.3g} {noun} busy on average); points are simulated."
+        f"Theory (lines: {theory_label.removeprefix('theory: ')}) at this run's demand: "
+        f"{demand.arrival_rate * scale:.3g} arrivals per {unit.rstrip('s')} and a mean service "
+        f"time of {demand.service_hours / scale:.3g} {unit} (offered load {demand.load:.3g} "
+        f"{noun} busy on average); points are simulated."
     )
     if pool.kind == "staff":
         caption += (
@@ -258,21 +219,76 @@ def capacity_tradeoff(
                 else "."
             )
         )
-    gave_up = summary[summary["group"].isin(pool.services) & (summary["measure"] == "abandoned")][
-        "mean"
-    ]
-    if (gave_up.fillna(0) > 0).any():
+    gave_up = summary[summary["group"].isin(pool.services) & (summary["measure"] == "abandoned")]
+    if (gave_up["mean"].fillna(0) > 0).any():
         caption += (
             " Some patients gave up waiting, which theory leaves out: it shortens the simulated "
             "waits of those who stayed."
         )
-    if unconstrained:
-        caption += " The beds were unconstrained in this run: the curve shows what a cap would do."
+    return caption
+
+
+def capacity_tradeoff(
+    summary: pd.DataFrame,
+    pool: Pool,
+    window_hours: float,
+    units: Mapping[str, str],
+    folder: Path,
+    sweep: pd.DataFrame | None = None,
+    demand: Demand | None = None,
+) -> Figure:
+    """Theory's trade-off curve for one staff pool or capped bed pool, with the simulated results.
+
+    ``data`` of the figure holds the theory (``source`` "theory": ``servers, probability,
+    wait_hours``) and the simulated points (``source`` "simulated": summary rows with
+    ``servers``). ``sweep`` (from an experiment that varied this pool's size) has columns
+    ``servers, group, measure, mean, ci_low, ci_high``. ``demand``, when given, replaces the
+    demand read from the services using the pool: for pools a care setting fills, whose demand
+    the caller measures in its own way. Unconstrained bed pools are drawn from their occupancy
+    distribution instead (:func:`~caresim.outputs.plots.beds_needed.beds_needed`).
+    """
+    name = f"capacity_{pool.name}"
+    noun = "staff" if pool.kind == "staff" else "beds"
+    title = f"Capacity trade-off: {pool_words(pool.name, noun)}"
+    if demand is None:
+        demand = pool_demand(summary, pool, window_hours, units)
+    if demand is None:
+        return skipped(
+            name,
+            title,
+            f"no arrivals or service times in summary.csv for the services using '{pool.name}'",
+        )
+    losses = pool.kind == "beds" and pool.when_full == "turn_away"
+    servers = _server_range(demand.load, pool.capacity, losses)
+    curve = theory_curve(demand, servers, losses)
+    if losses:
+        labels = ("turned_away_share", "% of patients turned away", "theory: Erlang B (M/G/c/c)")
+    else:
+        labels = ("waited_share", "% of patients who have to wait", "theory: Erlang C (M/M/c)")
+    probability_measure, probability_label, theory_label = labels
+    panels = _Panels(summary, pool, sweep)
+    figure = new_figure(5.2 * (1 if losses else 2) + 0.6, 4.2)
+    grid = figure.subplots(1, 1 if losses else 2, squeeze=False)[0]
+    axes = grid[0]
+    axes.plot(
+        curve["servers"], curve["probability"] * 100, "-", color=COLOURS[0], label=theory_label
+    )
+    panels.simulated(axes, probability_measure, 100.0)
+    axes.set_ylim(0, 102)
+    axes.set_ylabel(probability_label)
+    if not losses:
+        _wait_panel(grid[1], panels, curve, demand)
+    for axes in grid:
+        axes.set_xlim(servers[0] - 0.5, servers[-1] + 0.5)
+        mark_capacity(axes, pool.capacity, noun, pool.kind == "staff")
+    figure.suptitle(title, fontsize=13)
+    png, svg = save_figure(figure, folder, name)
     data = pd.concat(
         [
             curve.assign(source="theory", pool=pool.name, load=demand.load),
-            *(d.assign(source="simulated", pool=pool.name) for d in drawn),
+            *(d.assign(source="simulated", pool=pool.name) for d in panels.drawn),
         ],
         ignore_index=True,
     )
+    caption = _caption(summary, pool, demand, theory_label)
     return Figure(name, title, caption, png, svg, data=data)

@@ -24,6 +24,7 @@ __all__ = [
     "group_words",
     "measure_words",
     "new_figure",
+    "pool_words",
     "save_figure",
     "setting_words",
     "error_bars",
@@ -61,7 +62,10 @@ _MEASURE_WORDS = {
     "wait_p95": "95th percentile wait",
     "waited_share": "share who had to wait",
     "turned_away_share": "share turned away",
-    "service_time_mean": "mean time in service",
+    "service_time_mean": "mean time in service (of those finished)",
+    "in_service_end": "patients still in service at the end",
+    "stays_running_end": "stays still running at the end",
+    "length_of_stay_mean": "mean length of stay (of stays ended)",
     "queue_length_mean": "mean number waiting",
     "queue_length_max": "most waiting at once",
     "busy_mean": "mean staff busy",
@@ -101,9 +105,24 @@ def setting_words(setting: str) -> str:
     return _SETTING_WORDS.get(setting, setting.replace("_", " "))
 
 
+#: Abbreviations written in capitals when a name is put in words.
+_ACRONYMS = {"ic": "IC", "gp": "GP", "gps": "GPs", "hca": "HCA", "d2a": "D2A", "ed": "ED"}
+_ACRONYMS |= {"ucr": "UCR", "pcn": "PCN", "ltc": "LTC", "dn": "DN", "ae": "A&E"}
+
+
 def group_words(group: str) -> str:
-    """A service, pool or role name in plain words."""
-    return "all patients" if group == "all" else group.replace("_", " ")
+    """A service, pool or role name in plain words ("ic_beds" is "IC beds")."""
+    if group == "all":
+        return "all patients"
+    return " ".join(_ACRONYMS.get(word, word) for word in group.split("_"))
+
+
+def pool_words(pool: str, noun: str) -> str:
+    """A pool's name with what it counts, said once: "IC beds", "riverside GP (staff)"."""
+    words = group_words(pool)
+    if words.split()[-1] in ("beds", "places", "ward", "staff", noun):
+        return words
+    return f"{words} ({noun})"
 
 
 def unit_words(unit: str) -> str:

@@ -43,6 +43,17 @@ def _steps(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     steps: dict[str, dict[str, Any]] = {}
     for section in STEP_SECTIONS:
         steps.update(_entries(config, section))
+    # General practice reports each activity's waits in days, against its own target.
+    practice = config.get("general_practice")
+    if isinstance(practice, Mapping):
+        for name, spec in _entries(practice, "activities").items():
+            steps[name] = {"report_in": "days", **spec}
+    # District nursing: one target for every visit kind (a visit started later is late).
+    nursing = config.get("district_nursing")
+    if isinstance(nursing, Mapping):
+        target = nursing.get("target", "24 hours")
+        for name in _entries(nursing, "visit_kinds"):
+            steps.setdefault(name, {"report_in": "hours", "target": target})
     return steps
 
 

@@ -184,7 +184,12 @@ def response_curves(
             continue
         position = dict(zip(scenarios, xs if numeric else range(len(xs)), strict=True))
         here = summary[summary["scenario"].isin(scenarios)]
-        measures = [m for m in RESPONSE_MEASURES if (here["measure"] == m).any()]
+        # One panel per measure and unit: a wait in hours never shares an axis in days.
+        measures = [
+            (m, u)
+            for m in RESPONSE_MEASURES
+            for u in dict.fromkeys(here.loc[here["measure"] == m, "unit"].astype(str))
+        ]
         if not measures:
             figures.append(
                 skipped(name, title, f"summary.csv has none of {', '.join(RESPONSE_MEASURES)}")
@@ -195,11 +200,10 @@ def response_curves(
         figure = new_figure(5.0 * columns + 0.6, 3.4 * rows_of_panels + 0.8)
         grid = figure.subplots(rows_of_panels, columns, squeeze=False)
         drawn = []
-        for index, measure in enumerate(measures):
+        for index, (measure, unit) in enumerate(measures):
             axes = grid[index // columns, index % columns]
-            rows = here[here["measure"] == measure].copy()
+            rows = here[(here["measure"] == measure) & (here["unit"].astype(str) == unit)].copy()
             rows["x"] = rows["scenario"].map(position)
-            unit = str(rows["unit"].iloc[0])
             scale = scale_for(unit)
             for colour, (setting, group) in zip(COLOURS, _lines_for(rows), strict=False):
                 line = rows[(rows["setting"] == setting) & (rows["group"] == group)]
@@ -491,24 +495,41 @@ def sensitivity_ranking(table: pd.DataFrame | None, folder: Path) -> Figure:
     grid = figure.subplots(rows_of_panels, columns, squeeze=False)
     for index, ((setting, group, measure), rows) in enumerate(groups):
         axes = grid[index // columns, index % columns]
-        rows = rows.sort_values("rank", ascending=False)
-        colours = ["#D55E00" if v > 0 else "#0072B2" for v in rows["src"]]
-        axes.barh([names[p] for p in rows["parameter"]], rows["src"], color=colours)
-        axes.axvline(0, color="#333333", linewidth=0.8)
-        axes.set_title(
-            f"{row_label(setting, group)}: {measure_words(measure)} "
-            f"(R² {rows['r_squared'].iloc[0]:.2f})",
-            fontsize=9,
-        )
-        axes.set_xlabel("standardised regression coefficient")
-        style_axes(axes)
+        _ranking_panel(axes, rows, names, setting, group, measure)
     for index in range(len(groups), rows_of_panels * columns):
         grid[index // columns, index % columns].set_visible(False)
     figure.suptitle(title, fontsize=13)
     png, svg = save_figure(figure, folder, name)
     caption = (
-        "Each bar is how many standard deviations the measure moves for one standard deviation "
-        "of the input, the others held (red: up, blue: down), across the Latin hypercube's "
-        "scenarios; R² says how much a straight-line account explains. Longest bar first."
+        "Each panel draws the statistic its inputs are ranked by, longest bar first: where a "
+        "straight line explains at least 70% of the variation (R²), the standardised "
+        "regression coefficient (how many standard deviations the measure moves for one "
+        "standard deviation of the input, the others held), else Spearman's rank correlation. "
+        "Red: up, blue: down; whiskers are 95% bootstrap intervals, and an input whose "
+        "whisker crosses zero may not matter at all."
     )
     return Figure(name, title, caption, png, svg, data=table)
+
+
+def _ranking_panel(axes, rows: pd.DataFrame, names, setting, group, measure) -> None:
+    """One measure's inputs, by the statistic that ranks them, with bootstrap intervals."""
+    rows = rows.sort_values("rank", ascending=False)
+    by = str(rows["ranked_by"].iloc[0]) if "ranked_by" in rows else "src"
+    values = rows[by].to_numpy(float)
+    colours = ["#D55E00" if v > 0 else "#0072B2" for v in values]
+    labels = [names[p] for p in rows["parameter"]]
+    axes.barh(labels, values, color=colours)
+    if f"{by}_ci_low" in rows:
+        low, high = rows[f"{by}_ci_low"].to_numpy(float), rows[f"{by}_ci_high"].to_numpy(float)
+        spread = np.vstack([np.clip(values - low, 0, None), np.clip(high - values, 0, None)])
+        axes.errorbar(values, labels, xerr=spread, fmt="none", ecolor="#333333", capsize=3)
+    axes.axvline(0, color="#333333", linewidth=0.8)
+    axes.set_title(
+        f"{row_label(setting, group)}: {measure_words(measure)} "
+        f"(R² {rows['r_squared'].iloc[0]:.2f})",
+        fontsize=9,
+    )
+    axes.set_xlabel(
+        "standardised regression coefficient" if by == "src" else "Spearman's rank correlation"
+    )
+    style_axes(axes)

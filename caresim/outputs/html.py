@@ -1,0 +1,120 @@
+"""Small pieces of HTML the report is built from: escaped text, tables, facts, folded parts."""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Collection, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from caresim.outputs.formatting import format_interval, format_number
+
+if TYPE_CHECKING:
+    from caresim.outputs.plots.common import Figure
+
+__all__ = [
+    "DASH",
+    "NOT_RECORDED",
+    "escape",
+    "facts",
+    "folded",
+    "interval",
+    "number",
+    "paragraph",
+    "table",
+]
+
+NOT_RECORDED = "not recorded"
+
+#: Tables longer than this are folded, so that the page reads without them.
+LONGEST_TABLE_SHOWN = 40
+
+
+class Markup(str):
+    """HTML already made safe, which :func:`escape` leaves as it is (a table cell, say)."""
+
+
+def escape(value: Any) -> str:
+    """Text made safe inside HTML, quotes too (:class:`Markup` is left as it is)."""
+    if isinstance(value, Markup):
+        return str(value)
+    return html.escape(str(value), quote=True)
+
+
+def paragraph(text: str, css: str = "") -> str:
+    """A paragraph of escaped text, with a CSS class if given."""
+    return f'<p class="{css}">{escape(text)}</p>' if css else f"<p>{escape(text)}</p>"
+
+
+DASH = "–"
+
+
+def number(value: Any) -> str:
+    """A number as the report writes it (a dash when there is none)."""
+    return format_number(value, DASH)
+
+
+def interval(low: Any, high: Any) -> str:
+    """An interval as the report writes it, '1.2 to 3.4'."""
+    return format_interval(low, high, DASH)
+
+
+def table(
+    headers: Iterable[str],
+    rows: Iterable[Iterable[Any]],
+    numeric: Collection[int] = (),
+    row_classes: Iterable[str] | None = None,
+) -> str:
+    """A table of escaped cells; ``numeric`` columns are right-aligned."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = []
+    classes = list(row_classes) if row_classes is not None else None
+    for index, row in enumerate(rows):
+        cells = "".join(
+            f'<td class="number">{escape(c)}</td>' if i in numeric else f"<td>{escape(c)}</td>"
+            for i, c in enumerate(row)
+        )
+        css = f' class="{escape(classes[index])}"' if classes and classes[index] else ""
+        body.append(f"<tr{css}>{cells}</tr>")
+    if not body:
+        return paragraph(NOT_RECORDED, "note")
+    markup = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    markup = f'<div class="table">{markup}</div>'  # a wide table scrolls; the page does not
+    if len(body) > LONGEST_TABLE_SHOWN:
+        return folded(f"Show the table ({len(body)} rows)", markup)
+    return markup
+
+
+def facts(rows: Iterable[tuple[str, Any]]) -> str:
+    """A two-column table of named facts, the names as row headings."""
+    body = "".join(
+        f'<tr><th scope="row">{escape(k)}</th><td>{escape(v)}</td></tr>' for k, v in rows
+    )
+    return (
+        f'<table class="facts-table"><tbody>{body}</tbody></table>'
+        if body
+        else paragraph(NOT_RECORDED, "note")
+    )
+
+
+def folded(summary: str, body: str) -> str:
+    """A part of the page shown only when the reader opens it (a long table, say)."""
+    return f"<details><summary>{escape(summary)}</summary>{body}</details>"
+
+
+def embedded(png: Path) -> str:
+    """A PNG file as a data address, so the page needs nothing beside it."""
+    return "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
+
+
+def figure_html(figure: Figure, index: int, note: str = "") -> str:
+    """One embedded figure with its numbered caption (``note`` goes before the caption)."""
+    return (
+        f'<figure id="figure-{escape(figure.name)}">'
+        f'<img src="{embedded(figure.png)}" alt="{escape(figure.title)}">'
+        f"<figcaption><strong>Figure {index}. {escape(figure.title)}.</strong> "
+        f"{escape(note + ' ' if note else '')}{escape(figure.caption)} "
+        f"Files: figures/{escape(figure.png.name)}, figures/{escape(figure.svg.name)}."
+        "</figcaption></figure>"
+    )

@@ -1,0 +1,222 @@
+"""The first page of an experiment's report: what a board reads before anything else.
+
+The measures the experiment names under ``measures:``, scenario by scenario: the baseline's value
+with its 95% interval, each other scenario's paired difference from it (common random numbers,
+replication by replication) with its 95% interval, and a verdict in plain words; then the
+figures that compare scenarios, side by side.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import pandas as pd
+
+from caresim.outputs.html import Markup, escape, figure_html, interval, number, paragraph, table
+from caresim.outputs.plots.common import Figure, group_words, measure_words, setting_words
+from caresim.outputs.results import ResultFolder
+
+__all__ = ["COMPARING_FIGURES", "board_page", "comparing", "named_measures", "verdict"]
+
+#: Figures that compare scenarios (by the start of their names), in the order shown.
+COMPARING_FIGURES = ("comparison", "response_", "heatmap_", "tornado", "sensitivity")
+
+#: Measures for which less is better, by a part of their name.
+LESS_IS_BETTER = (
+    "wait",
+    "cost",
+    "delayed",
+    "delay_",
+    "queue_length",
+    "gave_up",
+    "turned_away",
+    "abandoned",
+    "overtime",
+    "late_share",
+    "readmissions",
+    "patient_hours_waiting",
+)
+
+
+def named_measures(result: ResultFolder) -> list[tuple[str, str, str]]:
+    """The (setting, group, measure) the experiment names under ``measures:``, in its order."""
+    named = result.manifest.get("measures") or []
+    found = []
+    for text in named:
+        parts = str(text).split(".")
+        if len(parts) == 3:
+            found.append((parts[0], parts[1], parts[2]))
+    return found
+
+
+def verdict(measure: str, low: float, high: float) -> tuple[str, str]:
+    """A paired difference's interval in plain words, and its kind (better, worse, up, down,
+    none): whether it moved beyond chance, and which way."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "too few replications to say", "none"
+    if low <= 0 <= high:
+        return "no clear change", "none"
+    lower = high < 0
+    if any(part in measure for part in LESS_IS_BETTER):
+        return ("lower: better", "better") if lower else ("higher: worse", "worse")
+    return ("lower", "down") if lower else ("higher", "up")
+
+
+def _measure_heading(setting: str, group: str, measure: str, unit: str) -> str:
+    where = setting_words(setting)
+    who = "" if group == "all" else f" {group_words(group)}"
+    return f"{where}{who}: {measure_words(measure)} ({unit})"
+
+
+def _cells(result: ResultFolder, key: tuple[str, str, str]) -> tuple[str, list[str]]:
+    """The heading and one cell per scenario (baseline first) of one named measure."""
+    summary = result.summary
+    setting, group, measure = key
+    rows = summary[
+        (summary["setting"] == setting)
+        & (summary["group"] == group)
+        & (summary["measure"] == measure)
+    ].set_index("scenario")
+    unit = str(rows["unit"].iloc[0]) if len(rows) else ""
+    heading = _measure_heading(setting, group, measure, unit)
+    comparison = result.comparison
+    differences = pd.DataFrame()
+    if comparison is not None:
+        differences = comparison[
+            (comparison["setting"] == setting)
+            & (comparison["group"] == group)
+            & (comparison["measure"] == measure)
+        ]
+        differences = differences.set_index(differences["scenario"].astype(str))
+    cells = []
+    for scenario in _scenario_order(result):
+        if scenario == result.baseline:
+            if scenario in rows.index:
+                r = rows.loc[scenario]
+                cells.append(
+                    Markup(
+                        f"{escape(number(r['mean']))}<br>"
+                        f"<small>{escape(interval(r['ci_low'], r['ci_high']))}</small>"
+                    )
+                )
+            else:
+                cells.append("–")
+        elif scenario in differences.index:
+            d = differences.loc[scenario]
+            low, high = float(d["ci_low"]), float(d["ci_high"])
+            words, kind = verdict(measure, low, high)
+            sign = "+" if float(d["mean_difference"]) > 0 else ""
+            cells.append(
+                Markup(
+                    f"{escape(sign + number(d['mean_difference']))}<br>"
+                    f"<small>{escape(interval(low, high))}</small><br>"
+                    f'<span class="verdict {kind}">{escape(words)}</span>'
+                )
+            )
+        else:
+            cells.append("–")
+    return heading, cells
+
+
+def _admission_sources(result: ResultFolder) -> list[tuple[str, str, str]]:
+    """The (setting, group, measure) of admissions by source, where the hospital has them."""
+    summary = result.summary
+    rows = summary[
+        (summary["setting"] == "hospital")
+        & (summary["group"] == "admissions")
+        & summary["measure"].str.startswith("from_")
+    ]
+    return [("hospital", "admissions", m) for m in dict.fromkeys(rows["measure"])]
+
+
+def _scenario_order(result: ResultFolder) -> list[str]:
+    return [result.baseline, *(s for s in result.scenarios if s != result.baseline)]
+
+
+def _summary_table(result: ResultFolder, keys: list[tuple[str, str, str]]) -> str:
+    columns = [_cells(result, key) for key in keys]
+    headings = ["scenario", *(heading for heading, _ in columns)]
+    rows = []
+    for index, scenario in enumerate(_scenario_order(result)):
+        name = f"{scenario} (baseline)" if scenario == result.baseline else scenario
+        rows.append([name, *(cells[index] for _, cells in columns)])
+    return table(headings, rows, numeric=set(range(1, len(headings))))
+
+
+def _plain_words(result: ResultFolder, keys: list[tuple[str, str, str]]) -> list[str]:
+    comparison = result.comparison
+    if comparison is None:
+        return []
+    lines = []
+    others = len(result.scenarios) - 1
+    for setting, group, measure in keys:
+        rows = comparison[
+            (comparison["setting"] == setting)
+            & (comparison["group"] == group)
+            & (comparison["measure"] == measure)
+        ]
+        moved = rows[(rows["ci_low"] > 0) | (rows["ci_high"] < 0)]
+        name = _measure_heading(
+            setting, group, measure, str(rows["unit"].iloc[0]) if len(rows) else ""
+        )
+        if moved.empty:
+            lines.append(f"{name}: no scenario moves it beyond chance.")
+            continue
+        largest = moved.loc[moved["mean_difference"].abs().idxmax()]
+        lines.append(
+            f"{name}: {len(moved)} of {others} scenarios move it beyond chance; the largest "
+            f"change is {largest['scenario']}, {number(largest['mean_difference'])} "
+            f"({interval(largest['ci_low'], largest['ci_high'])})."
+        )
+    return lines
+
+
+def comparing(figures: Iterable[Figure]) -> list[Figure]:
+    """The drawn figures that compare scenarios, in the order of :data:`COMPARING_FIGURES`."""
+    drawn = [f for f in figures if f.drawn]
+    ordered = []
+    for start in COMPARING_FIGURES:
+        ordered += [f for f in drawn if f.name.startswith(start) and f not in ordered]
+    return ordered
+
+
+def board_page(result: ResultFolder, figures: list[Figure]) -> str:
+    """The experiment's first page: its named measures by scenario, then comparing figures."""
+    keys = named_measures(result)
+    parts = ['<section id="summary"><h2>Summary for decision makers</h2>']
+    if keys:
+        parts.append(
+            paragraph(
+                f"The measures the experiment names, by scenario: the baseline "
+                f"'{result.baseline}' with its 95% interval, then each scenario's difference "
+                "from it with the 95% interval of the paired differences (replication r of "
+                "every scenario shares its random numbers) and a verdict. A change is named "
+                "only when its interval excludes zero; otherwise it reads 'no clear "
+                "change'."
+            )
+        )
+        parts.append(_summary_table(result, keys))
+        lines = _plain_words(result, keys)
+        if lines:
+            parts.append("<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>")
+    else:
+        parts.append(paragraph("The experiment names no measures (measures: in its file).", "note"))
+    sources = _admission_sources(result)
+    if sources:
+        parts.append("<h3>Where admissions came from</h3>")
+        parts.append(
+            paragraph(
+                "Emergency admissions by source, so that an effect in one setting can be traced "
+                "to the hospital's front door: the baseline, and each scenario's paired "
+                "difference from it."
+            )
+        )
+        parts.append(_summary_table(result, sources))
+    shown = comparing(figures)
+    if shown:
+        parts.append('<div class="side-by-side">')
+        parts += [figure_html(f, i) for i, f in enumerate(shown, start=1)]
+        parts.append("</div>")
+    parts.append("</section>")
+    return "".join(parts)
