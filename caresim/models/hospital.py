@@ -32,6 +32,7 @@ ADMISSION_SOURCES = (
     "district_nursing",
     "intermediate_care",
     "readmission",
+    "admission_avoidance",
     "hospital",
     "starting_state",
 )
@@ -180,7 +181,12 @@ class Hospital:
         def started(req: Request) -> None:
             def finished(_event) -> None:
                 self.avoidance_pool.release(req)
-                self.router.send(req.entity, self.avoidance_outcome(), SETTING)
+                outcome = self.avoidance_outcome()
+                if outcome == "hospital_admission":
+                    # Care at home failed: admitted now, not offered avoidance a second time.
+                    self.admit(req.entity, "low", "admission_avoidance", avoidable=False)
+                else:
+                    self.router.send(req.entity, outcome, SETTING)
 
             call_later(self.env, self.avoidance_stay(), finished)
 
