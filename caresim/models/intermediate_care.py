@@ -3,8 +3,11 @@
 Patients come by step-up from the community (general practice, district nursing), waiting at home
 for a place no longer than their patience before going to hospital instead; or by step-down from
 hospital (discharge pathways 1, 2 and 3), waiting in their acute bed — a delayed discharge — for as
-long as it takes. They stay for a length of stay and leave home, home with district nursing, back
-to hospital, or to long-term care.
+long as it takes. Step-up and step-down wait in queues of their own (separate records and
+measures); a free place goes to whoever asked first, or with ``step_up_first`` to a patient
+waiting at home before one waiting in hospital. They stay for a length of stay and leave home,
+home with district nursing, back to hospital, to long-term care, or — waiting in their place
+until it starts — to a home care package or a care-home place.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from simpy.events import Event
 from caresim.models.context import CareContext
 from caresim.models.draws import destination_draw
 from caresim.models.schema_intermediate_care import IntermediateCareServiceSpec
+from caresim.models.social_care import EXIT_OF_NEED, SocialCare
 from caresim.models.vocabulary import IC_KINDS
 from caresim.sim.clock import call_later
 from caresim.sim.distributions import sampler
@@ -50,17 +54,36 @@ class _Service:
         }
 
     def leave(self, ic: IntermediateCare, req: Request) -> None:
-        """The stay is over: free the place and send the patient on."""
-        self.pool.release(req)
+        """The stay is over: free the place and send the patient on.
+
+        A patient going on to home care or a care home keeps the place until that starts.
+        """
         destination = self.outcome()
         ic.log.record(req.entity, self.outcome_labels[destination], ic.env.now)
+        if destination in EXIT_OF_NEED:
+            social = ic.social_care
+            assert social is not None
+
+            def placed(package: Request) -> None:
+                self.pool.release(req)
+                social.start(package, destination, SETTING)
+
+            service = social.services[destination]
+            service.pool.request(req.entity, service.steps[SETTING], placed)
+            return
+        self.pool.release(req)
         ic.router.send(req.entity, destination, SETTING)
 
 
 class IntermediateCare:
     """The intermediate care services of a place and their waiting lists."""
 
-    def __init__(self, context: CareContext, pools: dict[str, BedPool]) -> None:
+    def __init__(
+        self,
+        context: CareContext,
+        pools: dict[str, BedPool],
+        social_care: SocialCare | None = None,
+    ) -> None:
         config = context.config
         router = context.router
         spec = config.intermediate_care
@@ -69,7 +92,10 @@ class IntermediateCare:
         self.env = context.env
         self.log = context.log
         self.router = router
+        self.social_care = social_care
         self.patience = spec.step_up_patience
+        # Lower goes first: with step_up_first a patient at home is offered a free place first.
+        self.step_down_priority = 1 if spec.step_up_first else 0
         self.services: dict[str, _Service] = {}
         for kind in KINDS:
             service_spec = getattr(spec, kind)
@@ -91,6 +117,7 @@ class IntermediateCare:
             entity,
             service.step_up,
             lambda req: self.stay(req, kind),
+            priority=0,
             patience=self.patience,
             on_leave=lambda req: self.router.send(req.entity, self.gave_up(), SETTING),
         )
@@ -99,7 +126,11 @@ class IntermediateCare:
     def step_down(self, entity: int, kind: str) -> Event:
         """An event, for the hospital to wait on while the patient keeps their acute bed."""
         service = self.services[kind]
-        return service.pool.acquire(entity, service.step_down)
+        return service.pool.acquire(entity, service.step_down, self.step_down_priority)
+
+    def has_free(self, kind: str) -> bool:
+        """Whether a place of ``kind`` would be granted at once."""
+        return self.services[kind].pool.has_free_unit()
 
     def stay(self, req: Request, kind: str) -> None:
         """The patient has a place: they stay, then leave it for their next destination."""

@@ -17,6 +17,7 @@ from caresim.models.schema_general_practice import GeneralPracticeSpec
 from caresim.models.schema_hospital import HospitalSpec
 from caresim.models.schema_intermediate_care import IntermediateCareSpec
 from caresim.models.schema_population import PopulationSpec
+from caresim.models.schema_social_care import SocialCareSpec, check_social_care
 from caresim.models.schema_state import CostsSpec, StartingStateSpec
 from caresim.models.schema_types import (
     DistributionSpec,
@@ -164,12 +165,14 @@ class Config(Frozen):
     district_nursing: DistrictNursingSpec | None = None
     intermediate_care: IntermediateCareSpec | None = None
     hospital: HospitalSpec | None = None
+    social_care: SocialCareSpec | None = None
     starting_state: StartingStateSpec | None = None
     costs: CostsSpec | None = None
 
     @model_validator(mode="after")
     def _care_system(self):
         check_care_system(self)
+        check_social_care(self)
         return self
 
     @model_validator(mode="after")

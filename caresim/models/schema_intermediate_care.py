@@ -18,7 +18,17 @@ from caresim.models.schema_types import (
 __all__ = ["IntermediateCareServiceSpec", "IntermediateCareSpec"]
 
 OutcomeShares = Annotated[
-    dict[Literal["home", "district_nursing", "hospital_admission", "long_term_care"], Probability],
+    dict[
+        Literal[
+            "home",
+            "district_nursing",
+            "hospital_admission",
+            "long_term_care",
+            "home_care",
+            "care_home",
+        ],
+        Probability,
+    ],
     AfterValidator(check_shares),
 ]
 GaveUpShares = Annotated[
@@ -49,6 +59,13 @@ class IntermediateCareSpec(Frozen):
     )
     step_up_patience: Duration = Field(
         48.0, description="how long a patient at home waits for a step-up place"
+    )
+    step_up_first: bool = Field(
+        False,
+        description=(
+            "whether a free place goes to a patient waiting at home (step-up) before one waiting "
+            "in hospital (step-down); otherwise first come, first served"
+        ),
     )
     step_up_gave_up: GaveUpShares = Field(
         default_factory=lambda: {"hospital_admission": 1.0},

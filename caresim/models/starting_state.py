@@ -17,6 +17,7 @@ from caresim.models.hospital import Hospital
 from caresim.models.intermediate_care import IntermediateCare
 from caresim.models.patients import Patients
 from caresim.models.schema import Config
+from caresim.models.social_care import SocialCare
 from caresim.models.vocabulary import IC_KINDS
 from caresim.sim.distributions import Distribution, choice_of, sampler
 from caresim.sim.streams import RandomStreams
@@ -57,6 +58,7 @@ def apply_starting_state(
     district_nursing: DistrictNursing | None,
     intermediate_care: IntermediateCare | None,
     hospital: Hospital | None,
+    social_care: SocialCare | None = None,
 ) -> None:
     """Put the patients of ``config.starting_state`` where it says, at time zero."""
     state = config.starting_state
@@ -114,6 +116,13 @@ def apply_starting_state(
             for _ in range(count):
                 entity = patients.arrive(label, practice_draw(), cohort_draw())
                 hospital.occupy_fit(entity, pathway)
+
+    if state.social_care is not None and social_care is not None:
+        for need, service in social_care.services.items():
+            count = getattr(state.social_care, need)
+            if count:
+                residual = ResidualStay(service.spec.length_of_service.build(), rng)
+                social_care.occupy(need, count, residual)
 
 
 def range_names(n: int) -> tuple[str, ...]:

@@ -88,3 +88,76 @@ def test_patients_in_bed_at_the_start_have_the_length_biased_residual_stay():
     mean, low, high, _ = t_interval(np.array(means), 0.99)
     assert low <= expected <= high, (mean, low, high)
     assert low > 3.5
+
+
+def test_the_price_of_a_delayed_bed_day_moves_the_total_cost_by_the_delayed_bed_days():
+    _, cheap = run_small("costs.delayed_bed_day=346")
+    _, dear = run_small("costs.delayed_bed_day=10000")
+    before, after = values_of(cheap), values_of(dear)
+    delayed = before[("hospital", "all", "delayed_discharge_bed_days")]
+    assert delayed > 1.0
+    change = after[("system", "all", "total_cost")] - before[("system", "all", "total_cost")]
+    assert np.isclose(change, delayed * (10000 - 346), rtol=1e-9)
+    # Each occupied acute bed-day is priced once: delayed at the delay rate, the rest per bed-day.
+    acute = before[("hospital", "acute", "occupancy_mean")] * 120
+    priced = (
+        before[("hospital", "acute", "bed_cost")] / 346
+        + before[("hospital", "all", "delay_cost")] / 346
+    )
+    assert np.isclose(priced, acute, rtol=1e-9)
+
+
+def test_patients_going_home_are_referred_to_district_nursing_at_the_configured_share():
+    _, result = run_small("hospital.referred_to_district_nursing=0.5")
+    view = LogView(result.log)
+    home = view.rows(Kind.MILESTONE, "pathway_0")
+    opened = view.rows(Kind.MILESTONE, "episodes", event="episode_opened")
+    # An episode opened as the patient leaves the bed (no discharge delays in this scenario).
+    opened_at = set(zip(view.entity[opened].tolist(), view.time[opened].tolist(), strict=True))
+    went_home = view.entity[home]
+    referred = np.array(
+        [
+            (e, t) in opened_at
+            for e, t in zip(went_home.tolist(), view.time[home].tolist(), strict=True)
+        ]
+    )
+    assert len(home) > 200
+    # About half of those going home have a district nursing episode afterwards.
+    assert 0.4 < referred.mean() < 0.6
+    # And those referred did not leave the system as they left the bed.
+    departed = view.rows(Kind.DEPART)
+    departed_at = set(
+        zip(view.entity[departed].tolist(), view.time[departed].tolist(), strict=True)
+    )
+    referred_at = set(
+        zip(went_home[referred].tolist(), view.time[home][referred].tolist(), strict=True)
+    )
+    assert not departed_at & referred_at
+
+
+def test_delays_by_reason_add_up_to_the_delays_by_pathway():
+    _, result = run_small(
+        "hospital.process_delay={share: 0.3, duration: {distribution: exponential, mean: 1 day}}",
+        "hospital.assessment={share: 0.5, duration: {distribution: exponential, mean: 2 days}}",
+    )
+    values = values_of(result)
+    by_pathway = sum(
+        values[("hospital", p, "delayed_discharge_bed_days")]
+        for p in ("pathway_0", "pathway_1", "pathway_2", "pathway_3")
+    )
+    by_reason = {
+        reason: values[("hospital", reason, "delayed_discharge_bed_days")]
+        for reason in (
+            "process",
+            "assessment",
+            "intermediate_care_bed",
+            "home_based_intermediate_care",
+            "home_care",
+            "care_home",
+        )
+    }
+    assert by_reason["process"] > 10 and by_reason["assessment"] > 5
+    assert np.isclose(sum(by_reason.values()), by_pathway, rtol=1e-9)
+    assert np.isclose(values[("hospital", "all", "delayed_discharge_bed_days")], by_pathway)
+    assert 0 < values[("hospital", "all", "delayed_discharge_share")] < 1
+    assert values[("hospital", "all", "fit_to_discharge_mean")] > 0
