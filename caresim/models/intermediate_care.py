@@ -21,7 +21,7 @@ from caresim.models.social_care import EXIT_OF_NEED, SocialCare
 from caresim.models.vocabulary import IC_KINDS
 from caresim.sim.clock import call_later
 from caresim.sim.distributions import sampler
-from caresim.sim.pools import BedPool, Request, Step
+from caresim.sim.pools import BedPool, Request, Step, request_any
 from caresim.sim.recorder import Kind
 
 __all__ = ["KINDS", "SETTING", "IntermediateCare"]
@@ -34,12 +34,23 @@ class _Service:
     """One kind of intermediate care at run time."""
 
     def __init__(
-        self, ic: IntermediateCare, kind: str, spec: IntermediateCareServiceSpec, pool: BedPool
+        self,
+        ic: IntermediateCare,
+        kind: str,
+        spec: IntermediateCareServiceSpec,
+        pools: dict[str, BedPool],
     ):
+        pool = pools[spec.uses]
         streams = ic.context.streams
         self.kind = kind
         self.pool = pool
-        self.step_up = Step.register(ic.log, f"{kind}_step_up", pool.name, SETTING)
+        self.ring_fenced = pools[spec.step_up_uses] if spec.step_up_uses is not None else None
+        if self.ring_fenced is None:
+            self.step_up = Step.register(ic.log, f"{kind}_step_up", pool.name, SETTING)
+        else:
+            self.step_up = Step.register_any(
+                ic.log, f"{kind}_step_up", [self.ring_fenced.name, pool.name], SETTING
+            )
         self.step_down = Step.register(ic.log, f"{kind}_step_down", pool.name, SETTING)
         self.length_of_stay = sampler(
             spec.length_of_stay.build(),
@@ -53,6 +64,10 @@ class _Service:
             for destination in spec.outcomes
         }
 
+    def release(self, req: Request) -> None:
+        """Give the place back to whichever pool granted it."""
+        req.pool.release(req)
+
     def leave(self, ic: IntermediateCare, req: Request) -> None:
         """The stay is over: free the place and send the patient on.
 
@@ -65,13 +80,13 @@ class _Service:
             assert social is not None
 
             def placed(package: Request) -> None:
-                self.pool.release(req)
+                self.release(req)
                 social.start(package, destination, SETTING)
 
             service = social.services[destination]
             service.pool.request(req.entity, service.steps[SETTING], placed)
             return
-        self.pool.release(req)
+        self.release(req)
         ic.router.send(req.entity, destination, SETTING)
 
 
@@ -100,7 +115,7 @@ class IntermediateCare:
         for kind in KINDS:
             service_spec = getattr(spec, kind)
             if service_spec is not None:
-                self.services[kind] = _Service(self, kind, service_spec, pools[service_spec.uses])
+                self.services[kind] = _Service(self, kind, service_spec, pools)
         self.gave_up = destination_draw(
             spec.step_up_gave_up, context, "intermediate_care.step_up_gave_up"
         )
@@ -113,7 +128,12 @@ class IntermediateCare:
     def step_up(self, entity: int, kind: str) -> None:
         """A patient at home needs a place; they wait no longer than the step-up patience."""
         service = self.services[kind]
-        service.pool.request(
+        ask = (
+            service.pool.request
+            if service.ring_fenced is None
+            else lambda *args, **kw: request_any([service.ring_fenced, service.pool], *args, **kw)
+        )
+        ask(
             entity,
             service.step_up,
             lambda req: self.stay(req, kind),

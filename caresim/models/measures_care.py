@@ -14,6 +14,8 @@ import numpy as np
 
 from caresim.models.discharge import DELAY_EVENT, DELAY_REASONS
 from caresim.models.model import Replication
+from caresim.models.schema_social_care import SOCIAL_CARE_NEEDS
+from caresim.models.social_care import SOURCES as SOCIAL_CARE_SOURCES
 from caresim.models.vocabulary import DISCHARGE_PATHWAYS, IC_KINDS, role_of
 from caresim.sim.appointments import AppointmentBook
 from caresim.sim.calendar import HOURS_PER_DAY
@@ -28,6 +30,7 @@ __all__ = [
     "general_practice_measures",
     "hospital_measures",
     "intermediate_care_measures",
+    "social_care_measures",
 ]
 
 Add = Callable[[str, str, str, str, float], None]  # (setting, group, measure, unit, value)
@@ -271,6 +274,26 @@ def intermediate_care_measures(view: LogView, result: Replication, add: Add) -> 
                 window,
             )
             add(setting, kind, f"discharged_to_{destination}", "patients", len(rows))
+
+
+# -- social care behind discharge ------------------------------------------------------------
+def social_care_measures(view: LogView, result: Replication, add: Add) -> None:
+    """Waits for home care and care homes, by where the patient waits (hospital or IC place)."""
+    spec = result.config.social_care
+    window = result.window
+    for need in SOCIAL_CARE_NEEDS:
+        if getattr(spec, need) is None:
+            continue
+        for source in SOCIAL_CARE_SOURCES:
+            group = f"{need}_from_{source}"
+            asked = _in_window(view, view.rows(Kind.QUEUE, group), window)
+            started = view.closing(Kind.START, asked, group)
+            waits = (view.time[started] - view.time[view.ref[started]]) / HOURS_PER_DAY
+            add(source, group, "arrivals", "patients", len(asked))
+            add(source, group, "completed", "patients", len(started))
+            add(source, group, "in_system_end", "patients", len(asked) - len(started))
+            add(source, group, "wait_mean", "days", mean_or_nan(waits))
+            add(source, group, "wait_p95", "days", p95(waits))
 
 
 # -- hospital ------------------------------------------------------------------------------------

@@ -41,6 +41,13 @@ class IntermediateCareServiceSpec(Frozen):
     """One kind of intermediate care: its places, how long people stay, where they go after."""
 
     uses: NameType = Field(description="the bed pool of its beds or caseload places")
+    step_up_uses: NameType | None = Field(
+        None,
+        description=(
+            "a bed pool of places ring-fenced for step-up: a patient at home takes one of these "
+            "first, then one of 'uses'; patients from hospital take only 'uses'"
+        ),
+    )
     length_of_stay: DistributionSpec
     outcomes: OutcomeShares = Field(default_factory=lambda: {"home": 1.0})
 

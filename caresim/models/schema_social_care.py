@@ -56,7 +56,7 @@ def _listing(names) -> str:
 
 
 def check_social_care(config: Config) -> None:
-    """Every social care pool exists and is used once; every need has its service."""
+    """Social care and ring-fenced step-up pools exist and are used once; every need is served."""
     social = config.social_care
     used = set()
     if config.hospital is not None:
@@ -68,6 +68,24 @@ def check_social_care(config: Config) -> None:
             service = getattr(config.intermediate_care, kind)
             if service is not None:
                 used.add(service.uses)
+    if config.intermediate_care is not None:
+        for kind in ("bed_based", "home_based", "assessment_beds"):
+            service = getattr(config.intermediate_care, kind)
+            if service is None or service.step_up_uses is None:
+                continue
+            path = f"intermediate_care.{kind}.step_up_uses"
+            if service.step_up_uses not in config.beds:
+                raise reference_error(
+                    path,
+                    f"unknown bed pool '{service.step_up_uses}'; "
+                    f"expected one of {_listing(config.beds)}",
+                )
+            if service.step_up_uses in used:
+                raise reference_error(
+                    path,
+                    f"bed pool '{service.step_up_uses}' is already used; each use needs its own pool",
+                )
+            used.add(service.step_up_uses)
     if social is not None:
         for need in SOCIAL_CARE_NEEDS:
             service = getattr(social, need)

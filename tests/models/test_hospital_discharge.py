@@ -161,3 +161,44 @@ def test_delays_by_reason_add_up_to_the_delays_by_pathway():
     assert np.isclose(values[("hospital", "all", "delayed_discharge_bed_days")], by_pathway)
     assert 0 < values[("hospital", "all", "delayed_discharge_share")] < 1
     assert values[("hospital", "all", "fit_to_discharge_mean")] > 0
+
+
+def test_the_clinical_stay_starts_when_the_bed_is_granted_not_on_arrival_in_ed():
+    from caresim.config.files import validate_document
+
+    document = {
+        "name": "one_bed",
+        "run": {"horizon": "120 days", "seed": 3},
+        "population": {"practices": {"town": {"registered": 1000}}},
+        "beds": {"ward": {"capacity": 1}},
+        "hospital": {
+            "beds": "ward",
+            "presentations": {"rate": {"everyone": "0.2 per year"}},
+            "acuity": {"high": 1.0},
+            "admitted_share": {"high": 1.0, "medium": 1.0, "low": 1.0},
+            "length_of_stay": {"everyone": {"distribution": "fixed", "value": "2 days"}},
+            "discharge_pathways": {"everyone": {"pathway_0": 1.0}},
+        },
+    }
+    result = CareSystemModel(validate_document(document)).run()
+    view = LogView(result.log)
+    fit = view.rows(Kind.MILESTONE, "pathway_0")
+    bed_start = view.ref[fit]
+    waited_from = view.ref[bed_start]  # the queue record: arrival in ED asking for a bed
+    assert np.allclose(view.time[fit] - view.time[bed_start], 48.0)
+    waited = view.time[bed_start] - view.time[waited_from] > 0
+    assert waited.sum() > 10  # a busy single bed: many waited in ED first
+    assert (view.time[fit][waited] - view.time[waited_from][waited] > 48.0).all()
+
+
+def test_places_ring_fenced_for_step_up_are_never_given_to_patients_from_hospital():
+    _, result = run_small()
+    view = LogView(result.log)
+    groups = result.log.label_array("group")[view.label]
+    for pool, kind in (("ic_step_up_home_places", "home_based"), ("ic_step_up_beds", "bed_based")):
+        started = view.rows(Kind.START, pool=pool)
+        assert len(started) > 0
+        assert set(groups[started]) == {f"{kind}_step_up"}
+    # The shared places serve patients from hospital.
+    shared = view.rows(Kind.START, pool="ic_home_places")
+    assert "home_based_step_down" in set(groups[shared])
