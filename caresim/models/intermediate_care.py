@@ -21,7 +21,7 @@ from caresim.models.social_care import EXIT_OF_NEED, SocialCare
 from caresim.models.vocabulary import IC_KINDS
 from caresim.sim.clock import call_later
 from caresim.sim.distributions import sampler
-from caresim.sim.pools import BedPool, Request, Step, request_any
+from caresim.sim.pools import BedPool, Request, Step
 from caresim.sim.recorder import Kind
 
 __all__ = ["KINDS", "SETTING", "IntermediateCare"]
@@ -44,13 +44,13 @@ class _Service:
         streams = ic.context.streams
         self.kind = kind
         self.pool = pool
+        self.step_up = Step.register(ic.log, f"{kind}_step_up", pool.name, SETTING)
         self.ring_fenced = pools[spec.step_up_uses] if spec.step_up_uses is not None else None
-        if self.ring_fenced is None:
-            self.step_up = Step.register(ic.log, f"{kind}_step_up", pool.name, SETTING)
-        else:
-            self.step_up = Step.register_any(
-                ic.log, f"{kind}_step_up", [self.ring_fenced.name, pool.name], SETTING
-            )
+        self.step_up_ring_fenced = (
+            Step.register(ic.log, f"{kind}_step_up", self.ring_fenced.name, SETTING)
+            if self.ring_fenced is not None
+            else None
+        )
         self.step_down = Step.register(ic.log, f"{kind}_step_down", pool.name, SETTING)
         self.length_of_stay = sampler(
             spec.length_of_stay.build(),
@@ -128,14 +128,15 @@ class IntermediateCare:
     def step_up(self, entity: int, kind: str) -> None:
         """A patient at home needs a place; they wait no longer than the step-up patience."""
         service = self.services[kind]
-        ask = (
-            service.pool.request
-            if service.ring_fenced is None
-            else lambda *args, **kw: request_any([service.ring_fenced, service.pool], *args, **kw)
-        )
-        ask(
+        pool, step = service.pool, service.step_up
+        fenced = service.ring_fenced
+        # A ring-fenced place if one is free, else a shared one; with neither, the patient waits
+        # for a ring-fenced place, where no patient from hospital competes.
+        if fenced is not None and (fenced.has_free_unit() or not pool.has_free_unit()):
+            pool, step = fenced, service.step_up_ring_fenced
+        pool.request(
             entity,
-            service.step_up,
+            step,
             lambda req: self.stay(req, kind),
             priority=0,
             patience=self.patience,

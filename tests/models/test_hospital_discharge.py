@@ -108,11 +108,13 @@ def test_the_price_of_a_delayed_bed_day_moves_the_total_cost_by_the_delayed_bed_
 
 
 def test_patients_going_home_are_referred_to_district_nursing_at_the_configured_share():
-    _, result = run_small("hospital.referred_to_district_nursing=0.5")
+    _, result = run_small(
+        "hospital.referred_to_district_nursing=0.5", "hospital.process_delay.share=0"
+    )
     view = LogView(result.log)
     home = view.rows(Kind.MILESTONE, "pathway_0")
     opened = view.rows(Kind.MILESTONE, "episodes", event="episode_opened")
-    # An episode opened as the patient leaves the bed (no discharge delays in this scenario).
+    # An episode opened as the patient leaves the bed (no process delays here: at once).
     opened_at = set(zip(view.entity[opened].tolist(), view.time[opened].tolist(), strict=True))
     went_home = view.entity[home]
     referred = np.array(
