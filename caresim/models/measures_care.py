@@ -245,6 +245,7 @@ def intermediate_care_measures(view: LogView, result: Replication, add: Add) -> 
     ic = result.config.intermediate_care
     window = result.window
     setting = "intermediate_care"
+    starts: dict[str, int] = {}
     for kind in IC_KINDS:
         service = getattr(ic, kind)
         if service is None:
@@ -267,6 +268,9 @@ def intermediate_care_measures(view: LogView, result: Replication, add: Add) -> 
             )
             add(setting, group, "wait_mean", "days", mean_or_nan(waits))
             add(setting, group, "wait_p95", "days", p95(waits))
+        for route in ("step_up", "step_down"):
+            started = _in_window(view, view.rows(Kind.START, f"{kind}_{route}"), window)
+            starts[route] = starts.get(route, 0) + len(started)
         for destination in service.outcomes:
             rows = _in_window(
                 view,
@@ -274,6 +278,27 @@ def intermediate_care_measures(view: LogView, result: Replication, add: Add) -> 
                 window,
             )
             add(setting, kind, f"discharged_to_{destination}", "patients", len(rows))
+
+    for route, count in starts.items():
+        add(setting, route, "starts", "patients", count)
+        add(
+            setting,
+            route,
+            "starts_per_1000_a_year",
+            "patients",
+            _per_1000_a_year(count, result.config, window),
+        )
+
+
+def _per_1000_a_year(count: float, config, window: Window) -> float:
+    """A count in the window as a rate per 1,000 registered patients a year."""
+    registered = (
+        sum(p.registered for p in config.population.practices.values())
+        if (config.population is not None)
+        else 0
+    )
+    years = window.length / (365.0 * HOURS_PER_DAY)
+    return float("nan") if not registered or years <= 0 else count / years / registered * 1000
 
 
 # -- social care behind discharge ------------------------------------------------------------
@@ -329,6 +354,16 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
         view, view.rows(Kind.MILESTONE, "admission_avoidance", setting=setting), window
     )
     add(setting, "all", "admissions_avoided", "patients", len(avoided))
+    response = _in_window(
+        view, view.rows(Kind.START, "urgent_community_response", setting=setting), window
+    )
+    add(
+        setting,
+        "urgent_community_response",
+        "starts_per_1000_a_year",
+        "patients",
+        _per_1000_a_year(len(response), config, window),
+    )
 
     # Waiting in the emergency department for a bed, and the stay itself.
     asked = _in_window(view, view.rows(Kind.QUEUE, "admission", setting=setting), window)
@@ -390,6 +425,13 @@ class DelaySpells(NamedTuple):
     stay: np.ndarray  # the row of the stay's start (one per admission)
 
 
+#: Delay reasons grouped as the national split counts them (House of Commons Library 2023).
+DELAY_REASON_GROUPS = {
+    "intermediate_care": ("intermediate_care_bed", "home_based_intermediate_care"),
+    "other_than_capacity": ("process", "assessment"),
+}
+
+
 def delay_spells(view: LogView, horizon: float) -> DelaySpells:
     """Each delay record lasts until the next one of the same stay, or until the bed is given up."""
     phases = [
@@ -431,6 +473,12 @@ def _delay_reason_rows(view: LogView, result: Replication, add: Add, occupied: f
             setting, reason, "delay_mean", "days", mean_or_nan(length[mine & began] / HOURS_PER_DAY)
         )
         add(setting, reason, "delay_share", "proportion", share(bed_days, total))
+    # As national statistics group the reasons: intermediate care, and other than capacity.
+    for group, reasons in DELAY_REASON_GROUPS.items():
+        mine = np.isin(spells.reason, [DELAY_REASONS.index(r) for r in reasons])
+        bed_days = float(np.sum(held[mine])) / HOURS_PER_DAY
+        add(setting, group, "delayed_discharge_bed_days", "bed-days", bed_days)
+        add(setting, group, "delay_share", "proportion", share(bed_days, total))
     add(setting, "all", "delayed_discharge_bed_days", "bed-days", total)
     add(setting, "all", "delayed_discharge_share", "proportion", share(total, occupied))
     stays, per_stay = np.unique(spells.stay[began], return_inverse=True)
@@ -446,6 +494,14 @@ def _delay_reason_rows(view: LogView, result: Replication, add: Add, occupied: f
     delay_by_stay = dict(zip(stays.tolist(), delay_of_stay.tolist(), strict=True))
     delays = np.array([delay_by_stay.get(int(r), 0.0) for r in view.ref[overnight]])
     add(setting, "all", "fit_to_discharge_mean", "days", mean_or_nan(delays / HOURS_PER_DAY))
+    stays = view.time[fit] - view.time[view.ref[fit]]
+    add(
+        setting,
+        "all",
+        "zero_day_share",
+        "proportion",
+        share(np.count_nonzero(stays < HOURS_PER_DAY), len(fit)),
+    )
 
 
 def _delayed_level(view: LogView, fit: np.ndarray, horizon: float) -> tuple[Level, np.ndarray]:
