@@ -7,7 +7,8 @@ their discharge needs is done, in this order:
    share of overnight stays on any pathway;
 2. an **assessment** of needs, for a share of pathway 1-3 discharges;
 3. the **capacity** the pathway needs, drawn by share: home-based or bed-based intermediate care,
-   a discharge-to-assess bed, a home care package or a care-home place.
+   a discharge-to-assess bed, a home care package or a care-home place (for social care, first
+   the time to arrange it, counted under the same reason).
 
 Each step that holds the bed starts a *delay record* naming its reason, so that the delayed
 bed-days, delayed patients and mean delay are measured by reason from the event log. A step that
@@ -121,8 +122,11 @@ class Discharge:
         yield from self._hold(entity, self.assessment, "assessment", bed)
         need = self.need[pathway]()
         if need in ("home_care", "care_home"):
-            if not self.social.has_free(need):
+            arranging = self.social.arranging_time(need)
+            if arranging > 0 or not self.social.has_free(need):
                 self._delayed(entity, REASON_OF_NEED[need], bed)
+            if arranging > 0:
+                yield self.env.timeout(arranging)
             package = yield self.social.wait_for(entity, need, SETTING)
             self.beds.release(bed)
             self.social.start(package, need, SETTING)

@@ -71,7 +71,8 @@ class _Service:
     def leave(self, ic: IntermediateCare, req: Request) -> None:
         """The stay is over: free the place and send the patient on.
 
-        A patient going on to home care or a care home keeps the place until that starts.
+        A patient going on to home care or a care home keeps the place until that starts; it was
+        arranged during the stay, so they wait only for a free package or place.
         """
         destination = self.outcome()
         ic.log.record(req.entity, self.outcome_labels[destination], ic.env.now)

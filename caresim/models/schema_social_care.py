@@ -31,6 +31,14 @@ class SocialCareServiceSpec(Frozen):
     length_of_service: DistributionSpec = Field(
         description="how long a package or place is held once started"
     )
+    arranging: DistributionSpec | None = Field(
+        None,
+        description=(
+            "time to arrange it for a patient fit to leave hospital (finding a provider or a "
+            "home, choice, funding), spent in the acute bed before a free one is sought; "
+            "patients in intermediate care have it arranged during their stay"
+        ),
+    )
 
 
 class SocialCareSpec(Frozen):

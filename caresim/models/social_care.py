@@ -1,8 +1,8 @@
 """Social care behind discharge: home care packages and care-home places, finite and held.
 
-A patient leaving hospital or intermediate care who needs home care or a care home waits for a
-package or place, keeping their acute bed or intermediate care place meanwhile (a delayed
-discharge). Once it starts they leave the modelled care settings (home with a package, or to a
+A patient leaving hospital or intermediate care who needs home care or a care home waits while
+it is arranged (finding a provider or a home, choice, funding), then for a free package or place,
+keeping their acute bed or intermediate care place meanwhile (a delayed discharge). Once it starts they leave the modelled care settings (home with a package, or to a
 care home) while the package or place stays in use for its length of service, so that the next
 patient waits for it to be freed.
 """
@@ -39,9 +39,15 @@ class _Service:
         }
         self.at_start = Step.register(social.log, f"{need}_at_start", pool.name)
         self.spec = spec
+        streams = social.context.streams
         self.length_of_service = sampler(
             spec.length_of_service.build(),
-            social.context.streams.generator(f"social_care.{need}.length_of_service"),
+            streams.generator(f"social_care.{need}.length_of_service"),
+        )
+        self.arranging = (
+            sampler(spec.arranging.build(), streams.generator(f"social_care.{need}.arranging"))
+            if spec.arranging is not None
+            else None
         )
 
 
@@ -60,6 +66,11 @@ class SocialCare:
             service_spec = getattr(spec, need)
             if service_spec is not None:
                 self.services[need] = _Service(self, need, service_spec, pools[service_spec.uses])
+
+    def arranging_time(self, need: str) -> float:
+        """Hours to arrange a package or place before one is sought (0 when not modelled)."""
+        arranging = self.services[need].arranging
+        return arranging() if arranging is not None else 0.0
 
     def has_free(self, need: str) -> bool:
         """Whether a package or place would start at once."""
