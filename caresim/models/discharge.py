@@ -7,8 +7,8 @@ their discharge needs is done, in this order:
    share of overnight stays on any pathway;
 2. an **assessment** of needs, for a share of pathway 1-3 discharges;
 3. the **capacity** the pathway needs, drawn by share: home-based or bed-based intermediate care,
-   a discharge-to-assess bed, a home care package or a care-home place (for social care, first
-   the time to arrange it, counted under the same reason).
+   a discharge-to-assess bed, a home care package or a care-home place (first the time to
+   arrange it, where the config gives one, counted under the same reason).
 
 Each step that holds the bed starts a *delay record* naming its reason, so that the delayed
 bed-days, delayed patients and mean delay are measured by reason from the event log. A step that
@@ -131,8 +131,11 @@ class Discharge:
             self.beds.release(bed)
             self.social.start(package, need, SETTING)
             return
-        if not self.ic.has_free(need):
+        arranging = self.ic.arranging_time(need)
+        if arranging > 0 or not self.ic.has_free(need):
             self._delayed(entity, REASON_OF_NEED[need], bed)
+        if arranging > 0:
+            yield self.env.timeout(arranging)
         place = yield self.ic.step_down(entity, need)
         self.beds.release(bed)
         self.ic.stay(place, need)

@@ -56,6 +56,14 @@ class _Service:
             spec.length_of_stay.build(),
             streams.generator(f"intermediate_care.{kind}.length_of_stay"),
         )
+        self.arranging = (
+            sampler(
+                spec.arranging.build(),
+                streams.generator(f"intermediate_care.{kind}.arranging"),
+            )
+            if spec.arranging is not None
+            else None
+        )
         self.outcome = destination_draw(
             spec.outcomes, ic.context, f"intermediate_care.{kind}.outcome"
         )
@@ -149,6 +157,11 @@ class IntermediateCare:
         """An event, for the hospital to wait on while the patient keeps their acute bed."""
         service = self.services[kind]
         return service.pool.acquire(entity, service.step_down, self.step_down_priority)
+
+    def arranging_time(self, kind: str) -> float:
+        """Hours to arrange a place for a patient leaving hospital (0 when not modelled)."""
+        arranging = self.services[kind].arranging
+        return arranging() if arranging is not None else 0.0
 
     def has_free(self, kind: str) -> bool:
         """Whether a place of ``kind`` would be granted at once."""

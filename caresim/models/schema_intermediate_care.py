@@ -49,6 +49,13 @@ class IntermediateCareServiceSpec(Frozen):
         ),
     )
     length_of_stay: DistributionSpec
+    arranging: DistributionSpec | None = Field(
+        None,
+        description=(
+            "time to arrange a place for a patient fit to leave hospital (assessment by the "
+            "team, a first visit planned), spent in the acute bed before a free place is sought"
+        ),
+    )
     outcomes: OutcomeShares = Field(default_factory=lambda: {"home": 1.0})
 
 
