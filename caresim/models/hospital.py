@@ -13,9 +13,11 @@ emergency readmissions.
 from __future__ import annotations
 
 from caresim.models.context import CareContext
+from caresim.models.discharge import Discharge
 from caresim.models.draws import chance, destination_draw, population_arrivals
 from caresim.models.intermediate_care import IntermediateCare
-from caresim.models.vocabulary import DISCHARGE_PATHWAYS, IC_OF_PATHWAY
+from caresim.models.social_care import SocialCare
+from caresim.models.vocabulary import DISCHARGE_PATHWAYS
 from caresim.sim.clock import call_later
 from caresim.sim.distributions import sampler
 from caresim.sim.pools import BedPool, Request, Step
@@ -25,13 +27,13 @@ __all__ = ["PATHWAYS", "SETTING", "Hospital"]
 
 SETTING = "hospital"
 PATHWAYS = DISCHARGE_PATHWAYS
-PATHWAY_SERVICE = IC_OF_PATHWAY
 ADMISSION_SOURCES = (
     "emergency_department",
     "general_practice",
     "district_nursing",
     "intermediate_care",
     "readmission",
+    "admission_avoidance",
     "hospital",
     "starting_state",
 )
@@ -45,6 +47,7 @@ class Hospital:
         context: CareContext,
         beds: dict[str, BedPool],
         intermediate_care: IntermediateCare | None,
+        social_care: SocialCare | None = None,
     ) -> None:
         config = context.config
         spec = config.hospital
@@ -67,6 +70,10 @@ class Hospital:
         if self.readmission is not None:
             self._readmissions()
         self._front_doors()
+        self.discharge = Discharge(context, spec, self.beds, intermediate_care, social_care)
+        self.referred_to_district_nursing = chance(
+            spec.referred_to_district_nursing, context, "hospital.referred_to_district_nursing"
+        )
 
     def _register_events(self) -> None:
         log, beds = self.log, self.spec.beds
@@ -180,7 +187,12 @@ class Hospital:
         def started(req: Request) -> None:
             def finished(_event) -> None:
                 self.avoidance_pool.release(req)
-                self.router.send(req.entity, self.avoidance_outcome(), SETTING)
+                outcome = self.avoidance_outcome()
+                if outcome == "hospital_admission":
+                    # Care at home failed: admitted now, not offered avoidance a second time.
+                    self.admit(req.entity, "low", "admission_avoidance", avoidable=False)
+                else:
+                    self.router.send(req.entity, outcome, SETTING)
 
             call_later(self.env, self.avoidance_stay(), finished)
 
@@ -220,17 +232,13 @@ class Hospital:
         else:
             pathway = fit_now
         self.log.record(entity, self.fit[pathway], env.now, -1, bed.start_row)
-        if pathway == "pathway_0":
-            self.beds.release(bed)
-            self._home(entity)
-            return
-        kind = PATHWAY_SERVICE[pathway]
-        place = yield self.ic.step_down(entity, kind)  # waiting here is a delayed discharge
-        self.beds.release(bed)
-        self.ic.stay(place, kind)
+        yield from self.discharge.leave(entity, bed, pathway, not zero_day, self._home)
 
     def _home(self, entity: int) -> None:
-        self.patients.depart(entity, "home", SETTING)
+        if self.referred_to_district_nursing():
+            self.router.send(entity, "district_nursing", SETTING)
+        else:
+            self.patients.depart(entity, "home", SETTING)
         if self.readmission is not None and self.readmitted():
             practice = self.patients.practice_of(entity)
             cohort = self.patients.cohort_of(entity)

@@ -3,8 +3,11 @@
 Patients come by step-up from the community (general practice, district nursing), waiting at home
 for a place no longer than their patience before going to hospital instead; or by step-down from
 hospital (discharge pathways 1, 2 and 3), waiting in their acute bed — a delayed discharge — for as
-long as it takes. They stay for a length of stay and leave home, home with district nursing, back
-to hospital, or to long-term care.
+long as it takes. Step-up and step-down wait in queues of their own (separate records and
+measures); a free place goes to whoever asked first, or with ``step_up_first`` to a patient
+waiting at home before one waiting in hospital. They stay for a length of stay and leave home,
+home with district nursing, back to hospital, to long-term care, or — waiting in their place
+until it starts — to a home care package or a care-home place.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from simpy.events import Event
 from caresim.models.context import CareContext
 from caresim.models.draws import destination_draw
 from caresim.models.schema_intermediate_care import IntermediateCareServiceSpec
+from caresim.models.social_care import EXIT_OF_NEED, SocialCare
 from caresim.models.vocabulary import IC_KINDS
 from caresim.sim.clock import call_later
 from caresim.sim.distributions import sampler
@@ -30,16 +34,35 @@ class _Service:
     """One kind of intermediate care at run time."""
 
     def __init__(
-        self, ic: IntermediateCare, kind: str, spec: IntermediateCareServiceSpec, pool: BedPool
+        self,
+        ic: IntermediateCare,
+        kind: str,
+        spec: IntermediateCareServiceSpec,
+        pools: dict[str, BedPool],
     ):
+        pool = pools[spec.uses]
         streams = ic.context.streams
         self.kind = kind
         self.pool = pool
         self.step_up = Step.register(ic.log, f"{kind}_step_up", pool.name, SETTING)
+        self.ring_fenced = pools[spec.step_up_uses] if spec.step_up_uses is not None else None
+        self.step_up_ring_fenced = (
+            Step.register(ic.log, f"{kind}_step_up", self.ring_fenced.name, SETTING)
+            if self.ring_fenced is not None
+            else None
+        )
         self.step_down = Step.register(ic.log, f"{kind}_step_down", pool.name, SETTING)
         self.length_of_stay = sampler(
             spec.length_of_stay.build(),
             streams.generator(f"intermediate_care.{kind}.length_of_stay"),
+        )
+        self.arranging = (
+            sampler(
+                spec.arranging.build(),
+                streams.generator(f"intermediate_care.{kind}.arranging"),
+            )
+            if spec.arranging is not None
+            else None
         )
         self.outcome = destination_draw(
             spec.outcomes, ic.context, f"intermediate_care.{kind}.outcome"
@@ -49,18 +72,42 @@ class _Service:
             for destination in spec.outcomes
         }
 
+    def release(self, req: Request) -> None:
+        """Give the place back to whichever pool granted it."""
+        req.pool.release(req)
+
     def leave(self, ic: IntermediateCare, req: Request) -> None:
-        """The stay is over: free the place and send the patient on."""
-        self.pool.release(req)
+        """The stay is over: free the place and send the patient on.
+
+        A patient going on to home care or a care home keeps the place until that starts; it was
+        arranged during the stay, so they wait only for a free package or place.
+        """
         destination = self.outcome()
         ic.log.record(req.entity, self.outcome_labels[destination], ic.env.now)
+        if destination in EXIT_OF_NEED:
+            social = ic.social_care
+            assert social is not None
+
+            def placed(package: Request) -> None:
+                self.release(req)
+                social.start(package, destination, SETTING)
+
+            service = social.services[destination]
+            service.pool.request(req.entity, service.steps[SETTING], placed)
+            return
+        self.release(req)
         ic.router.send(req.entity, destination, SETTING)
 
 
 class IntermediateCare:
     """The intermediate care services of a place and their waiting lists."""
 
-    def __init__(self, context: CareContext, pools: dict[str, BedPool]) -> None:
+    def __init__(
+        self,
+        context: CareContext,
+        pools: dict[str, BedPool],
+        social_care: SocialCare | None = None,
+    ) -> None:
         config = context.config
         router = context.router
         spec = config.intermediate_care
@@ -69,12 +116,15 @@ class IntermediateCare:
         self.env = context.env
         self.log = context.log
         self.router = router
+        self.social_care = social_care
         self.patience = spec.step_up_patience
+        # Lower goes first: with step_up_first a patient at home is offered a free place first.
+        self.step_down_priority = 1 if spec.step_up_first else 0
         self.services: dict[str, _Service] = {}
         for kind in KINDS:
             service_spec = getattr(spec, kind)
             if service_spec is not None:
-                self.services[kind] = _Service(self, kind, service_spec, pools[service_spec.uses])
+                self.services[kind] = _Service(self, kind, service_spec, pools)
         self.gave_up = destination_draw(
             spec.step_up_gave_up, context, "intermediate_care.step_up_gave_up"
         )
@@ -87,10 +137,17 @@ class IntermediateCare:
     def step_up(self, entity: int, kind: str) -> None:
         """A patient at home needs a place; they wait no longer than the step-up patience."""
         service = self.services[kind]
-        service.pool.request(
+        pool, step = service.pool, service.step_up
+        fenced = service.ring_fenced
+        # A ring-fenced place if one is free, else a shared one; with neither, the patient waits
+        # for a ring-fenced place, where no patient from hospital competes.
+        if fenced is not None and (fenced.has_free_unit() or not pool.has_free_unit()):
+            pool, step = fenced, service.step_up_ring_fenced
+        pool.request(
             entity,
-            service.step_up,
+            step,
             lambda req: self.stay(req, kind),
+            priority=0,
             patience=self.patience,
             on_leave=lambda req: self.router.send(req.entity, self.gave_up(), SETTING),
         )
@@ -99,7 +156,16 @@ class IntermediateCare:
     def step_down(self, entity: int, kind: str) -> Event:
         """An event, for the hospital to wait on while the patient keeps their acute bed."""
         service = self.services[kind]
-        return service.pool.acquire(entity, service.step_down)
+        return service.pool.acquire(entity, service.step_down, self.step_down_priority)
+
+    def arranging_time(self, kind: str) -> float:
+        """Hours to arrange a place for a patient leaving hospital (0 when not modelled)."""
+        arranging = self.services[kind].arranging
+        return arranging() if arranging is not None else 0.0
+
+    def has_free(self, kind: str) -> bool:
+        """Whether a place of ``kind`` would be granted at once."""
+        return self.services[kind].pool.has_free_unit()
 
     def stay(self, req: Request, kind: str) -> None:
         """The patient has a place: they stay, then leave it for their next destination."""

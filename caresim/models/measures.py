@@ -17,6 +17,7 @@ from caresim.models.measures_care import (
     general_practice_measures,
     hospital_measures,
     intermediate_care_measures,
+    social_care_measures,
 )
 from caresim.models.measures_district_nursing import district_nursing_measures
 from caresim.models.model import Replication
@@ -132,6 +133,8 @@ def measure(result: Replication) -> list[Measure]:
         intermediate_care_measures(view, result, add)
     if config.hospital is not None:
         hospital_measures(view, result, add)
+    if config.social_care is not None:
+        social_care_measures(view, result, add)
     if config.costs is not None:
         cost_measures(view, result, add, pool_use)
     _system_measures(view, result, rows, add)

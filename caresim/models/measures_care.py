@@ -10,11 +10,15 @@ for that setting (days for appointments and stays, hours for visits and trolley 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
+from caresim.models.discharge import DELAY_EVENT, DELAY_REASONS
 from caresim.models.model import Replication
-from caresim.models.vocabulary import IC_KINDS, role_of
+from caresim.models.schema_social_care import SOCIAL_CARE_NEEDS
+from caresim.models.social_care import SOURCES as SOCIAL_CARE_SOURCES
+from caresim.models.vocabulary import DISCHARGE_PATHWAYS, IC_KINDS, role_of
 from caresim.sim.appointments import AppointmentBook
 from caresim.sim.calendar import HOURS_PER_DAY
 from caresim.sim.measures import LogView, Window, mean_or_nan, p95, share
@@ -27,6 +31,7 @@ __all__ = [
     "general_practice_measures",
     "hospital_measures",
     "intermediate_care_measures",
+    "social_care_measures",
 ]
 
 Add = Callable[[str, str, str, str, float], None]  # (setting, group, measure, unit, value)
@@ -195,6 +200,7 @@ def intermediate_care_measures(view: LogView, result: Replication, add: Add) -> 
     ic = result.config.intermediate_care
     window = result.window
     setting = "intermediate_care"
+    starts: dict[str, int] = {}
     for kind in IC_KINDS:
         service = getattr(ic, kind)
         if service is None:
@@ -217,6 +223,9 @@ def intermediate_care_measures(view: LogView, result: Replication, add: Add) -> 
             )
             add(setting, group, "wait_mean", "days", mean_or_nan(waits))
             add(setting, group, "wait_p95", "days", p95(waits))
+        for route in ("step_up", "step_down"):
+            started = _in_window(view, view.rows(Kind.START, f"{kind}_{route}"), window)
+            starts[route] = starts.get(route, 0) + len(started)
         for destination in service.outcomes:
             rows = _in_window(
                 view,
@@ -224,6 +233,47 @@ def intermediate_care_measures(view: LogView, result: Replication, add: Add) -> 
                 window,
             )
             add(setting, kind, f"discharged_to_{destination}", "patients", len(rows))
+
+    for route, count in starts.items():
+        add(setting, route, "starts", "patients", count)
+        add(
+            setting,
+            route,
+            "starts_per_1000_a_year",
+            "patients",
+            _per_1000_a_year(count, result.config, window),
+        )
+
+
+def _per_1000_a_year(count: float, config, window: Window) -> float:
+    """A count in the window as a rate per 1,000 registered patients a year."""
+    registered = (
+        sum(p.registered for p in config.population.practices.values())
+        if (config.population is not None)
+        else 0
+    )
+    years = window.length / (365.0 * HOURS_PER_DAY)
+    return float("nan") if not registered or years <= 0 else count / years / registered * 1000
+
+
+# -- social care behind discharge ------------------------------------------------------------
+def social_care_measures(view: LogView, result: Replication, add: Add) -> None:
+    """Waits for home care and care homes, by where the patient waits (hospital or IC place)."""
+    spec = result.config.social_care
+    window = result.window
+    for need in SOCIAL_CARE_NEEDS:
+        if getattr(spec, need) is None:
+            continue
+        for source in SOCIAL_CARE_SOURCES:
+            group = f"{need}_from_{source}"
+            asked = _in_window(view, view.rows(Kind.QUEUE, group), window)
+            started = view.closing(Kind.START, asked, group)
+            waits = (view.time[started] - view.time[view.ref[started]]) / HOURS_PER_DAY
+            add(source, group, "arrivals", "patients", len(asked))
+            add(source, group, "completed", "patients", len(started))
+            add(source, group, "in_system_end", "patients", len(asked) - len(started))
+            add(source, group, "wait_mean", "days", mean_or_nan(waits))
+            add(source, group, "wait_p95", "days", p95(waits))
 
 
 # -- hospital ------------------------------------------------------------------------------------
@@ -259,6 +309,16 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
         view, view.rows(Kind.MILESTONE, "admission_avoidance", setting=setting), window
     )
     add(setting, "all", "admissions_avoided", "patients", len(avoided))
+    response = _in_window(
+        view, view.rows(Kind.START, "urgent_community_response", setting=setting), window
+    )
+    add(
+        setting,
+        "urgent_community_response",
+        "starts_per_1000_a_year",
+        "patients",
+        _per_1000_a_year(len(response), config, window),
+    )
 
     # Waiting in the emergency department for a bed, and the stay itself.
     asked = _in_window(view, view.rows(Kind.QUEUE, "admission", setting=setting), window)
@@ -286,46 +346,23 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
     add(setting, "all", "stays_running_end", "patients", len(starts) - len(ends))
     add(setting, "all", "patient_hours_waiting", "hours", float(np.sum(trolley)))
 
-    # Delayed discharges: from medically fit (pathways 1–3) until the bed is given up.
-    all_fit = []
-    total = 0.0
+    # Delayed discharges: from medically fit until the bed is given up, by pathway and by reason.
     for pathway in ("pathway_0", "pathway_1", "pathway_2", "pathway_3"):
         fit = view.rows(Kind.MILESTONE, pathway, setting=setting)
-        discharged = _in_window(view, fit, window)
-        add(setting, pathway, "discharges", "patients", len(discharged))
-        if pathway == "pathway_0":
-            continue
+        add(setting, pathway, "discharges", "patients", len(_in_window(view, fit, window)))
         level, delays = _delayed_level(view, fit, window.end)
-        bed_days = level.mean(window.start, window.end) * days
-        total += bed_days
-        add(setting, pathway, "delayed_discharge_bed_days", "bed-days", bed_days)
         add(
             setting,
             pathway,
-            "delay_mean",
-            "days",
-            mean_or_nan(delays[view.time[fit] >= window.start] / HOURS_PER_DAY)
-            if len(fit)
-            else float("nan"),
+            "delayed_discharge_bed_days",
+            "bed-days",
+            level.mean(window.start, window.end) * days,
         )
-        all_fit.append(fit)
-    fit = np.concatenate(all_fit) if all_fit else np.empty(0, int)
-    _, delays = _delayed_level(view, fit, window.end)
-    add(setting, "all", "delayed_discharge_bed_days", "bed-days", total)
-    add(
-        setting,
-        "all",
-        "delayed_discharges",
-        "patients",
-        int(np.count_nonzero(view.time[fit] >= window.start)),
-    )
-    add(
-        setting,
-        "all",
-        "delay_mean",
-        "days",
-        mean_or_nan(delays[view.time[fit] >= window.start] / HOURS_PER_DAY),
-    )
+        if pathway != "pathway_0":
+            recent = view.time[fit] >= window.start
+            add(setting, pathway, "delay_mean", "days", mean_or_nan(delays[recent] / HOURS_PER_DAY))
+    occupied = view.busy_level(spec.beds).mean(window.start, window.end) * days
+    _delay_reason_rows(view, result, add, occupied)
 
     acute = result.pools[spec.beds]
     if acute.capacity is None:
@@ -335,6 +372,94 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
     for threshold in (0.85, 0.92):
         over = sum(share for level, share in shares.items() if level > threshold * acute.capacity)
         add(setting, spec.beds, f"occupancy_over_{int(threshold * 100)}_share", "proportion", over)
+
+
+class DelaySpells(NamedTuple):
+    """Spells of delay of patients fit to leave, one per delay record: why, when, which stay."""
+
+    reason: np.ndarray  # index into DELAY_REASONS
+    start: np.ndarray  # hours
+    end: np.ndarray  # hours; the end of the run for a spell still going on
+    stay: np.ndarray  # the row of the stay's start (one per admission)
+
+
+#: Delay reasons grouped as the national split counts them (House of Commons Library 2023).
+DELAY_REASON_GROUPS = {
+    "intermediate_care": ("intermediate_care_bed", "home_based_intermediate_care"),
+    "other_than_capacity": ("process", "assessment"),
+}
+
+
+def delay_spells(view: LogView, horizon: float) -> DelaySpells:
+    """Each delay record lasts until the next one of the same stay, or until the bed is given up."""
+    phases = [
+        view.rows(
+            Kind.MILESTONE, reason, setting="hospital", event=DELAY_EVENT.format(reason=reason)
+        )
+        for reason in DELAY_REASONS
+    ]
+    reason = np.concatenate([np.full(len(rows), i) for i, rows in enumerate(phases)])
+    rows = np.concatenate(phases)
+    ends = view.rows(Kind.END, "admission", setting="hospital")
+    every = np.concatenate((rows, ends))
+    stay = view.ref[every]
+    order = np.lexsort((every, view.time[every], stay))
+    following = np.full(len(every), horizon)
+    same = stay[order][1:] == stay[order][:-1]
+    following[order[:-1][same]] = view.time[every][order[1:][same]]
+    n = len(rows)
+    return DelaySpells(reason, view.time[rows], following[:n], view.ref[rows])
+
+
+def _delay_reason_rows(view: LogView, result: Replication, add: Add, occupied: float) -> None:
+    """Delayed bed-days, delayed patients and mean delay, by reason and in all."""
+    window = result.window
+    setting = "hospital"
+    spells = delay_spells(view, window.end)
+    held = np.clip(spells.end, window.start, window.end) - np.clip(
+        spells.start, window.start, window.end
+    )
+    length = spells.end - spells.start
+    began = (spells.start >= window.start) & (length > 0)
+    total = float(np.sum(held)) / HOURS_PER_DAY
+    for i, reason in enumerate(DELAY_REASONS):
+        mine = spells.reason == i
+        bed_days = float(np.sum(held[mine])) / HOURS_PER_DAY
+        add(setting, reason, "delayed_discharge_bed_days", "bed-days", bed_days)
+        add(setting, reason, "delayed_discharges", "patients", int(np.count_nonzero(mine & began)))
+        add(
+            setting, reason, "delay_mean", "days", mean_or_nan(length[mine & began] / HOURS_PER_DAY)
+        )
+        add(setting, reason, "delay_share", "proportion", share(bed_days, total))
+    # As national statistics group the reasons: intermediate care, and other than capacity.
+    for group, reasons in DELAY_REASON_GROUPS.items():
+        mine = np.isin(spells.reason, [DELAY_REASONS.index(r) for r in reasons])
+        bed_days = float(np.sum(held[mine])) / HOURS_PER_DAY
+        add(setting, group, "delayed_discharge_bed_days", "bed-days", bed_days)
+        add(setting, group, "delay_share", "proportion", share(bed_days, total))
+    add(setting, "all", "delayed_discharge_bed_days", "bed-days", total)
+    add(setting, "all", "delayed_discharge_share", "proportion", share(total, occupied))
+    stays, per_stay = np.unique(spells.stay[began], return_inverse=True)
+    delay_of_stay = np.bincount(per_stay, weights=length[began], minlength=len(stays))
+    add(setting, "all", "delayed_discharges", "patients", len(stays))
+    add(setting, "all", "delay_mean", "days", mean_or_nan(delay_of_stay / HOURS_PER_DAY))
+    # From fit to leaving, over every overnight stay fit in the window (a day or more in bed).
+    fit = np.concatenate(
+        [view.rows(Kind.MILESTONE, pathway, setting=setting) for pathway in DISCHARGE_PATHWAYS]
+    )
+    fit = _in_window(view, fit, window)
+    overnight = fit[view.time[fit] - view.time[view.ref[fit]] >= HOURS_PER_DAY]
+    delay_by_stay = dict(zip(stays.tolist(), delay_of_stay.tolist(), strict=True))
+    delays = np.array([delay_by_stay.get(int(r), 0.0) for r in view.ref[overnight]])
+    add(setting, "all", "fit_to_discharge_mean", "days", mean_or_nan(delays / HOURS_PER_DAY))
+    stays = view.time[fit] - view.time[view.ref[fit]]
+    add(
+        setting,
+        "all",
+        "zero_day_share",
+        "proportion",
+        share(np.count_nonzero(stays < HOURS_PER_DAY), len(fit)),
+    )
 
 
 def _delayed_level(view: LogView, fit: np.ndarray, horizon: float) -> tuple[Level, np.ndarray]:
@@ -355,13 +480,35 @@ def _delayed_level(view: LogView, fit: np.ndarray, horizon: float) -> tuple[Leve
 
 
 # -- costs ---------------------------------------------------------------------------------------
+def delayed_bed_days(view: LogView, result: Replication) -> float:
+    """Acute bed-days in the window held by patients medically fit to leave."""
+    window = result.window
+    spells = delay_spells(view, window.end)
+    held = np.clip(spells.end, window.start, window.end) - np.clip(
+        spells.start, window.start, window.end
+    )
+    return float(np.sum(held)) / HOURS_PER_DAY
+
+
 def cost_measures(view: LogView, result: Replication, add: Add, pool_use: dict) -> None:
-    """Staff cost (paid hours and overtime) by role, bed cost by pool, delayed-discharge cost."""
+    """Staff cost (paid hours and overtime) by role, bed cost by pool, delayed-discharge cost.
+
+    With ``costs.delayed_bed_day`` an acute bed-day held by a patient fit to leave is priced at
+    that rate (``delay_cost``) and the acute pool's ``bed_cost`` counts only the other bed-days,
+    so that every occupied bed-day is priced once.
+    """
     costs = result.config.costs
     window = result.window
     currency = costs.currency
     total = 0.0
     staff_by_role: dict[tuple[str, str], float] = {}
+    acute = result.config.hospital.beds if result.config.hospital is not None else None
+    delayed = 0.0
+    if acute is not None and costs.delayed_bed_day is not None:
+        delayed = delayed_bed_days(view, result)
+        cost = delayed * costs.delayed_bed_day
+        add("hospital", "all", "delay_cost", currency, cost)
+        total += cost
     for name, info in result.pools.items():
         if info.kind == "staff" and info.role in costs.staff_hour:
             paid = (info.capacity or 0) * info.on_duty.hours_between(window.start, window.end)
@@ -370,6 +517,8 @@ def cost_measures(view: LogView, result: Replication, add: Add, pool_use: dict) 
             staff_by_role[key] = staff_by_role.get(key, 0.0) + cost
         elif info.kind == "beds" and name in costs.bed_day:
             bed_days = pool_use[name].busy_mean * window.length / HOURS_PER_DAY
+            if name == acute:
+                bed_days -= delayed
             cost = bed_days * costs.bed_day[name]
             add(info.setting, name, "bed_cost", currency, cost)
             total += cost

@@ -14,6 +14,7 @@ from caresim.models.intermediate_care import IntermediateCare
 from caresim.models.patients import Patients, Router
 from caresim.models.schema import Config
 from caresim.models.services import ServiceNetwork
+from caresim.models.social_care import SocialCare
 from caresim.models.staffing import PoolInfo, build_pools
 from caresim.models.starting_state import apply_starting_state
 from caresim.sim.measures import Window
@@ -69,11 +70,18 @@ class CareSystemModel:
         self.district_nursing = (
             DistrictNursing(context, self.pools.staff) if config.district_nursing else None
         )
+        self.social_care = (
+            SocialCare(context, self.pools.beds) if config.social_care is not None else None
+        )
         self.intermediate_care = (
-            IntermediateCare(context, self.pools.beds) if config.intermediate_care else None
+            IntermediateCare(context, self.pools.beds, self.social_care)
+            if config.intermediate_care
+            else None
         )
         self.hospital = (
-            Hospital(context, self.pools.beds, self.intermediate_care) if config.hospital else None
+            Hospital(context, self.pools.beds, self.intermediate_care, self.social_care)
+            if config.hospital
+            else None
         )
         apply_starting_state(
             config,
@@ -83,6 +91,7 @@ class CareSystemModel:
             self.district_nursing,
             self.intermediate_care,
             self.hospital,
+            self.social_care,
         )
 
     def run(self) -> Replication:

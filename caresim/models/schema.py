@@ -25,6 +25,7 @@ from caresim.models.schema_services import (
     ServiceSpec,
     check_services,
 )
+from caresim.models.schema_social_care import SocialCareSpec, check_social_care
 from caresim.models.schema_state import CostsSpec, StartingStateSpec
 from caresim.models.schema_types import (
     Count,
@@ -158,6 +159,7 @@ class Config(Frozen):
     district_nursing: DistrictNursingSpec | None = None
     intermediate_care: IntermediateCareSpec | None = None
     hospital: HospitalSpec | None = None
+    social_care: SocialCareSpec | None = None
     starting_state: StartingStateSpec | None = None
     costs: CostsSpec | None = None
     demand: DemandSpec = Field(
@@ -167,6 +169,7 @@ class Config(Frozen):
     @model_validator(mode="after")
     def _care_system(self):
         check_care_system(self)
+        check_social_care(self)
         return self
 
     @model_validator(mode="after")

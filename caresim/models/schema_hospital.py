@@ -9,7 +9,13 @@ from pydantic import AfterValidator, Field
 from caresim.models.schema_population import AcuityShares, CohortRates, NameType
 from caresim.models.schema_types import DistributionSpec, Frozen, Probability, check_shares
 
-__all__ = ["AdmissionAvoidanceSpec", "HospitalSpec", "PresentationsSpec", "ReadmissionSpec"]
+__all__ = [
+    "AdmissionAvoidanceSpec",
+    "DischargeDelaySpec",
+    "HospitalSpec",
+    "PresentationsSpec",
+    "ReadmissionSpec",
+]
 
 Acuity = Literal["high", "medium", "low"]
 PathwayShares = Annotated[
@@ -39,6 +45,22 @@ class AdmissionAvoidanceSpec(Frozen):
     outcomes: AvoidanceOutcomes = Field(default_factory=lambda: {"home": 1.0})
 
 
+NeedShares = Annotated[
+    dict[
+        Literal["home_based", "bed_based", "assessment_beds", "home_care", "care_home"],
+        Probability,
+    ],
+    AfterValidator(check_shares),
+]
+
+
+class DischargeDelaySpec(Frozen):
+    """A step some patients fit to leave go through before they can: a share and its duration."""
+
+    share: Probability = Field(description="share of the patients it applies to who go through it")
+    duration: DistributionSpec = Field(description="how long it holds them in the acute bed")
+
+
 class ReadmissionSpec(Frozen):
     """Emergency readmission after going home."""
 
@@ -63,5 +85,23 @@ class HospitalSpec(Frozen):
     )
     discharge_pathways: dict[NameType, PathwayShares] = Field(
         description="discharge pathway 0 (home), 1 (home with support), 2 (bed), 3 (care home), by cohort"
+    )
+    discharge_needs: dict[Literal["pathway_1", "pathway_2", "pathway_3"], NeedShares] = Field(
+        default_factory=dict,
+        description=(
+            "what a patient leaving by pathway 1-3 waits for, by share: intermediate care "
+            "(home_based, bed_based, assessment_beds) or social care (home_care, care_home); "
+            "a pathway not given waits for the intermediate care of its number"
+        ),
+    )
+    assessment: DischargeDelaySpec | None = Field(
+        None, description="an assessment of needs before a pathway 1-3 discharge is arranged"
+    )
+    process_delay: DischargeDelaySpec | None = Field(
+        None,
+        description="a delay not for capacity (transport, medicines, family choice), any pathway",
+    )
+    referred_to_district_nursing: Probability = Field(
+        0.0, description="share of patients going home (pathway 0) referred to district nursing"
     )
     readmission: ReadmissionSpec | None = None

@@ -18,7 +18,17 @@ from caresim.models.schema_types import (
 __all__ = ["IntermediateCareServiceSpec", "IntermediateCareSpec"]
 
 OutcomeShares = Annotated[
-    dict[Literal["home", "district_nursing", "hospital_admission", "long_term_care"], Probability],
+    dict[
+        Literal[
+            "home",
+            "district_nursing",
+            "hospital_admission",
+            "long_term_care",
+            "home_care",
+            "care_home",
+        ],
+        Probability,
+    ],
     AfterValidator(check_shares),
 ]
 GaveUpShares = Annotated[
@@ -31,7 +41,21 @@ class IntermediateCareServiceSpec(Frozen):
     """One kind of intermediate care: its places, how long people stay, where they go after."""
 
     uses: NameType = Field(description="the bed pool of its beds or caseload places")
+    step_up_uses: NameType | None = Field(
+        None,
+        description=(
+            "a bed pool of places ring-fenced for step-up: a patient at home takes one of these "
+            "first, then one of 'uses'; patients from hospital take only 'uses'"
+        ),
+    )
     length_of_stay: DistributionSpec
+    arranging: DistributionSpec | None = Field(
+        None,
+        description=(
+            "time to arrange a place for a patient fit to leave hospital (assessment by the "
+            "team, a first visit planned), spent in the acute bed before a free place is sought"
+        ),
+    )
     outcomes: OutcomeShares = Field(default_factory=lambda: {"home": 1.0})
 
 
@@ -49,6 +73,13 @@ class IntermediateCareSpec(Frozen):
     )
     step_up_patience: Duration = Field(
         48.0, description="how long a patient at home waits for a step-up place"
+    )
+    step_up_first: bool = Field(
+        False,
+        description=(
+            "whether a free place goes to a patient waiting at home (step-up) before one waiting "
+            "in hospital (step-down); otherwise first come, first served"
+        ),
     )
     step_up_gave_up: GaveUpShares = Field(
         default_factory=lambda: {"hospital_admission": 1.0},

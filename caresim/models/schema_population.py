@@ -47,6 +47,9 @@ SETTING_OF_DESTINATION: dict[str, str | None] = {
     "urgent_community_response": "hospital",
     "emergency_department": "hospital",
     "hospital_admission": "hospital",
+    # Leaving intermediate care for social care (checked against the social_care section).
+    "home_care": None,
+    "care_home": None,
 }
 
 DestinationShares = Annotated[dict[Destination, Probability], AfterValidator(check_shares)]

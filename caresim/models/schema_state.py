@@ -42,6 +42,13 @@ class HospitalStart(Frozen):
     )
 
 
+class SocialCareStart(Frozen):
+    """Home care packages and care-home places already in use when the run starts."""
+
+    home_care: int = Field(0, ge=0)
+    care_home: int = Field(0, ge=0)
+
+
 class StartingStateSpec(Frozen):
     """Patients already waiting or in beds at the start (today's lists, not an empty system)."""
 
@@ -49,6 +56,7 @@ class StartingStateSpec(Frozen):
     district_nursing: DistrictNursingStart | None = None
     intermediate_care: IntermediateCareStart | None = None
     hospital: HospitalStart | None = None
+    social_care: SocialCareStart | None = None
 
 
 class CostsSpec(Frozen):

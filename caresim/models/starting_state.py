@@ -1,11 +1,15 @@
 """A run's starting state: patients already booked, visited, placed or in beds at time zero.
 
 Planners start from today's lists, not from an empty system. Patients already part-way through a
-stay are given a remaining stay drawn as the *residual* of a full one (a uniform share of a full
-length of stay), the textbook approximation for a system seen at a random moment.
+stay are given a remaining stay drawn as the *residual* of a full one, as a system seen at a random
+moment shows it: the stay a patient in a bed is part-way through is drawn length-biased (a long
+stay is more likely to be the one in the bed today, in proportion to its length), and the time
+left is a uniform share of it. Its mean is E[S²] / 2E[S], not E[S] / 2.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from caresim.models.district_nursing import DistrictNursing
 from caresim.models.general_practice import GeneralPractice
@@ -13,11 +17,37 @@ from caresim.models.hospital import Hospital
 from caresim.models.intermediate_care import IntermediateCare
 from caresim.models.patients import Patients
 from caresim.models.schema import Config
+from caresim.models.social_care import SocialCare
 from caresim.models.vocabulary import IC_KINDS
-from caresim.sim.distributions import choice_of, sampler
+from caresim.sim.distributions import Distribution, choice_of, sampler
 from caresim.sim.streams import RandomStreams
 
-__all__ = ["apply_starting_state"]
+__all__ = ["ResidualStay", "apply_starting_state"]
+
+#: Candidate stays from which each length-biased one is resampled in proportion to its length.
+CANDIDATES = 256
+
+
+class ResidualStay:
+    """Draws the time left of a stay already under way at a random moment (the residual life).
+
+    Each draw resamples one of ``CANDIDATES`` full stays with probability in proportion to its
+    length (sampling-importance-resampling of the length-biased distribution), then keeps a
+    uniform share of it. Exact in the limit of many candidates, for any distribution of stays.
+    """
+
+    def __init__(self, distribution: Distribution, rng: np.random.Generator) -> None:
+        self.distribution = distribution
+        self.rng = rng
+
+    def __call__(self) -> float:
+        """The hours left of one stay under way."""
+        stays = self.distribution.draw(self.rng, CANDIDATES)
+        total = float(stays.sum())
+        if total <= 0.0:
+            return 0.0
+        chosen = stays[self.rng.choice(CANDIDATES, p=stays / total)]
+        return float(chosen * self.rng.random())
 
 
 def apply_starting_state(
@@ -28,6 +58,7 @@ def apply_starting_state(
     district_nursing: DistrictNursing | None,
     intermediate_care: IntermediateCare | None,
     hospital: Hospital | None,
+    social_care: SocialCare | None = None,
 ) -> None:
     """Put the patients of ``config.starting_state`` where it says, at time zero."""
     state = config.starting_state
@@ -63,20 +94,32 @@ def apply_starting_state(
     if state.intermediate_care is not None and intermediate_care is not None:
         label = patients.arrival_label("existing_placement", "intermediate_care")
         for kind in IC_KINDS:
-            for _ in range(getattr(state.intermediate_care, kind)):
+            count = getattr(state.intermediate_care, kind)
+            if not count:
+                continue
+            stay = getattr(config.intermediate_care, kind).length_of_stay.build()
+            residual = ResidualStay(stay, rng)
+            for _ in range(count):
                 entity = patients.arrive(label, practice_draw(), cohort_draw())
-                service = intermediate_care.services[kind]
-                intermediate_care.occupy(entity, kind, service.length_of_stay() * rng.random())
+                intermediate_care.occupy(entity, kind, residual())
     if state.hospital is not None and hospital is not None:
         label = patients.arrival_label("existing_admission", "hospital")
+        stays = config.hospital.length_of_stay
+        residual = {c: ResidualStay(stays[c].build(), rng) for c in hospital.cohorts}
         for _ in range(state.hospital.occupied_beds):
             entity = patients.arrive(label, practice_draw(), cohort_draw())
-            cohort = hospital.cohorts[patients.cohort_of(entity)]
-            hospital.occupy(entity, hospital.length_of_stay[cohort]() * rng.random())
+            hospital.occupy(entity, residual[hospital.cohorts[patients.cohort_of(entity)]]())
         for pathway, count in sorted(state.hospital.medically_fit.items()):
             for _ in range(count):
                 entity = patients.arrive(label, practice_draw(), cohort_draw())
                 hospital.occupy_fit(entity, pathway)
+
+    if state.social_care is not None and social_care is not None:
+        for need, service in social_care.services.items():
+            count = getattr(state.social_care, need)
+            if count:
+                residual = ResidualStay(service.spec.length_of_service.build(), rng)
+                social_care.occupy(need, count, residual)
 
 
 def range_names(n: int) -> tuple[str, ...]:

@@ -1,0 +1,141 @@
+"""Leaving an acute bed: from medically fit to the bed given up, and why it takes as long as it does.
+
+A patient medically fit to leave by a discharge pathway keeps their acute bed until each step
+their discharge needs is done, in this order:
+
+1. a **process** delay not for capacity (transport, medicines to take home, family choice), for a
+   share of overnight stays on any pathway;
+2. an **assessment** of needs, for a share of pathway 1-3 discharges;
+3. the **capacity** the pathway needs, drawn by share: home-based or bed-based intermediate care,
+   a discharge-to-assess bed, a home care package or a care-home place (first the time to
+   arrange it, where the config gives one, counted under the same reason).
+
+Each step that holds the bed starts a *delay record* naming its reason, so that the delayed
+bed-days, delayed patients and mean delay are measured by reason from the event log. A step that
+finds its capacity free at once holds no bed and leaves no record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from caresim.models.context import CareContext
+from caresim.models.draws import chance, destination_draw
+from caresim.models.intermediate_care import IntermediateCare
+from caresim.models.schema_hospital import DischargeDelaySpec, HospitalSpec
+from caresim.models.social_care import SocialCare
+from caresim.models.vocabulary import IC_OF_PATHWAY
+from caresim.sim.distributions import sampler
+from caresim.sim.pools import BedPool, Request
+from caresim.sim.recorder import Kind
+
+__all__ = ["DELAY_REASONS", "REASON_OF_NEED", "Discharge"]
+
+SETTING = "hospital"
+
+DELAY_REASONS = (
+    "process",
+    "assessment",
+    "intermediate_care_bed",
+    "home_based_intermediate_care",
+    "home_care",
+    "care_home",
+)
+"""Why a patient fit to leave is still in an acute bed (the group of a delay record)."""
+
+REASON_OF_NEED = {
+    "bed_based": "intermediate_care_bed",
+    "assessment_beds": "intermediate_care_bed",
+    "home_based": "home_based_intermediate_care",
+    "home_care": "home_care",
+    "care_home": "care_home",
+}
+"""The reason of a delay waiting for each kind of capacity."""
+
+DELAY_EVENT = "delayed_for_{reason}"
+
+
+class Discharge:
+    """The discharge steps of one hospital: delays, assessment and the capacity each pathway needs."""
+
+    def __init__(
+        self,
+        context: CareContext,
+        spec: HospitalSpec,
+        beds: BedPool,
+        intermediate_care: IntermediateCare | None,
+        social_care: SocialCare | None,
+    ) -> None:
+        self.context = context
+        self.env = context.env
+        self.log = context.log
+        self.beds = beds
+        self.ic = intermediate_care
+        self.social = social_care
+        self.delay_labels = {
+            reason: self.log.register(
+                Kind.MILESTONE, DELAY_EVENT.format(reason=reason), reason, SETTING
+            )
+            for reason in DELAY_REASONS
+        }
+        self.need = {
+            pathway: destination_draw(
+                spec.discharge_needs.get(pathway, {kind: 1.0}),
+                context,
+                f"hospital.discharge_needs.{pathway}",
+            )
+            for pathway, kind in IC_OF_PATHWAY.items()
+        }
+        self.process = self._step(spec.process_delay, "process_delay")
+        self.assessment = self._step(spec.assessment, "assessment")
+
+    def _step(
+        self, spec: DischargeDelaySpec | None, name: str
+    ) -> tuple[Callable[[], bool], Callable[[], float]] | None:
+        if spec is None or spec.share <= 0:
+            return None
+        applies = chance(spec.share, self.context, f"hospital.{name}")
+        duration = sampler(
+            spec.duration.build(), self.context.streams.generator(f"hospital.{name}.duration")
+        )
+        return applies, duration
+
+    def _delayed(self, entity: int, reason: str, bed: Request) -> None:
+        self.log.record(entity, self.delay_labels[reason], self.env.now, -1, bed.start_row)
+
+    def _hold(self, entity: int, step, reason: str, bed: Request):
+        if step is not None and step[0]():
+            self._delayed(entity, reason, bed)
+            yield self.env.timeout(step[1]())
+
+    def leave(self, entity: int, bed: Request, pathway: str, overnight: bool, home: Callable):
+        """A process: from medically fit by ``pathway`` until the bed is given up.
+
+        ``home(entity)`` is called for a patient going home by pathway 0.
+        """
+        if overnight:
+            yield from self._hold(entity, self.process, "process", bed)
+        if pathway == "pathway_0":
+            self.beds.release(bed)
+            home(entity)
+            return
+        yield from self._hold(entity, self.assessment, "assessment", bed)
+        need = self.need[pathway]()
+        if need in ("home_care", "care_home"):
+            arranging = self.social.arranging_time(need)
+            if arranging > 0 or not self.social.has_free(need):
+                self._delayed(entity, REASON_OF_NEED[need], bed)
+            if arranging > 0:
+                yield self.env.timeout(arranging)
+            package = yield self.social.wait_for(entity, need, SETTING)
+            self.beds.release(bed)
+            self.social.start(package, need, SETTING)
+            return
+        arranging = self.ic.arranging_time(need)
+        if arranging > 0 or not self.ic.has_free(need):
+            self._delayed(entity, REASON_OF_NEED[need], bed)
+        if arranging > 0:
+            yield self.env.timeout(arranging)
+        place = yield self.ic.step_down(entity, need)
+        self.beds.release(bed)
+        self.ic.stay(place, need)
