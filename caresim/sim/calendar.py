@@ -164,21 +164,44 @@ class Rota:
         """Whether time ``t`` falls within an on-duty interval."""
         return any(a <= t < b for a, b in self.shifts(t, t + 1e-9))
 
-    def patient_facing(self, share: float) -> Rota:
-        """The part of each shift spent with patients: its first ``share``, the rest being admin.
+    def patient_facing(self, share: float, sessions: int = 1) -> Rota:
+        """The part of each shift spent with patients, in ``sessions`` surgeries with admin between.
 
-        A 24/7 rota is cut into days for this, so that a share below one leaves a daily block of
-        non-patient-facing time rather than none at all.
+        ``share`` of every shift is patient-facing. With one session it is the first part of the
+        shift; with more, the shift opens with the first session, closes with the last, and the
+        rest of the time (admin, visits, meetings) falls in equal gaps between them, as a morning
+        and an afternoon surgery do. A 24/7 rota is cut into days for this, so that a share below
+        one leaves a daily block of non-patient-facing time rather than none at all.
         """
         if not 0.0 < share <= 1.0:
             raise ValueError(f"patient-facing share must be in (0, 1], got {share}")
+        if sessions < 1:
+            raise ValueError(f"a shift needs at least one session, got {sessions}")
         if share == 1.0:
             return self
         if self.always:
             base = tuple((d * HOURS_PER_DAY, (d + 1) * HOURS_PER_DAY) for d in range(7))
         else:
             base = self.intervals
-        return Rota(intervals=tuple((a, a + share * (b - a)) for a, b in base))
+        pieces: list[tuple[float, float]] = []
+        for a, b in base:
+            facing = share * (b - a)
+            if sessions == 1:
+                pieces.append((a, a + facing))
+                continue
+            length = facing / sessions
+            gap = (b - a - facing) / (sessions - 1)
+            pieces.extend(
+                (a + i * (length + gap), a + i * (length + gap) + length) for i in range(sessions)
+            )
+        return Rota(intervals=tuple(pieces))
+
+    @property
+    def days_per_week(self) -> int:
+        """Days of the week on which a shift starts."""
+        if self.always:
+            return 7
+        return len({int(a // HOURS_PER_DAY) % 7 for a, _ in self.intervals})
 
 
 def _merge(pieces: list[tuple[float, float]]) -> tuple[tuple[float, float], ...]:

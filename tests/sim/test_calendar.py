@@ -73,3 +73,11 @@ def test_a_profile_averages_one_over_the_week():
 def test_a_profile_with_the_wrong_number_of_weights_is_refused():
     with pytest.raises(ValueError, match="7 weights"):
         WeeklyProfile(weekday=(1, 1, 1))
+
+
+def test_patient_facing_time_can_come_in_sessions_with_admin_between():
+    # Ten hours at 0.6 in two sessions: 08:00-11:00 and 15:00-18:00, admin 11:00-15:00.
+    rota = Rota.from_hours({"mon": "08:00-18:00"}).patient_facing(0.6, sessions=2)
+    assert rota.intervals == ((8.0, 11.0), (15.0, 18.0))
+    assert rota.hours_per_week == pytest.approx(6.0)
+    assert Rota.from_hours({"mon-fri": "08:00-18:00"}).days_per_week == 5
