@@ -22,6 +22,7 @@ from caresim.models.schema_types import (
     DistributionSpec,
     Duration,
     Frozen,
+    Probability,
     Rate,
     RotaHours,
     RotaName,
@@ -31,6 +32,7 @@ from caresim.models.schema_types import (
 
 __all__ = [
     "SETTINGS",
+    "AbsenceSpec",
     "ArrivalSpec",
     "BedsSpec",
     "Config",
@@ -88,6 +90,35 @@ class ProfileSpec(Frozen):
         return self
 
 
+class AbsenceSpec(Frozen):
+    """Working days a post loses, as shares: leave and sickness of those in post, and vacancies.
+
+    A clinician in post is away on a working day with chance annual_leave + study_leave +
+    sickness; a share ``vacancy`` of the establishment is unfilled (not covered by locums).
+    """
+
+    annual_leave: Probability = Field(0.0, description="share of working days on annual leave")
+    study_leave: Probability = Field(0.0, description="share of working days on study leave")
+    sickness: Probability = Field(0.0, description="share of working days lost to sickness")
+    vacancy: Probability = Field(0.0, description="share of the establishment unfilled")
+
+    @model_validator(mode="after")
+    def _below_one(self):
+        if self.annual_leave + self.study_leave + self.sickness >= 1.0:
+            raise ValueError("annual_leave + study_leave + sickness must be below 1")
+        if self.vacancy >= 1.0:
+            raise ValueError("vacancy must be below 1")
+        return self
+
+    @property
+    def away_share(self) -> float:
+        """The chance that a post's holder is not at work on a working day."""
+        present = (1.0 - self.vacancy) * (
+            1.0 - self.annual_leave - self.study_leave - self.sickness
+        )
+        return 1.0 - present
+
+
 class StaffSpec(Frozen):
     """A pool of staff of one role who work the same rota."""
 
@@ -96,6 +127,15 @@ class StaffSpec(Frozen):
     rota: RotaName = "24/7"
     patient_facing: float = Field(
         1.0, gt=0.0, le=1.0, description="share of on-duty time available for patients"
+    )
+    sessions: int = Field(
+        1,
+        ge=1,
+        le=6,
+        description="surgeries the patient-facing time of a shift comes in, with admin between",
+    )
+    absence: AbsenceSpec | None = Field(
+        None, description="leave, sickness and vacancies (appointment-booking roles)"
     )
     scope: Name = Field(
         "network", description="the practice whose patients they see, or 'network' for all"
