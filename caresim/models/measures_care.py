@@ -145,9 +145,8 @@ def _planned_rows(add, view: LogView, window: Window, setting: str, group: str) 
     due = view.rows(Kind.MILESTONE, f"{group}_planned", setting=setting, event=f"{group}_fell_due")
     due = _in_window(view, due, window)
     due = due[view.ref[due] >= 0]
-    if len(due):
-        interval = (view.time[due] - view.time[view.ref[due]]) / HOURS_PER_DAY
-        add(setting, group, "planned_interval_mean", "days", mean_or_nan(interval))
+    interval = (view.time[due] - view.time[view.ref[due]]) / HOURS_PER_DAY
+    add(setting, group, "planned_interval_mean", "days", mean_or_nan(interval))
 
 
 def _unmet_rows(add, view: LogView, window: Window, setting, registered, years) -> None:

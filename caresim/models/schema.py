@@ -35,6 +35,7 @@ __all__ = [
     "AbsenceSpec",
     "ArrivalSpec",
     "BedsSpec",
+    "CalibrationTarget",
     "Config",
     "ProfileSpec",
     "RunSpec",
@@ -187,6 +188,35 @@ class ArrivalSpec(Frozen):
     priority: int = Field(0, description="lower is seen first when patients queue together")
 
 
+class CalibrationTarget(Frozen):
+    """An observed figure the model should reproduce: a measure, a target range and its source."""
+
+    measure: Annotated[str, StringConstraints(pattern=r"^[a-z_]+\.[a-z0-9_]+\.[a-z0-9_]+$")] = (
+        Field(description="setting.group.measure, as in summary.csv")
+    )
+    low: float = Field(description="the lowest value counted as a match")
+    high: float = Field(description="the highest value counted as a match")
+    source: str = Field(min_length=1, description="where the figure comes from, with its year")
+
+    @model_validator(mode="after")
+    def _range(self):
+        setting = self.measure.split(".")[0]
+        if setting not in SETTINGS:
+            raise ValueError(
+                f"unknown setting '{setting}' in '{self.measure}'; expected one of "
+                + ", ".join(SETTINGS)
+            )
+        if not self.low <= self.high:
+            raise ValueError(f"expected low <= high, got {self.low} and {self.high}")
+        return self
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """(setting, group, measure)."""
+        setting, group, measure = self.measure.split(".")
+        return setting, group, measure
+
+
 class Config(Frozen):
     """One scenario of a care system."""
 
@@ -207,6 +237,9 @@ class Config(Frozen):
     hospital: HospitalSpec | None = None
     starting_state: StartingStateSpec | None = None
     costs: CostsSpec | None = None
+    calibration: list[CalibrationTarget] = Field(
+        default_factory=list, description="observed figures the run is compared with"
+    )
 
     @model_validator(mode="after")
     def _care_system(self):
@@ -224,6 +257,14 @@ class Config(Frozen):
                 raise reference_error(
                     f"staff.{name}.rota",
                     f"unknown rota '{staff.rota}'; expected '24/7' or one of {_listing(self.rotas)}",
+                )
+        booking = set(self.general_practice.slot_length) if self.general_practice else set()
+        for name, staff in self.staff.items():
+            if staff.absence is not None and (staff.role or name) not in booking:
+                raise reference_error(
+                    f"staff.{name}.absence",
+                    "absence applies to roles that book appointments in general_practice; "
+                    f"expected a role with a slot_length, got '{staff.role or name}'",
                 )
         pools = set(self.staff) | set(self.beds)
         targets = set(self.services) | {EXIT}

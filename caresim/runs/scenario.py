@@ -17,6 +17,7 @@ import pandas as pd
 
 from caresim.config.files import LoadedConfig, document_hash
 from caresim.outputs.events import event_frame
+from caresim.runs.calibration import calibration_table, check_targets
 from caresim.runs.progress import Progress
 from caresim.runs.provenance import git_commit, machine, now_iso, package_versions
 from caresim.runs.stats import summarise
@@ -43,6 +44,7 @@ class RunOutcome:
     summary: pd.DataFrame
     elapsed_seconds: float
     resumed: int  # replications found already done
+    calibration: pd.DataFrame | None = None  # the model against the config's observed figures
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ def run_scenario(
         "run": {k: v for k, v in loaded.document.get("run", {}).items() if k != "replications"},
     }
     config_hash = document_hash({"config": document, "events": events})
+    check_targets(config, str(loaded.path))
     started = now_iso()
     store = ResultStore.open(
         folder,
@@ -146,10 +149,14 @@ def run_scenario(
     summary = summarise(table)
     store.write_csv("replications.csv", table)
     store.write_csv("summary.csv", summary)
+    calibration = None
+    if config.calibration:
+        calibration = calibration_table(config, summary)
+        store.write_csv("calibration.csv", calibration)
     store.write_parquet("timeseries.parquet", store.timeseries(keys))
     if events:
         log = store.events(keys)
         if log is not None:
             store.write_parquet("events.parquet", log)
     store.update_manifest(status="complete", finished=now_iso(), elapsed_seconds=round(elapsed, 3))
-    return RunOutcome(store.folder, table, summary, elapsed, resumed)
+    return RunOutcome(store.folder, table, summary, elapsed, resumed, calibration)
