@@ -84,6 +84,10 @@ def general_practice_measures(view: LogView, result: Replication, add: Add) -> N
         [view.closing(Kind.MILESTONE, requests, f"{group}_tries") for group in spec.activities]
     )
     _try_rows(add, view, setting, "all", requests, tries)
+    asked = requests[~_planned(view, requests, spec)]
+    _try_rows(
+        add, view, setting, "patient_initiated", asked, tries[np.isin(view.ref[tries], asked)]
+    )
     add(setting, "all", "patient_hours_waiting", "hours", float(np.sum(waits) * HOURS_PER_DAY))
     years = window.length / (365.0 * HOURS_PER_DAY)
     registered = result.config.population.registered
@@ -125,7 +129,11 @@ def general_practice_measures(view: LogView, result: Replication, add: Add) -> N
 
 
 def _try_rows(add, view: LogView, setting, group, requests, no_slot) -> None:
-    """Tries to book: the mean per request, and the share not offered a slot the first time."""
+    """Tries to book: the mean per request, and the share not offered a slot the first time.
+
+    The share for patient-initiated requests is the model's side of the GP Patient Survey's
+    "were you offered an appointment?" (the last time the patient tried).
+    """
     n = len(requests)
     first_try = np.isin(view.ref[no_slot], requests) & (
         view.time[no_slot] == view.time[view.ref[no_slot]]
@@ -137,6 +145,22 @@ def _try_rows(add, view: LogView, setting, group, requests, no_slot) -> None:
         "not_offered_first_try_share",
         "proportion",
         share(int(np.count_nonzero(first_try)), n),
+    )
+
+
+def _planned(view: LogView, requests: np.ndarray, spec) -> np.ndarray:
+    """Whether each request is planned work: asked for when it fell due (the record before it)."""
+    due_codes = [
+        label.code
+        for label in view.log.labels
+        if label.kind == Kind.MILESTONE
+        and label.event in {f"{name}_fell_due" for name in spec.activities}
+    ]
+    before = np.maximum(requests - 1, 0)
+    return (
+        np.isin(view.label[before], due_codes)
+        & (view.entity[before] == view.entity[requests])
+        & (requests > 0)
     )
 
 
@@ -365,6 +389,16 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
         view, view.rows(Kind.MILESTONE, "emergency_department", setting=setting), window
     )
     add(setting, "emergency_department", "attendances", "patients", len(attendances))
+    registered = config.population.registered if config.population is not None else 0
+    years = window.length / (365.0 * HOURS_PER_DAY)
+    if registered:
+        add(
+            setting,
+            "emergency_department",
+            "attendances_per_1000_year",
+            "patients",
+            1000.0 * len(attendances) / (registered * years),
+        )
     admitted_rows = _in_window(
         view, view.rows(Kind.MILESTONE, "admissions", setting=setting), window
     )
@@ -378,6 +412,14 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
             rows = _in_window(view, view.rows_of_code(label.code), window)
             by_source[label.event.removeprefix("admitted_from_")] = len(rows)
     add(setting, "all", "admissions", "patients", len(admitted_rows))
+    if registered:
+        add(
+            setting,
+            "all",
+            "admissions_per_1000_year",
+            "patients",
+            1000.0 * len(admitted_rows) / (registered * years),
+        )
     for source, count in by_source.items():
         if source != "starting_state":
             add(setting, "admissions", f"from_{source}", "patients", count)
