@@ -223,6 +223,7 @@ def _role_rows(view: LogView, result: Replication, add: Add) -> None:
                 for p in pools
             )
             used += (seen + missed) * activity_slots[role]
+            add(setting, group, f"appointments_by_{role}", "patients", seen)
             seen_all += seen
             missed_all += missed
         offered = sum(result.pools[p].book.offered(d) for p in pools for d in days_in_window)

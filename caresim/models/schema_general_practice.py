@@ -186,6 +186,12 @@ class GeneralPracticeSpec(Frozen):
     @model_validator(mode="after")
     def _roles_have_slots(self):
         # This section always sits at 'general_practice', so problems can name their full path.
+        if self.supervision is not None and self.supervision.by not in self.slot_length:
+            raise reference_error(
+                "general_practice.supervision.by",
+                f"role '{self.supervision.by}' has no slot_length; expected one of "
+                + ", ".join(f"'{r}'" for r in self.slot_length),
+            )
         if not any(self.handback_role in a.roles for a in self.activities.values()):
             raise reference_error(
                 "general_practice.handback_role",
