@@ -16,6 +16,7 @@ __all__ = [
     "HOURS_PER_DAY",
     "HOURS_PER_WEEK",
     "Rota",
+    "Roster",
     "WeeklyProfile",
     "day_of_week",
     "hour_of_day",
@@ -219,6 +220,58 @@ def _merge(pieces: list[tuple[float, float]]) -> tuple[tuple[float, float], ...]
     if len(merged) == 1 and merged[0][1] - merged[0][0] >= HOURS_PER_WEEK:
         return ((0.0, HOURS_PER_WEEK),)
     return tuple((a, b) for a, b in merged)
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A headcount on duty by period, e.g. 3 on 08:00-20:00 and 1 overnight, every week.
+
+    ``periods`` pairs a rota with the people on duty in its hours; where periods overlap their
+    headcounts add. Person ``u`` of the pool is on duty wherever more than ``u`` are, so the
+    first person covers every period and the last only the busiest (:meth:`person_rotas`).
+    """
+
+    periods: tuple[tuple[Rota, int], ...]
+
+    def __post_init__(self) -> None:
+        if not self.periods:
+            raise ValueError("a roster needs at least one period")
+        if any(count < 0 for _, count in self.periods):
+            raise ValueError("a roster's headcounts must not be negative")
+
+    def _changes(self) -> list[tuple[float, int]]:
+        """(time in the week, change in headcount), sorted; times wrap into [0, one week)."""
+        changes: list[tuple[float, int]] = []
+        for rota, count in self.periods:
+            if count == 0:
+                continue
+            for a, b in Rota.around_the_clock().intervals if rota.always else rota.intervals:
+                changes.append((a % HOURS_PER_WEEK, count))
+                if b - a < HOURS_PER_WEEK:
+                    changes.append((b % HOURS_PER_WEEK, -count))
+        return sorted(changes)
+
+    def headcount_at(self, t: float) -> int:
+        """People on duty at time ``t``."""
+        return sum(count for rota, count in self.periods if rota.is_on(t))
+
+    @property
+    def headcount(self) -> int:
+        """The most people on duty at once: the size of the pool."""
+        week = [a for a, _ in self._changes()] or [0.0]
+        return max(self.headcount_at(t) for t in week)
+
+    def person_rotas(self) -> list[Rota]:
+        """Each person's rota: person ``u`` is on wherever more than ``u`` people are on duty."""
+        edges = sorted({0.0, HOURS_PER_WEEK} | {t for t, _ in self._changes()})
+        counts = [(a, b, self.headcount_at(a)) for a, b in zip(edges, edges[1:], strict=False)]
+        rotas = []
+        for person in range(self.headcount):
+            pieces = [(a, b) for a, b, count in counts if count > person and b > a]
+            merged = _merge(pieces)
+            always = merged == ((0.0, HOURS_PER_WEEK),)
+            rotas.append(Rota(intervals=merged, always=always))
+        return rotas
 
 
 @dataclass(frozen=True)
