@@ -50,8 +50,6 @@ def general_practice_measures(view: LogView, result: Replication, add: Add) -> N
     spec = result.config.general_practice
     window = result.window
     setting = "general_practice"
-    practices = view.attribute("practice")
-    practice_names = view.log.attribute_values["practice"]
     all_requests, all_starts, all_days, all_within, all_missed = [], [], [], [], []
     for group, activity in spec.activities.items():
         requests = _in_window(view, view.rows(Kind.QUEUE, group, setting=setting), window)
@@ -100,7 +98,14 @@ def general_practice_measures(view: LogView, result: Replication, add: Add) -> N
     )
     _unmet_rows(add, view, window, setting, registered, years)
 
-    # By practice: where pooling staff across a network shows.
+    _practice_rows(view, add, setting, requests, starts, gave_up, waits, within)
+    _role_rows(view, result, add)
+
+
+def _practice_rows(view: LogView, add, setting, requests, starts, gave_up, waits, within) -> None:
+    """By practice: requests, waits, on time and giving up — where pooling staff shows."""
+    practices = view.attribute("practice")
+    practice_names = view.log.attribute_values["practice"]
     request_practice = practices[view.entity[requests]]
     start_practice = practices[view.entity[starts]]
     gave_up_practice = practices[view.entity[gave_up]]
@@ -125,7 +130,6 @@ def general_practice_measures(view: LogView, result: Replication, add: Add) -> N
             "proportion",
             share(np.count_nonzero(gave_up_practice == code), asked),
         )
-    _role_rows(view, result, add)
 
 
 def _try_rows(add, view: LogView, setting, group, requests, no_slot) -> None:
