@@ -288,6 +288,10 @@ def _run(args: argparse.Namespace) -> int:
         )
     if not args.quiet:
         print(_summary_table(outcome.summary, config))
+        if outcome.calibration is not None:
+            from caresim.runs.calibration import calibration_line
+
+            print("\n" + calibration_line(outcome.calibration))
         resumed = f", {outcome.resumed} resumed from an earlier run" if outcome.resumed else ""
         print(f"\nResults in {outcome.folder} ({outcome.elapsed_seconds:.1f} s{resumed})")
     if args.report:
@@ -309,7 +313,10 @@ def _hours_text(hours: float) -> str:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from caresim.runs.calibration import check_targets
+
     config = load_config(args.config, args.overrides).config
+    check_targets(config, str(args.config))
     parts = [
         f"{len(config.staff)} staff pools",
         f"{len(config.beds)} bed pools",

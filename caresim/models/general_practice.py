@@ -7,10 +7,17 @@ or the network's). Roles are tried in the activity's order of preference, or one
 and the others tried after it (task-sharing). With no slot in the window the patient tries again
 later, and past their patience goes to a community pharmacy, self-care or the emergency department.
 
-The consultation happens at the appointment time, or later if the clinician is running late; it
-takes the role's time for the activity. A non-GP role may hand the patient back to a GP (a new
-request). Then the patient goes home, is booked a follow-up, or is sent on to another setting.
-The wait is from request to appointment, as national statistics count it.
+A booking takes as many slots in a row as the role's consultation needs. The consultation happens
+at the appointment time, or later if the clinician is running late; it takes the role's time for
+the activity. A non-GP role may hand the patient back to a GP: a GP appointment for the same
+activity, with its urgency and outcomes. Patients seen by a role may come back for the same
+problem some time later (re-consultation). Then the patient goes home, is booked a follow-up, or
+is sent on to another setting.
+
+The wait is from when the patient asks to be booked to the appointment, as Appointments in General
+Practice counts it. Planned work (reviews, recalls, follow-ups) asks when it falls due: the time
+from planning to falling due is the planned interval, recorded as a milestone of its own, and the
+patience clock starts when the patient starts trying. Each try that finds no slot is recorded.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ import numpy as np
 
 from caresim.models.context import CareContext
 from caresim.models.draws import chance, destination_draw, population_arrivals
-from caresim.models.schema_general_practice import ActivitySpec
+from caresim.models.schema_general_practice import ActivitySpec, RoleWorkSpec
 from caresim.models.vocabulary import role_of
 from caresim.sim.appointments import AppointmentBook, Slot
 from caresim.sim.calendar import HOURS_PER_DAY
@@ -34,7 +41,6 @@ from caresim.sim.recorder import Kind
 __all__ = ["GeneralPractice", "SETTING"]
 
 SETTING = "general_practice"
-HANDBACK = "handback"
 
 
 @dataclass
@@ -44,6 +50,9 @@ class _RoleWork:
     role: str
     duration: Callable[[], float]  # consultation times
     hands_back: Callable[[], bool]  # whether this patient is then handed back
+    slots: int  # slots in a row one booking takes
+    returns: Callable[[], bool] | None = None  # whether the patient comes back later
+    return_after: Callable[[], float] | None = None  # and after how long
 
 
 class _Activity:
@@ -56,10 +65,18 @@ class _Activity:
         self.spec = spec
         self.queue = log.register(Kind.QUEUE, f"{name}_request", name, SETTING)
         self.gave_up = log.register(Kind.ABANDON, f"{name}_no_appointment", name, SETTING)
+        self.planned = log.register(Kind.MILESTONE, f"{name}_planned", f"{name}_planned", SETTING)
+        self.fell_due = log.register(Kind.MILESTONE, f"{name}_fell_due", f"{name}_planned", SETTING)
+        self.no_slot = log.register(Kind.MILESTONE, f"{name}_no_slot", f"{name}_tries", SETTING)
+        prefix = f"general_practice.{name}"
+        handback_role = gp.spec.handback_role
+        roles = dict(spec.roles)
+        if handback_role not in roles and any(w.hands_back > 0 for w in roles.values()):
+            roles[handback_role] = gp.handback_work  # hand-backs need the GP's time here too
         self.starts: dict[str, tuple[int, int]] = {}
         self.did_not_attend: dict[str, int] = {}
         for pool in gp.pool_role:
-            if gp.pool_role[pool] in spec.roles:
+            if gp.pool_role[pool] in roles:
                 self.starts[pool] = (
                     log.register(Kind.START, f"{name}_{pool}_begin", name, SETTING, pool),
                     log.register(Kind.END, f"{name}_{pool}_end", name, SETTING, pool),
@@ -67,18 +84,20 @@ class _Activity:
                 self.did_not_attend[pool] = log.register(
                     Kind.MILESTONE, f"{name}_did_not_attend", name, SETTING, pool
                 )
-        prefix = f"general_practice.{name}"
+        slot_length = gp.spec.slot_length
         self.work = {
             role: _RoleWork(
                 role,
                 sampler(work.duration.build(), streams.generator(f"{prefix}.{role}.duration")),
                 chance(
-                    work.hands_back if role != gp.spec.handback_role else 0.0,
+                    work.hands_back if role != handback_role else 0.0,
                     context,
                     f"{prefix}.{role}.hands_back",
                 ),
+                work.slots_for(slot_length[role]),
+                *_returns(work, context, f"{prefix}.{role}.returns"),
             )
-            for role, work in spec.roles.items()
+            for role, work in roles.items()
         }
         self.order = spec.role_order
         allocation = spec.allocation
@@ -118,24 +137,26 @@ class _Activity:
         return orders[draw()]
 
 
-def _without_follow_up(outcomes: dict[str, float]) -> dict[str, float]:
-    """Outcomes with follow-ups sent home instead (a hand-back is itself the follow-up)."""
-    kept = {k: v for k, v in outcomes.items() if k != "gp_follow_up"}
-    kept["home"] = kept.get("home", 0.0) + outcomes.get("gp_follow_up", 0.0)
-    return kept
+def _returns(work, context: CareContext, name: str) -> tuple:
+    """The re-consultation draws of one role's work: whether a patient returns, and when."""
+    if work.returns is None or work.returns.share <= 0:
+        return (None, None)
+    return (
+        chance(work.returns.share, context, name),
+        sampler(work.returns.after.build(), context.streams.generator(f"{name}.after")),
+    )
 
 
 class _Request:
     """A patient's request for one activity, from first asking until seen or given up."""
 
-    __slots__ = ("activity", "entity", "first", "not_before", "practice", "queue_row", "roles")
+    __slots__ = ("activity", "entity", "first", "practice", "queue_row", "roles")
 
-    def __init__(self, activity, entity, practice, first, not_before, queue_row, roles):
+    def __init__(self, activity, entity, practice, first, queue_row, roles):
         self.activity = activity
         self.entity = entity
         self.practice = practice
-        self.first = first
-        self.not_before = not_before
+        self.first = first  # when the patient started trying
         self.queue_row = queue_row
         self.roles = roles
 
@@ -171,8 +192,16 @@ class GeneralPractice:
                 scope = config.staff[pool].scope
                 if scope in (practice, "network"):
                     self.books_for.setdefault((code, self.pool_role[pool]), []).append(book)
+        self.handback_work = self._handback_work()
         self.activities = {name: _Activity(self, name, a) for name, a in spec.activities.items()}
-        self.handback = _Activity(self, HANDBACK, self._handback_spec())
+        self.unmet = {
+            destination: log.register(
+                Kind.MILESTONE, f"no_appointment_to_{destination}", "unmet_demand", SETTING
+            )
+            for destination in sorted(
+                {d for a in spec.activities.values() for d in a.on_no_appointment}
+            )
+        }
         self.handed_back = {
             role: log.register(Kind.MILESTONE, f"handed_back_by_{role}", role, SETTING)
             for role in {r for a in spec.activities.values() for r in a.roles}
@@ -188,23 +217,12 @@ class GeneralPractice:
             )
         call_later(self.env, HOURS_PER_DAY, self._midnight)
 
-    def _handback_spec(self) -> ActivitySpec:
-        """Hand-backs: the handback role's time in the first activity it does, booked the same day."""
+    def _handback_work(self) -> RoleWorkSpec:
+        """The hand-back role's work in an activity it does not do itself: its first activity's."""
         role = self.spec.handback_role
         for activity in self.spec.activities.values():
             if role in activity.roles:
-                return activity.model_copy(
-                    update={
-                        "roles": {
-                            role: activity.roles[role].model_copy(update={"hands_back": 0.0})
-                        },
-                        "allocation": None,
-                        "not_before": None,
-                        "did_not_attend": 0.0,
-                        "follow_up": None,
-                        "outcomes": _without_follow_up(activity.outcomes),
-                    }
-                )
+                return activity.roles[role].model_copy(update={"hands_back": 0.0})
         raise ValueError(f"the hand-back role {role!r} does no activity")
 
     # -- demand ----------------------------------------------------------------------------------
@@ -221,27 +239,47 @@ class GeneralPractice:
         entity: int,
         activity: _Activity,
         practice: int,
-        not_before: float | None = None,
+        due_in: float | None = None,
         roles: list[str] | None = None,
+        planned_row: int = -1,
     ) -> None:
-        """A patient asks for an appointment for ``activity`` (now)."""
+        """A patient asks for an appointment for ``activity``: now, or when it falls due.
+
+        Planned work (``due_in`` hours from now, by default the activity's ``not_before``) is
+        asked for when it falls due; ``planned_row`` is the record of the moment it was planned.
+        """
+        if due_in is None:
+            due_in = activity.not_before() if activity.not_before is not None else 0.0
+        if due_in > 0:
+            if planned_row < 0:
+                planned_row = self.log.record(entity, activity.planned, self.env.now)
+            call_later(
+                self.env,
+                due_in,
+                lambda _e: self._falls_due(entity, activity, practice, roles, planned_row),
+            )
+            return
+        self._ask(entity, activity, practice, roles)
+
+    def _falls_due(self, entity, activity, practice, roles, planned_row: int) -> None:
+        self.log.record(entity, activity.fell_due, self.env.now, -1, planned_row)
+        self._ask(entity, activity, practice, roles)
+
+    def _ask(self, entity: int, activity: _Activity, practice: int, roles) -> None:
         now = self.env.now
-        if not_before is None:
-            not_before = activity.not_before() if activity.not_before is not None else 0.0
         queue_row = self.log.record(entity, activity.queue, now)
-        req = _Request(activity, entity, practice, now, now + not_before, queue_row, roles)
-        self._try_to_book(req)
+        self._try_to_book(_Request(activity, entity, practice, now, queue_row, roles))
 
     def _try_to_book(self, req: _Request) -> None:
         now = self.env.now
         spec = req.activity.spec
-        earliest = max(now, req.not_before)
-        # The window runs to the end of the day `book_within` after the earliest wanted day.
-        latest = (math.floor(earliest / HOURS_PER_DAY) + 1) * HOURS_PER_DAY + spec.book_within
+        # The window runs to the end of the day `book_within` after today.
+        latest = (math.floor(now / HOURS_PER_DAY) + 1) * HOURS_PER_DAY + spec.book_within
         for role in req.roles or req.activity.roles_to_try():
             best: Slot | None = None
+            count = req.activity.work[role].slots
             for book in self.books_for.get((req.practice, role), ()):
-                slot = book.earliest(earliest, latest, now, spec.on_the_day_slots)
+                slot = book.earliest(now, latest, now, spec.on_the_day_slots, count)
                 if slot is not None and (best is None or slot.time < best.time):
                     best = slot
             if best is not None:
@@ -252,12 +290,15 @@ class GeneralPractice:
                     lambda _e, r=req, s=best, role=role: self._appointment(r, s, role),
                 )
                 return
+        self.log.record(req.entity, req.activity.no_slot, now, -1, req.queue_row)
         waited = now - req.first
         if waited + self.spec.retry_every <= spec.patience + 1e-6:  # clock sums drift by ulps
             call_later(self.env, self.spec.retry_every, lambda _e, r=req: self._try_to_book(r))
         else:
             self.log.record(req.entity, req.activity.gave_up, now, -1, req.queue_row)
-            self.router.send(req.entity, req.activity.no_appointment(), SETTING)
+            destination = req.activity.no_appointment()
+            self.log.record(req.entity, self.unmet[destination], now, -1, req.queue_row)
+            self.router.send(req.entity, destination, SETTING)
 
     # -- the appointment -------------------------------------------------------------------------
     def _appointment(self, req: _Request, slot: Slot, role: str) -> None:
@@ -301,17 +342,32 @@ class GeneralPractice:
     def _consulted(
         self, req: _Request, role: str, clinician: int, end_code: int, start_row: int
     ) -> None:
-        self.log.record(req.entity, end_code, self.env.now, clinician, start_row)
+        end_row = self.log.record(req.entity, end_code, self.env.now, clinician, start_row)
         activity = req.activity
         work = activity.work[role]
         if work.hands_back():
             self.log.record(req.entity, self.handed_back[role], self.env.now)
-            self.request(req.entity, self.handback, req.practice, 0.0, [self.spec.handback_role])
+            self.request(req.entity, activity, req.practice, 0.0, [self.spec.handback_role])
+            return
+        if work.returns is not None and work.returns():
+            # The same problem again: the patient asks afresh later, not planned by the practice.
+            call_later(
+                self.env,
+                work.return_after(),
+                lambda _e: self._ask(req.entity, activity, req.practice, None),
+            )
             return
         destination = activity.outcome()
         if destination == "gp_follow_up":
             follow_up = self.activities[activity.spec.follow_up.activity]
-            self.request(req.entity, follow_up, req.practice, activity.follow_up_after())
+            self.request(
+                req.entity,
+                follow_up,
+                req.practice,
+                max(activity.follow_up_after(), 1e-9),
+                None,
+                end_row,
+            )
         else:
             self.router.send(req.entity, destination, SETTING)
 
@@ -336,7 +392,7 @@ class GeneralPractice:
                 practice = scope_practice if scope_practice is not None else practice_draw()
                 entity = self.patients.arrive(label, practice, cohort_draw())
                 queue_row = self.log.record(entity, activity.queue, 0.0)
-                req = _Request(activity, entity, practice, 0.0, 0.0, queue_row, [role])
+                req = _Request(activity, entity, practice, 0.0, queue_row, [role])
                 call_later(
                     self.env,
                     slot.time,

@@ -18,8 +18,7 @@ from caresim.models.discharge import DELAY_EVENT, DELAY_REASONS
 from caresim.models.model import Replication
 from caresim.models.schema_social_care import SOCIAL_CARE_NEEDS
 from caresim.models.social_care import SOURCES as SOCIAL_CARE_SOURCES
-from caresim.models.vocabulary import DISCHARGE_PATHWAYS, IC_KINDS, role_of
-from caresim.sim.appointments import AppointmentBook
+from caresim.models.vocabulary import DISCHARGE_PATHWAYS, IC_KINDS
 from caresim.sim.calendar import HOURS_PER_DAY
 from caresim.sim.measures import LogView, Window, mean_or_nan, p95, share
 from caresim.sim.monitors import Level
@@ -54,18 +53,12 @@ def _in_window(view: LogView, rows: np.ndarray, window: Window) -> np.ndarray:
 
 # -- general practice ------------------------------------------------------------------------------
 def general_practice_measures(view: LogView, result: Replication, add: Add) -> None:
-    """Booking waits by activity, role and practice; % within target; gave up; use of slots."""
-    config = result.config
-    spec = config.general_practice
+    """Booking waits by activity, role and practice; % within target; tries; gave up; slot use."""
+    spec = result.config.general_practice
     window = result.window
     setting = "general_practice"
-    activities = list(spec.activities) + ["handback"]
-    practices = view.attribute("practice")
-    practice_names = view.log.attribute_values["practice"]
-    targets = {name: a.target for name, a in spec.activities.items()}
-    targets["handback"] = 0.0
-    all_requests, all_starts, all_waits_days, all_within = [], [], [], []
-    for group in activities:
+    all_requests, all_starts, all_days, all_within, all_missed = [], [], [], [], []
+    for group, activity in spec.activities.items():
         requests = _in_window(view, view.rows(Kind.QUEUE, group, setting=setting), window)
         starts = view.closing(Kind.START, requests, group)
         gave_up = view.closing(Kind.ABANDON, requests, group)
@@ -74,31 +67,58 @@ def general_practice_measures(view: LogView, result: Replication, add: Add) -> N
             view.time[view.ref[starts]] / HOURS_PER_DAY
         )
         waits = (view.time[starts] - view.time[view.ref[starts]]) / HOURS_PER_DAY
-        within = days <= np.floor(targets[group] / HOURS_PER_DAY + 1e-9)
+        within = days <= np.floor(activity.target / HOURS_PER_DAY + 1e-9)
         all_requests.append(requests)
         all_starts.append(starts)
-        all_waits_days.append(days)
+        all_days.append(days)
         all_within.append(within)
+        all_missed.append(missed)
         _booking_rows(add, setting, group, requests, starts, gave_up, missed, waits, days, within)
+        no_slot = view.closing(Kind.MILESTONE, requests, f"{group}_tries")
+        _try_rows(add, view, setting, group, requests, no_slot)
+        _planned_rows(add, view, window, setting, group)
     requests = np.concatenate(all_requests)
     starts = np.concatenate(all_starts)
-    days = np.concatenate(all_waits_days)
+    days = np.concatenate(all_days)
     within = np.concatenate(all_within)
     gave_up = view.closing(Kind.ABANDON, requests)
-    missed = view.closing(Kind.MILESTONE, requests)
+    missed = np.concatenate(all_missed)
     waits = (view.time[starts] - view.time[view.ref[starts]]) / HOURS_PER_DAY
     _booking_rows(add, setting, "all", requests, starts, gave_up, missed, waits, days, within)
+    tries = np.concatenate(
+        [view.closing(Kind.MILESTONE, requests, f"{group}_tries") for group in spec.activities]
+    )
+    _try_rows(add, view, setting, "all", requests, tries)
+    asked = requests[~_planned(view, requests, spec)]
+    _try_rows(
+        add, view, setting, "patient_initiated", asked, tries[np.isin(view.ref[tries], asked)]
+    )
     add(setting, "all", "patient_hours_waiting", "hours", float(np.sum(waits) * HOURS_PER_DAY))
+    years = window.length / (365.0 * HOURS_PER_DAY)
+    registered = result.config.population.registered
+    add(
+        setting,
+        "all",
+        "appointments_per_patient_year",
+        "appointments",
+        (len(starts) + len(missed)) / (registered * years) if registered else float("nan"),
+    )
+    _unmet_rows(add, view, window, setting, registered, years)
 
-    # By practice: where pooling staff across a network shows.
+    _practice_rows(view, add, setting, requests, starts, gave_up, waits, within)
+    _role_rows(view, result, add)
+
+
+def _practice_rows(view: LogView, add, setting, requests, starts, gave_up, waits, within) -> None:
+    """By practice: requests, waits, on time and giving up — where pooling staff shows."""
+    practices = view.attribute("practice")
+    practice_names = view.log.attribute_values["practice"]
     request_practice = practices[view.entity[requests]]
     start_practice = practices[view.entity[starts]]
     gave_up_practice = practices[view.entity[gave_up]]
     for code, name in enumerate(practice_names):
-        if name == "none":
-            continue
         asked = int(np.count_nonzero(request_practice == code))
-        if not asked:
+        if name == "none" or not asked:
             continue
         mine = start_practice == code
         add(setting, name, "requests", "patients", asked)
@@ -118,37 +138,143 @@ def general_practice_measures(view: LogView, result: Replication, add: Add) -> N
             share(np.count_nonzero(gave_up_practice == code), asked),
         )
 
-    # By role: appointments, hand-backs and the use of the slots offered.
-    books = _books(config)
-    roles: dict[str, list[str]] = {}
-    for pool, _book in books.items():
-        roles.setdefault(result.pools[pool].role, []).append(pool)
+
+def _try_rows(add, view: LogView, setting, group, requests, no_slot) -> None:
+    """Tries to book: the mean per request, and the share not offered a slot the first time.
+
+    The share for patient-initiated requests is the model's side of the GP Patient Survey's
+    "were you offered an appointment?" (the last time the patient tried).
+    """
+    n = len(requests)
+    first_try = np.isin(view.ref[no_slot], requests) & (
+        view.time[no_slot] == view.time[view.ref[no_slot]]
+    )
+    add(setting, group, "tries_mean", "tries", 1.0 + len(no_slot) / n if n else float("nan"))
+    add(
+        setting,
+        group,
+        "not_offered_first_try_share",
+        "proportion",
+        share(int(np.count_nonzero(first_try)), n),
+    )
+
+
+def _planned(view: LogView, requests: np.ndarray, spec) -> np.ndarray:
+    """Whether each request is planned work: asked for when it fell due (the record before it)."""
+    due_codes = [
+        label.code
+        for label in view.log.labels
+        if label.kind == Kind.MILESTONE
+        and label.event in {f"{name}_fell_due" for name in spec.activities}
+    ]
+    before = np.maximum(requests - 1, 0)
+    return (
+        np.isin(view.label[before], due_codes)
+        & (view.entity[before] == view.entity[requests])
+        & (requests > 0)
+    )
+
+
+def _planned_rows(add, view: LogView, window: Window, setting: str, group: str) -> None:
+    """The planned interval: from when planned work is planned to when it falls due."""
+    due = view.rows(Kind.MILESTONE, f"{group}_planned", setting=setting, event=f"{group}_fell_due")
+    due = _in_window(view, due, window)
+    due = due[view.ref[due] >= 0]
+    interval = (view.time[due] - view.time[view.ref[due]]) / HOURS_PER_DAY
+    add(setting, group, "planned_interval_mean", "days", mean_or_nan(interval))
+
+
+def _unmet_rows(add, view: LogView, window: Window, setting, registered, years) -> None:
+    """People who tried, got no appointment and gave up: where they went."""
+    for label in view.log.labels:
+        if label.kind == Kind.MILESTONE and label.group == "unmet_demand":
+            rows = _in_window(view, view.rows_of_code(label.code), window)
+            destination = label.event.removeprefix("no_appointment_to_")
+            add(setting, "unmet_demand", f"to_{destination}", "patients", len(rows))
+            if destination == "emergency_department" and registered:
+                add(
+                    setting,
+                    "unmet_demand",
+                    "to_emergency_department_per_1000_year",
+                    "patients",
+                    1000.0 * len(rows) / (registered * years),
+                )
+
+
+def _role_rows(view: LogView, result: Replication, add: Add) -> None:
+    """By role: appointments, their share, hand-backs, and the use of the slots offered."""
+    spec = result.config.general_practice
+    window = result.window
+    setting = "general_practice"
+    pools_of: dict[str, list[str]] = {}
+    for pool, info in result.pools.items():
+        if info.book is not None:
+            pools_of.setdefault(info.role, []).append(pool)
     days_in_window = range(
         int(window.start // HOURS_PER_DAY), int(np.ceil(window.end / HOURS_PER_DAY))
     )
-    for role, pools in sorted(roles.items()):
-        seen = np.concatenate(
-            [
-                _in_window(view, view.rows(Kind.START, pool=p, setting=setting), window)
+    slots = _slots_by_activity_and_role(spec)
+    counts: dict[str, int] = {}
+    for role, pools in sorted(pools_of.items()):
+        used = 0
+        seen_all, missed_all = 0, 0
+        for group, activity_slots in slots.items():
+            if role not in activity_slots:
+                continue
+            seen = sum(
+                len(_in_window(view, view.rows(Kind.START, group, pool=p, setting=setting), window))
                 for p in pools
-            ]
-        )
-        missed_here = sum(
-            len(_in_window(view, view.rows(Kind.MILESTONE, pool=p, setting=setting), window))
-            for p in pools
-        )
-        offered = sum(books[p].offered(d) for p in pools for d in days_in_window)
+            )
+            missed = sum(
+                len(
+                    _in_window(
+                        view, view.rows(Kind.MILESTONE, group, pool=p, setting=setting), window
+                    )
+                )
+                for p in pools
+            )
+            used += (seen + missed) * activity_slots[role]
+            add(setting, group, f"appointments_by_{role}", "patients", seen)
+            seen_all += seen
+            missed_all += missed
+        offered = sum(result.pools[p].book.offered(d) for p in pools for d in days_in_window)
         handed = _in_window(
             view,
             view.rows(Kind.MILESTONE, role, setting=setting, event=f"handed_back_by_{role}"),
             window,
         )
-        add(setting, role, "appointments", "patients", len(seen))
+        starts = np.concatenate(
+            [
+                _in_window(view, view.rows(Kind.START, pool=p, setting=setting), window)
+                for p in pools
+            ]
+        )
+        counts[role] = seen_all + missed_all
+        add(setting, role, "appointments", "patients", seen_all)
         add(setting, role, "slots_offered", "slots", offered)
-        add(setting, role, "slot_use", "proportion", share(len(seen) + missed_here, offered))
+        add(setting, role, "slot_use", "proportion", share(used, offered))
         add(setting, role, "handbacks", "patients", len(handed))
-        waits_role = view.time[seen] - view.time[view.ref[seen]]
+        waits_role = view.time[starts] - view.time[view.ref[starts]]
         add(setting, role, "wait_mean", "days", mean_or_nan(waits_role / HOURS_PER_DAY))
+    total = sum(counts.values())
+    for role, n in sorted(counts.items()):
+        add(setting, role, "appointment_share", "proportion", share(n, total))
+    for group, roles in spec.staff_groups.items():
+        n = sum(counts.get(role, 0) for role in roles)
+        add(setting, group, "appointment_share", "proportion", share(n, total))
+
+
+def _slots_by_activity_and_role(spec) -> dict[str, dict[str, int]]:
+    """Slots one booking takes, by activity and role (hand-backs included)."""
+    handback = spec.handback_role
+    fallback = next(a.roles[handback] for a in spec.activities.values() if handback in a.roles)
+    slots: dict[str, dict[str, int]] = {}
+    for name, activity in spec.activities.items():
+        roles = dict(activity.roles)
+        if handback not in roles and any(w.hands_back > 0 for w in roles.values()):
+            roles[handback] = fallback
+        slots[name] = {r: w.slots_for(spec.slot_length[r]) for r, w in roles.items()}
+    return slots
 
 
 def _booking_rows(
@@ -180,18 +306,6 @@ def _booking_rows(
         )
 
 
-def _books(config) -> dict[str, AppointmentBook]:
-    """The appointment books of the config, to count the slots they offered."""
-    from caresim.models.staffing import build_rota
-
-    gp = config.general_practice
-    books = {}
-    for name, staff in config.staff.items():
-        role = role_of(name, staff)
-        if role in gp.slot_length:
-            rota = build_rota(config, staff.rota).patient_facing(staff.patient_facing)
-            books[name] = AppointmentBook(name, staff.headcount, rota, gp.slot_length[role], 0.0)
-    return books
 
 
 # -- intermediate care ---------------------------------------------------------------------------
@@ -288,6 +402,16 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
         view, view.rows(Kind.MILESTONE, "emergency_department", setting=setting), window
     )
     add(setting, "emergency_department", "attendances", "patients", len(attendances))
+    registered = config.population.registered if config.population is not None else 0
+    years = window.length / (365.0 * HOURS_PER_DAY)
+    if registered:
+        add(
+            setting,
+            "emergency_department",
+            "attendances_per_1000_year",
+            "patients",
+            1000.0 * len(attendances) / (registered * years),
+        )
     admitted_rows = _in_window(
         view, view.rows(Kind.MILESTONE, "admissions", setting=setting), window
     )
@@ -301,6 +425,14 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
             rows = _in_window(view, view.rows_of_code(label.code), window)
             by_source[label.event.removeprefix("admitted_from_")] = len(rows)
     add(setting, "all", "admissions", "patients", len(admitted_rows))
+    if registered:
+        add(
+            setting,
+            "all",
+            "admissions_per_1000_year",
+            "patients",
+            1000.0 * len(admitted_rows) / (registered * years),
+        )
     for source, count in by_source.items():
         if source != "starting_state":
             add(setting, "admissions", f"from_{source}", "patients", count)

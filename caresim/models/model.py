@@ -48,7 +48,7 @@ class CareSystemModel:
         self.log = EventLog()
         self.horizon = config.run.horizon
         env, streams, log = self.env, self.streams, self.log
-        self.pools = build_pools(config, env, log)
+        self.pools = build_pools(config, env, log, streams)
         population = config.population
         self.patients = Patients(
             env,

@@ -17,9 +17,23 @@ from caresim.sim.recorder import EventLog, Kind
 __all__ = ["EXITS", "LEFT_EXITS", "Patients", "Router"]
 
 #: Exits of the modelled system, by the group of their departure record.
-EXITS = ("home", "long_term_care", "community_pharmacy", "self_care")
-#: Exits that mean the patient left without the care they came for.
-LEFT_EXITS = ("self_care", "community_pharmacy", "abandoned", "turned_away")
+EXITS = (
+    "home",
+    "long_term_care",
+    "community_pharmacy",
+    "self_care",
+    "nhs_111",
+    "urgent_treatment_centre",
+)
+#: Exits that mean the patient left without the care they came for (here).
+LEFT_EXITS = (
+    "self_care",
+    "community_pharmacy",
+    "nhs_111",
+    "urgent_treatment_centre",
+    "abandoned",
+    "turned_away",
+)
 
 NO_PRACTICE = "none"
 

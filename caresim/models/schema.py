@@ -7,9 +7,9 @@ arrival's profile) are checked here too, so that a config that validates can be 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from caresim.models.schema_checks import check_care_system
 from caresim.models.schema_district_nursing import DistrictNursingSpec
@@ -31,16 +31,19 @@ from caresim.models.schema_types import (
     Count,
     Duration,
     Frozen,
+    Probability,
     RotaHours,
     RotaName,
     reference_error,
 )
-from caresim.models.vocabulary import SETTINGS
+from caresim.models.vocabulary import SETTINGS, role_of
 
 __all__ = [
     "SETTINGS",
+    "AbsenceSpec",
     "ArrivalSpec",
     "BedsSpec",
+    "CalibrationTarget",
     "ClassRouteSpec",
     "Config",
     "EXIT",
@@ -92,6 +95,35 @@ class ProfileSpec(Frozen):
         return self
 
 
+class AbsenceSpec(Frozen):
+    """Working days a post loses, as shares: leave and sickness of those in post, and vacancies.
+
+    A clinician in post is away on a working day with chance annual_leave + study_leave +
+    sickness; a share ``vacancy`` of the establishment is unfilled (not covered by locums).
+    """
+
+    annual_leave: Probability = Field(0.0, description="share of working days on annual leave")
+    study_leave: Probability = Field(0.0, description="share of working days on study leave")
+    sickness: Probability = Field(0.0, description="share of working days lost to sickness")
+    vacancy: Probability = Field(0.0, description="share of the establishment unfilled")
+
+    @model_validator(mode="after")
+    def _below_one(self):
+        if self.annual_leave + self.study_leave + self.sickness >= 1.0:
+            raise ValueError("annual_leave + study_leave + sickness must be below 1")
+        if self.vacancy >= 1.0:
+            raise ValueError("vacancy must be below 1")
+        return self
+
+    @property
+    def away_share(self) -> float:
+        """The chance that a post's holder is not at work on a working day."""
+        present = (1.0 - self.vacancy) * (
+            1.0 - self.annual_leave - self.study_leave - self.sickness
+        )
+        return 1.0 - present
+
+
 class StaffSpec(Frozen):
     """A pool of staff of one role who work the same rota."""
 
@@ -100,6 +132,15 @@ class StaffSpec(Frozen):
     rota: RotaName = "24/7"
     patient_facing: float = Field(
         1.0, gt=0.0, le=1.0, description="share of on-duty time available for patients"
+    )
+    sessions: int = Field(
+        1,
+        ge=1,
+        le=6,
+        description="surgeries the patient-facing time of a shift comes in, with admin between",
+    )
+    absence: AbsenceSpec | None = Field(
+        None, description="leave, sickness and vacancies (appointment-booking roles)"
     )
     scope: Name = Field(
         "network", description="the practice whose patients they see, or 'network' for all"
@@ -136,6 +177,35 @@ class DemandSpec(Frozen):
     )
 
 
+class CalibrationTarget(Frozen):
+    """An observed figure the model should reproduce: a measure, a target range and its source."""
+
+    measure: Annotated[str, StringConstraints(pattern=r"^[a-z_]+\.[a-z0-9_]+\.[a-z0-9_]+$")] = (
+        Field(description="setting.group.measure, as in summary.csv")
+    )
+    low: float = Field(description="the lowest value counted as a match")
+    high: float = Field(description="the highest value counted as a match")
+    source: str = Field(min_length=1, description="where the figure comes from, with its year")
+
+    @model_validator(mode="after")
+    def _range(self):
+        setting = self.measure.split(".")[0]
+        if setting not in SETTINGS:
+            raise ValueError(
+                f"unknown setting '{setting}' in '{self.measure}'; expected one of "
+                + ", ".join(SETTINGS)
+            )
+        if not self.low <= self.high:
+            raise ValueError(f"expected low <= high, got {self.low} and {self.high}")
+        return self
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """(setting, group, measure)."""
+        setting, group, measure = self.measure.split(".")
+        return setting, group, measure
+
+
 class Config(Frozen):
     """One scenario of a care system."""
 
@@ -165,6 +235,9 @@ class Config(Frozen):
     demand: DemandSpec = Field(
         default_factory=DemandSpec, description="a factor on every rate of the scenario"
     )
+    calibration: list[CalibrationTarget] = Field(
+        default_factory=list, description="observed figures the run is compared with"
+    )
 
     @model_validator(mode="after")
     def _care_system(self):
@@ -183,6 +256,14 @@ class Config(Frozen):
                 raise reference_error(
                     f"staff.{name}.rota",
                     f"unknown rota '{staff.rota}'; expected '24/7' or one of {_listing(self.rotas)}",
+                )
+        booking = set(self.general_practice.slot_length) if self.general_practice else set()
+        for name, staff in self.staff.items():
+            if staff.absence is not None and role_of(name, staff) not in booking:
+                raise reference_error(
+                    f"staff.{name}.absence",
+                    "absence applies to roles that book appointments in general_practice; "
+                    f"expected a role with a slot_length, got '{role_of(name, staff)}'",
                 )
         check_services(self)
         return self

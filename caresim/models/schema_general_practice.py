@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
@@ -21,22 +22,56 @@ __all__ = [
     "AllocationSpec",
     "FollowUpSpec",
     "GeneralPracticeSpec",
+    "ReturnSpec",
     "RoleWorkSpec",
+    "SupervisionSpec",
 ]
 
 GaveUpShares = Annotated[
-    dict[Literal["community_pharmacy", "self_care", "emergency_department"], Probability],
+    dict[
+        Literal[
+            "community_pharmacy",
+            "self_care",
+            "emergency_department",
+            "nhs_111",
+            "urgent_treatment_centre",
+        ],
+        Probability,
+    ],
     AfterValidator(check_shares),
 ]
+
+
+class ReturnSpec(Frozen):
+    """Patients who come back for the same problem some time after seeing a role."""
+
+    share: Probability = Field(description="share of this role's patients who come back")
+    after: DistributionSpec = Field(description="how long after the consultation they ask again")
 
 
 class RoleWorkSpec(Frozen):
     """How one role does an activity: its consultation time and how often it hands back to a GP."""
 
     duration: DistributionSpec = Field(description="consultation time, e.g. 9.2 min for a GP")
+    slots: int | None = Field(
+        None,
+        ge=1,
+        le=12,
+        description="slots in a row one booking takes (default: enough to cover the mean time)",
+    )
     hands_back: Probability = Field(
         0.0, description="share of patients who then need an appointment with the hand-back role"
     )
+    returns: ReturnSpec | None = Field(
+        None, description="re-consultation: patients who ask again for the same activity later"
+    )
+
+    def slots_for(self, slot_length: float) -> int:
+        """Slots one booking takes: as given, or enough slots to cover the mean consultation."""
+        if self.slots is not None:
+            return self.slots
+        mean = self.duration.build().mean
+        return max(1, math.ceil(mean / slot_length - 0.05))
 
 
 class AllocationSpec(Frozen):
@@ -118,6 +153,16 @@ class ActivitySpec(Frozen):
         return list(self.roles)
 
 
+class SupervisionSpec(Frozen):
+    """GP time spent supervising other roles, taken out of GP patient-facing time."""
+
+    by: NameType = Field("gp", description="the role that supervises")
+    per_clinician_day: dict[NameType, Duration] = Field(
+        min_length=1,
+        description="supervisor time per supervised clinician per working day, by role",
+    )
+
+
 class GeneralPracticeSpec(Frozen):
     """Appointment slots by role, and the activities patients ask for."""
 
@@ -129,11 +174,24 @@ class GeneralPracticeSpec(Frozen):
     )
     handback_role: NameType = Field("gp", description="the role patients are handed back to")
     retry_every: Duration = Field(24.0, description="how often a patient with no slot tries again")
+    staff_groups: dict[NameType, list[NameType]] = Field(
+        default_factory=dict,
+        description="groups of roles reported together, e.g. the GP / nurse / other split",
+    )
+    supervision: SupervisionSpec | None = Field(
+        None, description="GP time supervising other roles, out of GP patient-facing time"
+    )
     activities: dict[NameType, ActivitySpec] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _roles_have_slots(self):
         # This section always sits at 'general_practice', so problems can name their full path.
+        if self.supervision is not None and self.supervision.by not in self.slot_length:
+            raise reference_error(
+                "general_practice.supervision.by",
+                f"role '{self.supervision.by}' has no slot_length; expected one of "
+                + ", ".join(f"'{r}'" for r in self.slot_length),
+            )
         if not any(self.handback_role in a.roles for a in self.activities.values()):
             raise reference_error(
                 "general_practice.handback_role",

@@ -25,6 +25,8 @@ Destination = Literal[
     "long_term_care",  # to a care home for good (exit)
     "community_pharmacy",  # treated by a community pharmacist (exit)
     "self_care",  # looks after themselves (exit)
+    "nhs_111",  # calls NHS 111 (a counted exit)
+    "urgent_treatment_centre",  # goes to an urgent treatment centre (a counted exit)
     "gp_follow_up",  # a later appointment in general practice
     "district_nursing",  # an episode of district nursing visits
     "intermediate_care_bed",  # step-up to bed-based intermediate care
@@ -40,6 +42,8 @@ SETTING_OF_DESTINATION: dict[str, str | None] = {
     "long_term_care": None,
     "community_pharmacy": None,
     "self_care": None,
+    "nhs_111": None,
+    "urgent_treatment_centre": None,
     "gp_follow_up": "general_practice",
     "district_nursing": "district_nursing",
     "intermediate_care_bed": "intermediate_care",

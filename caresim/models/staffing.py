@@ -3,12 +3,18 @@
 Staff whose role books appointments in general practice get an appointment book; other staff are
 a pool that patients queue for; beds and caseload places are a bed pool. Each pool is reported
 under the setting that uses it.
+
+An appointment book's clinicians work their patient-facing time in sessions; on each working day
+each of them is away (leave, sickness, a vacant post) with the pool's chance of absence, drawn
+from the pool's own random stream. GP time spent supervising other roles comes out of the
+supervisors' patient-facing share.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import simpy
 
 from caresim.models.schema import Config
@@ -17,14 +23,32 @@ from caresim.sim.appointments import AppointmentBook
 from caresim.sim.calendar import Rota
 from caresim.sim.pools import BedPool, StaffPool
 from caresim.sim.recorder import EventLog
+from caresim.sim.streams import RandomStreams
 
-__all__ = ["PoolInfo", "Pools", "build_pools", "build_rota", "pool_settings"]
+__all__ = [
+    "Absences",
+    "PoolInfo",
+    "Pools",
+    "build_pools",
+    "build_rota",
+    "patient_facing_shares",
+    "pool_settings",
+]
 
 
 class PoolInfo:
     """What the measures need to know of a pool: its kind, capacity, hours and setting."""
 
-    __slots__ = ("capacity", "kind", "name", "on_duty", "patient_facing", "role", "setting")
+    __slots__ = (
+        "book",
+        "capacity",
+        "kind",
+        "name",
+        "on_duty",
+        "patient_facing",
+        "role",
+        "setting",
+    )
 
     def __init__(
         self,
@@ -35,8 +59,10 @@ class PoolInfo:
         role: str = "",
         patient_facing: Rota | None = None,
         on_duty: Rota | None = None,
+        book: AppointmentBook | None = None,
     ) -> None:
         self.name = name
+        self.book = book  # the appointment book, whose slots offered the measures count
         self.kind = kind  # "staff" or "beds"
         self.capacity = capacity
         self.setting = setting
@@ -93,27 +119,93 @@ def _settings_of_pools(config: Config) -> dict[str, str]:
     return setting
 
 
-def build_pools(config: Config, env: simpy.Environment, log: EventLog) -> Pools:
+class Absences:
+    """Which clinicians of a pool are away on each day, each with chance ``share``, by day.
+
+    Days are drawn in order from the pool's own stream however they are asked for, so the answer
+    for a day does not depend on when it was first asked.
+    """
+
+    def __init__(self, clinicians: int, share: float, rng: np.random.Generator) -> None:
+        self.clinicians = clinicians
+        self.share = share
+        self.rng = rng
+        self._days: list[frozenset[int]] = []
+
+    def __call__(self, day: int) -> frozenset[int]:
+        while len(self._days) <= day:
+            away = self.rng.random(self.clinicians) < self.share
+            self._days.append(frozenset(np.flatnonzero(away).tolist()))
+        return self._days[day] if day >= 0 else frozenset()
+
+
+def patient_facing_shares(config: Config) -> dict[str, float]:
+    """Each staff pool's patient-facing share, net of time spent supervising other roles.
+
+    Supervision hours a week (per supervised clinician per working day, times the clinicians and
+    their working days) are shared among the supervising role's pools by their patient-facing
+    hours, so every supervisor gives the same share of their time.
+    """
+    shares = {name: staff.patient_facing for name, staff in config.staff.items()}
+    gp = config.general_practice
+    if gp is None or gp.supervision is None:
+        return shares
+    supervision = gp.supervision
+    needed = 0.0
+    supervisors: dict[str, float] = {}
+    for name, staff in config.staff.items():
+        role = staff.role or name
+        rota = build_rota(config, staff.rota)
+        if role in supervision.per_clinician_day:
+            needed += supervision.per_clinician_day[role] * staff.headcount * rota.days_per_week
+        if role == supervision.by:
+            supervisors[name] = staff.headcount * rota.hours_per_week * staff.patient_facing
+    offered = sum(supervisors.values())
+    if offered <= 0:
+        return shares
+    kept = max(0.0, 1.0 - needed / offered)
+    for name in supervisors:
+        shares[name] = max(1e-6, shares[name] * kept)
+    return shares
+
+
+def build_pools(
+    config: Config, env: simpy.Environment, log: EventLog, streams: RandomStreams | None = None
+) -> Pools:
     """Every staff pool, appointment book and bed pool of the config, on one clock."""
     pools = Pools()
     setting = _settings_of_pools(config)
     gp = config.general_practice
+    facing = patient_facing_shares(config)
     for name, staff in config.staff.items():
         role = role_of(name, staff)
         on_duty = build_rota(config, staff.rota)
-        available = on_duty.patient_facing(staff.patient_facing)
+        available = on_duty.patient_facing(facing[name], staff.sessions)
+        book = None
         if gp is not None and role in gp.slot_length:
-            pools.books[name] = AppointmentBook(
+            away = None
+            if staff.absence is not None and staff.absence.away_share > 0 and streams is not None:
+                rng = streams.generator(f"staff.{name}.absence")
+                away = Absences(staff.headcount, staff.absence.away_share, rng)
+            book = pools.books[name] = AppointmentBook(
                 name,
                 staff.headcount,
                 available,
                 gp.slot_length[role],
                 gp.on_the_day_share.get(role, 0.0),
+                away,
             )
         else:
             pools.staff[name] = StaffPool(env, name, log, staff.headcount, available)
         pools.info[name] = PoolInfo(
-            name, "staff", staff.headcount, setting.get(name, "system"), role, available, on_duty
+            name,
+            "staff",
+            staff.headcount,
+            setting.get(name, "system"),
+            role,
+            available,
+            on_duty,
+            book,
         )
     for name, beds in config.beds.items():
         capacity = None if beds.capacity == "unconstrained" else beds.capacity

@@ -17,6 +17,7 @@ import pandas as pd
 
 from caresim.config.files import LoadedConfig, document_hash
 from caresim.runs.backends import Backend, SerialBackend, Task
+from caresim.runs.calibration import calibration_table, check_targets
 from caresim.runs.occupancy import write_occupancy
 from caresim.runs.progress import Progress
 from caresim.runs.provenance import git_commit, machine, now_iso, package_versions
@@ -44,6 +45,7 @@ class RunOutcome:
     summary: pd.DataFrame
     elapsed_seconds: float
     resumed: int  # replications found already done
+    calibration: pd.DataFrame | None = None  # the model against the config's observed figures
 
 
 def _manifest(loaded: LoadedConfig, events: bool, backend: Backend, command: list[str] | None):
@@ -96,6 +98,7 @@ def run_scenario(
     backend = backend or SerialBackend()
     config = loaded.config
     scenario, replications, seed = config.name, config.run.replications, config.run.seed
+    check_targets(config, str(loaded.path))
     store = ResultStore.open(
         folder, run_hash(loaded, events), _manifest(loaded, events, backend, command)
     )
@@ -115,6 +118,10 @@ def run_scenario(
     summary = summarise(table)
     store.write_csv("replications.csv", table)
     store.write_csv("summary.csv", summary)
+    calibration = None
+    if config.calibration:
+        calibration = calibration_table(config, summary)
+        store.write_csv("calibration.csv", calibration)
     store.write_parquet("timeseries.parquet", store.timeseries(keys))
     write_occupancy(store, keys)
     if events:
@@ -122,4 +129,4 @@ def run_scenario(
         if log is not None:
             store.write_parquet("events.parquet", log)
     store.update_manifest(status="complete", finished=now_iso(), elapsed_seconds=round(elapsed, 3))
-    return RunOutcome(store.folder, table, summary, elapsed, scheduler.resumed)
+    return RunOutcome(store.folder, table, summary, elapsed, scheduler.resumed, calibration)

@@ -3,14 +3,18 @@
 A book belongs to one pool of clinicians who share a rota (the patient-facing part of it). Each
 clinician's hours on a day are cut into slots of a fixed length; a share of them is held back for
 booking on the day itself (as practices keep on-the-day capacity), the rest can be booked ahead.
-A request looks for the earliest free slot in a window of time; an appointment is then a time and
-a clinician. Slots of a day are made the first time that day is looked at.
+A request looks for the earliest free run of slots in a window of time (a consultation longer
+than a slot takes several slots in a row, with one clinician); an appointment is then a time and a
+clinician. A clinician away on a day (leave, sickness, a vacant post) offers no slots that day.
+Slots of a day are made the first time that day is looked at.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from bisect import bisect_left
+from collections.abc import Callable, Collection
 from typing import NamedTuple
 
 from caresim.sim.calendar import HOURS_PER_DAY, Rota
@@ -30,13 +34,24 @@ class Slot(NamedTuple):
     book: AppointmentBook
     day: int
     on_the_day: bool
+    count: int = 1  # slots in a row, for a consultation longer than one slot
 
 
 class AppointmentBook:
-    """The appointment slots of ``clinicians`` people working ``rota``, each ``slot`` hours long."""
+    """The appointment slots of ``clinicians`` people working ``rota``, each ``slot`` hours long.
+
+    ``away(day)``, if given, names the clinicians who do not work on ``day`` (it must give the
+    same answer however often it is asked about a day).
+    """
 
     def __init__(
-        self, name: str, clinicians: int, rota: Rota, slot: float, on_the_day_share: float = 0.0
+        self,
+        name: str,
+        clinicians: int,
+        rota: Rota,
+        slot: float,
+        on_the_day_share: float = 0.0,
+        away: Callable[[int], Collection[int]] | None = None,
     ) -> None:
         if slot <= 0:
             raise ValueError(f"book {name!r}: slot length must be longer than zero")
@@ -47,6 +62,9 @@ class AppointmentBook:
         self.rota = rota
         self.slot = slot
         self.on_the_day_share = on_the_day_share
+        self.away = away
+        # day -> the slot start times of one clinician that day, sorted
+        self._times: dict[int, list[float]] = {}
         # day -> (free bookable-ahead slots, free on-the-day slots), each sorted (time, clinician)
         self._days: dict[int, tuple[list[tuple[float, int]], list[tuple[float, int]]]] = {}
 
@@ -67,34 +85,46 @@ class AppointmentBook:
                 index += 1
         return times
 
+    def working(self, day: int) -> list[int]:
+        """The clinicians who work on ``day``."""
+        if self.away is None:
+            return list(range(self.clinicians))
+        away = self.away(day)
+        return [c for c in range(self.clinicians) if c not in away]
+
     def offered(self, day: int) -> int:
-        """Slots offered on ``day`` by all the clinicians together."""
-        return len(self.slot_times(day)) * self.clinicians
+        """Slots offered on ``day`` by all the clinicians who work that day."""
+        return len(self.slot_times(day)) * len(self.working(day))
 
     def _day(self, day: int) -> tuple[list[tuple[float, int]], list[tuple[float, int]]]:
         lists = self._days.get(day)
         if lists is None:
             ahead: list[tuple[float, int]] = []
             on_day: list[tuple[float, int]] = []
-            for time, held in self.slot_times(day):
+            working = self.working(day)
+            times = self.slot_times(day)
+            for time, held in times:
                 target = on_day if held else ahead
-                target.extend((time, c) for c in range(self.clinicians))
+                target.extend((time, c) for c in working)
             lists = self._days[day] = (ahead, on_day)
+            self._times[day] = [t for t, _ in times]
         return lists
 
     def forget_before(self, day: int) -> None:
         """Drop the free slots of days before ``day`` (they can no longer be booked)."""
         for old in [d for d in self._days if d < day]:
             del self._days[old]
+            del self._times[old]
 
     # -- booking ----------------------------------------------------------------------------------
     def earliest(
-        self, start: float, end: float, now: float, on_the_day: bool = True
+        self, start: float, end: float, now: float, on_the_day: bool = True, count: int = 1
     ) -> Slot | None:
-        """The earliest free slot starting in [start, end), or None.
+        """The earliest free run of ``count`` slots starting in [start, end), or None.
 
         On-the-day slots can be booked only on their own day (the day of ``now``), and only when
-        ``on_the_day`` allows them; other slots can be booked any time before they start.
+        ``on_the_day`` allows them; other slots can be booked any time before they start. A run
+        of slots is one clinician's, back to back within one session.
         """
         if self.clinicians == 0 or end <= start:
             return None
@@ -105,6 +135,11 @@ class AppointmentBook:
             lists = days.get(day)
             if lists is None:
                 lists = self._day(day)
+            if count > 1:
+                found = self._earliest_run(day, start, end, on_the_day and day == today, count)
+                if found is not None:
+                    return found
+                continue
             ahead, on_day = lists
             best = None
             if ahead:
@@ -119,17 +154,53 @@ class AppointmentBook:
                 return Slot(best[0], best[1], self, day, False)
         return None
 
-    def take(self, slot: Slot) -> None:
-        """Book a slot found by :meth:`earliest` (before anything else has been booked)."""
-        free = self._days[slot.day][1 if slot.on_the_day else 0]
-        i = bisect_left(free, (slot.time, slot.clinician))
-        if i == len(free) or free[i] != (slot.time, slot.clinician):
-            raise RuntimeError(f"book {self.name!r}: slot at {slot.time} is no longer free")
-        del free[i]
+    def _earliest_run(
+        self, day: int, start: float, end: float, on_the_day: bool, count: int
+    ) -> Slot | None:
+        """The earliest slot of ``day`` in [start, end) that begins ``count`` free slots in a row."""
+        ahead, on_day = self._days[day]
+        times = self._times[day]
+        key = (start, -1)
+        candidates = [ahead[bisect_left(ahead, key) :]]
+        if on_the_day:
+            candidates.append(on_day[bisect_left(on_day, key) :])
+        for time, clinician in heapq.merge(*candidates):
+            if time >= end:
+                return None
+            k = bisect_left(times, time - 1e-9)
+            if k + count > len(times) or times[k + count - 1] - time > (count - 0.5) * self.slot:
+                continue  # the session ends before the run would
+            if all(
+                self._free_at(times[k + j], clinician, on_the_day, day) for j in range(1, count)
+            ):
+                held = not _contains(ahead, (time, clinician))
+                return Slot(time, clinician, self, day, held, count)
+        return None
 
-    def book(self, start: float, end: float, now: float, on_the_day: bool = True) -> Slot | None:
-        """Find and take the earliest free slot in [start, end), or return None."""
-        slot = self.earliest(start, end, now, on_the_day)
+    def _free_at(self, time: float, clinician: int, on_the_day: bool, day: int) -> bool:
+        ahead, on_day = self._days[day]
+        return _contains(ahead, (time, clinician)) or (
+            on_the_day and _contains(on_day, (time, clinician))
+        )
+
+    def take(self, slot: Slot) -> None:
+        """Book a slot (or run of slots) found by :meth:`earliest`, before anything else is booked."""
+        if slot.count == 1:
+            free = self._days[slot.day][1 if slot.on_the_day else 0]
+            _remove(free, (slot.time, slot.clinician), self.name)
+            return
+        ahead, on_day = self._days[slot.day]
+        times = self._times[slot.day]
+        k = bisect_left(times, slot.time - 1e-9)
+        for time in times[k : k + slot.count]:
+            free = ahead if _contains(ahead, (time, slot.clinician)) else on_day
+            _remove(free, (time, slot.clinician), self.name)
+
+    def book(
+        self, start: float, end: float, now: float, on_the_day: bool = True, count: int = 1
+    ) -> Slot | None:
+        """Find and take the earliest free run of ``count`` slots in [start, end), or None."""
+        slot = self.earliest(start, end, now, on_the_day, count)
         if slot is not None:
             self.take(slot)
         return slot
@@ -149,3 +220,15 @@ class AppointmentBook:
                 time, clinician = ahead.pop(candidates[i])
                 taken.append(Slot(time, clinician, self, day, False))
         return sorted(taken, key=lambda s: (s.time, s.clinician))
+
+
+def _contains(free: list[tuple[float, int]], item: tuple[float, int]) -> bool:
+    i = bisect_left(free, item)
+    return i < len(free) and free[i] == item
+
+
+def _remove(free: list[tuple[float, int]], item: tuple[float, int], book: str) -> None:
+    i = bisect_left(free, item)
+    if i == len(free) or free[i] != item:
+        raise RuntimeError(f"book {book!r}: slot at {item[0]} is no longer free")
+    del free[i]

@@ -16,6 +16,7 @@ __all__ = [
     "HOURS_PER_DAY",
     "HOURS_PER_WEEK",
     "Rota",
+    "Roster",
     "WeeklyProfile",
     "day_of_week",
     "hour_of_day",
@@ -164,21 +165,44 @@ class Rota:
         """Whether time ``t`` falls within an on-duty interval."""
         return any(a <= t < b for a, b in self.shifts(t, t + 1e-9))
 
-    def patient_facing(self, share: float) -> Rota:
-        """The part of each shift spent with patients: its first ``share``, the rest being admin.
+    def patient_facing(self, share: float, sessions: int = 1) -> Rota:
+        """The part of each shift spent with patients, in ``sessions`` surgeries with admin between.
 
-        A 24/7 rota is cut into days for this, so that a share below one leaves a daily block of
-        non-patient-facing time rather than none at all.
+        ``share`` of every shift is patient-facing. With one session it is the first part of the
+        shift; with more, the shift opens with the first session, closes with the last, and the
+        rest of the time (admin, visits, meetings) falls in equal gaps between them, as a morning
+        and an afternoon surgery do. A 24/7 rota is cut into days for this, so that a share below
+        one leaves a daily block of non-patient-facing time rather than none at all.
         """
         if not 0.0 < share <= 1.0:
             raise ValueError(f"patient-facing share must be in (0, 1], got {share}")
+        if sessions < 1:
+            raise ValueError(f"a shift needs at least one session, got {sessions}")
         if share == 1.0:
             return self
         if self.always:
             base = tuple((d * HOURS_PER_DAY, (d + 1) * HOURS_PER_DAY) for d in range(7))
         else:
             base = self.intervals
-        return Rota(intervals=tuple((a, a + share * (b - a)) for a, b in base))
+        pieces: list[tuple[float, float]] = []
+        for a, b in base:
+            facing = share * (b - a)
+            if sessions == 1:
+                pieces.append((a, a + facing))
+                continue
+            length = facing / sessions
+            gap = (b - a - facing) / (sessions - 1)
+            pieces.extend(
+                (a + i * (length + gap), a + i * (length + gap) + length) for i in range(sessions)
+            )
+        return Rota(intervals=tuple(pieces))
+
+    @property
+    def days_per_week(self) -> int:
+        """Days of the week on which a shift starts."""
+        if self.always:
+            return 7
+        return len({int(a // HOURS_PER_DAY) % 7 for a, _ in self.intervals})
 
 
 def _merge(pieces: list[tuple[float, float]]) -> tuple[tuple[float, float], ...]:
@@ -196,6 +220,58 @@ def _merge(pieces: list[tuple[float, float]]) -> tuple[tuple[float, float], ...]
     if len(merged) == 1 and merged[0][1] - merged[0][0] >= HOURS_PER_WEEK:
         return ((0.0, HOURS_PER_WEEK),)
     return tuple((a, b) for a, b in merged)
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A headcount on duty by period, e.g. 3 on 08:00-20:00 and 1 overnight, every week.
+
+    ``periods`` pairs a rota with the people on duty in its hours; where periods overlap their
+    headcounts add. Person ``u`` of the pool is on duty wherever more than ``u`` are, so the
+    first person covers every period and the last only the busiest (:meth:`person_rotas`).
+    """
+
+    periods: tuple[tuple[Rota, int], ...]
+
+    def __post_init__(self) -> None:
+        if not self.periods:
+            raise ValueError("a roster needs at least one period")
+        if any(count < 0 for _, count in self.periods):
+            raise ValueError("a roster's headcounts must not be negative")
+
+    def _changes(self) -> list[tuple[float, int]]:
+        """(time in the week, change in headcount), sorted; times wrap into [0, one week)."""
+        changes: list[tuple[float, int]] = []
+        for rota, count in self.periods:
+            if count == 0:
+                continue
+            for a, b in Rota.around_the_clock().intervals if rota.always else rota.intervals:
+                changes.append((a % HOURS_PER_WEEK, count))
+                if b - a < HOURS_PER_WEEK:
+                    changes.append((b % HOURS_PER_WEEK, -count))
+        return sorted(changes)
+
+    def headcount_at(self, t: float) -> int:
+        """People on duty at time ``t``."""
+        return sum(count for rota, count in self.periods if rota.is_on(t))
+
+    @property
+    def headcount(self) -> int:
+        """The most people on duty at once: the size of the pool."""
+        week = [a for a, _ in self._changes()] or [0.0]
+        return max(self.headcount_at(t) for t in week)
+
+    def person_rotas(self) -> list[Rota]:
+        """Each person's rota: person ``u`` is on wherever more than ``u`` people are on duty."""
+        edges = sorted({0.0, HOURS_PER_WEEK} | {t for t, _ in self._changes()})
+        counts = [(a, b, self.headcount_at(a)) for a, b in zip(edges, edges[1:], strict=False)]
+        rotas = []
+        for person in range(self.headcount):
+            pieces = [(a, b) for a, b, count in counts if count > person and b > a]
+            merged = _merge(pieces)
+            always = merged == ((0.0, HOURS_PER_WEEK),)
+            rotas.append(Rota(intervals=merged, always=always))
+        return rotas
 
 
 @dataclass(frozen=True)

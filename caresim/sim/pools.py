@@ -20,13 +20,14 @@ from dataclasses import dataclass
 import simpy
 from simpy.events import Event
 
-from caresim.sim.calendar import Rota
+from caresim.sim.calendar import Roster, Rota
 from caresim.sim.clock import call_later
 from caresim.sim.recorder import EventLog, Kind
 
 __all__ = [
     "BedPool",
     "Request",
+    "RosteredPool",
     "ServerPool",
     "StaffPool",
     "Step",
@@ -407,3 +408,65 @@ class StaffPool(ServerPool):
         self.on_duty = False
         self._free = []
         self._next_shift()
+
+
+class RosteredPool(ServerPool):
+    """Staff whose headcount on duty changes through the day: a :class:`Roster` of periods.
+
+    Each person works their own rota from the roster (3 on 08:00-20:00 and 1 overnight: one
+    person around the clock, two by day). As with a :class:`StaffPool`, a task started before a
+    person's duty ends finishes in overtime; off duty, requests wait for someone to come on.
+    """
+
+    def __init__(self, env: simpy.Environment, name: str, log: EventLog, roster: Roster) -> None:
+        self.roster = roster
+        self.rotas = roster.person_rotas()
+        headcount = len(self.rotas)
+        super().__init__(env, name, log, headcount)
+        self.headcount = headcount
+        self._busy_units = bytearray(headcount)
+        self._on = bytearray(headcount)
+        self._free = []
+        for person, rota in enumerate(self.rotas):
+            if rota.always:
+                self._on[person] = 1
+                self._free.append(person)
+            elif rota.intervals:
+                self._next_shift(person, rota.shifts(env.now, math.inf))
+        self._free.sort(reverse=True)
+
+    def on_duty_now(self) -> int:
+        """People on duty at this moment."""
+        return sum(self._on)
+
+    def _grant(self, req: Request, unit: int, now: float) -> None:
+        self._busy_units[unit] = 1
+        super()._grant(req, unit, now)
+
+    def _unit_freed(self, unit: int, now: float) -> None:
+        self._busy_units[unit] = 0
+        if self._on[unit]:
+            super()._unit_freed(unit, now)
+        # Off duty: the person goes home, and is free again when their next shift starts.
+
+    def _next_shift(self, person: int, shifts) -> None:
+        start, end = next(shifts)
+        delay = max(0.0, start - self.env.now)
+        call_later(self.env, delay, lambda _event: self._shift_starts(person, end, shifts))
+
+    def _shift_starts(self, person: int, end: float, shifts) -> None:
+        self._on[person] = 1
+        now = self.env.now
+        if not self._busy_units[person]:
+            req = self._next_waiting() if self.waiting else None
+            if req is not None:
+                self._grant(req, person, now)
+            else:
+                self._free.append(person)
+        call_later(self.env, end - now, lambda _event: self._shift_ends(person, shifts))
+
+    def _shift_ends(self, person: int, shifts) -> None:
+        self._on[person] = 0
+        if person in self._free:
+            self._free.remove(person)
+        self._next_shift(person, shifts)

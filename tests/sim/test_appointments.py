@@ -61,3 +61,39 @@ def test_a_request_that_may_not_use_on_the_day_slots_books_ahead_only():
     assert all(s is not None and not s.on_the_day for s in ahead_only)
     assert book.earliest(0.0, 24.0, now=8.0, on_the_day=False) is None
     assert book.earliest(0.0, 24.0, now=8.0, on_the_day=True).on_the_day
+
+
+def test_a_consultation_longer_than_a_slot_takes_slots_in_a_row_with_one_clinician():
+    book = AppointmentBook("pharmacist", 1, WEEKDAYS, slot=0.5)  # six slots on Monday morning
+    single = book.book(0.0, 12.0, now=0.0)  # 09:00
+    double = book.book(0.0, 12.0, now=0.0, count=2)
+    assert (single.time, double.time, double.count) == (9.0, 9.5, 2)
+    assert book.book(0.0, 12.0, now=0.0, count=4) is None  # only 10:30-12:00 is left: three
+    assert book.book(0.0, 12.0, now=0.0, count=3).time == 10.5
+    assert book.book(0.0, 12.0, now=0.0) is None  # the morning is full
+
+
+def test_longer_consultations_mean_fewer_appointments_offered():
+    def appointments(count: int) -> int:
+        book = AppointmentBook("pharmacist", 2, WEEKDAYS, slot=0.5)
+        booked = 0
+        while book.book(0.0, 24.0, now=0.0, count=count) is not None:
+            booked += 1
+        return booked
+
+    assert (appointments(1), appointments(2), appointments(4)) == (12, 6, 2)
+
+
+def test_a_run_of_slots_never_spans_the_gap_between_two_sessions():
+    surgeries = Rota.from_hours({"mon": ["09:00-10:00", "14:00-15:00"]})
+    book = AppointmentBook("gp", 1, surgeries, slot=0.5)
+    book.book(0.0, 24.0, now=0.0)  # 09:00: 09:30 is left in the morning
+    assert book.book(0.0, 24.0, now=0.0, count=2).time == 14.0
+
+
+def test_a_clinician_away_offers_no_slots_that_day():
+    book = AppointmentBook("gp", 3, WEEKDAYS, slot=0.5, away=lambda day: {1} if day == 0 else ())
+    assert book.offered(0) == 2 * 6 and book.offered(1) == 3 * 6
+    clinicians = {book.book(0.0, 24.0, now=0.0).clinician for _ in range(12)}
+    assert clinicians == {0, 2}
+    assert book.book(0.0, 24.0, now=0.0) is None

@@ -73,3 +73,25 @@ def test_a_profile_averages_one_over_the_week():
 def test_a_profile_with_the_wrong_number_of_weights_is_refused():
     with pytest.raises(ValueError, match="7 weights"):
         WeeklyProfile(weekday=(1, 1, 1))
+
+
+def test_patient_facing_time_can_come_in_sessions_with_admin_between():
+    # Ten hours at 0.6 in two sessions: 08:00-11:00 and 15:00-18:00, admin 11:00-15:00.
+    rota = Rota.from_hours({"mon": "08:00-18:00"}).patient_facing(0.6, sessions=2)
+    assert rota.intervals == ((8.0, 11.0), (15.0, 18.0))
+    assert rota.hours_per_week == pytest.approx(6.0)
+    assert Rota.from_hours({"mon-fri": "08:00-18:00"}).days_per_week == 5
+
+
+def test_a_roster_gives_a_headcount_per_period_and_each_person_a_rota():
+    from caresim.sim.calendar import Roster
+
+    day = Rota.from_hours({"every_day": "08:00-20:00"})
+    night = Rota.from_hours({"every_day": "20:00-08:00"})
+    roster = Roster(((day, 3), (night, 1)))
+    assert roster.headcount == 3
+    assert roster.headcount_at(10.0) == 3 and roster.headcount_at(23.0) == 1
+    first, second, third = roster.person_rotas()
+    assert first.hours_per_week == pytest.approx(HOURS_PER_WEEK)  # one person round the clock
+    assert second.hours_per_week == third.hours_per_week == pytest.approx(7 * 12)
+    assert second.is_on(10.0) and not second.is_on(23.0)

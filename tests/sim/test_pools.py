@@ -190,3 +190,33 @@ def test_a_request_to_several_pools_waits_in_all_and_can_give_up():
     assert left == [1.0]
     assert late.granted and late.pool.name == "a"
     assert [p.waiting for p in pools] == [0, 0]
+
+
+def test_a_rostered_pool_has_three_on_by_day_and_one_overnight():
+    from caresim.sim.calendar import Roster
+    from caresim.sim.pools import RosteredPool
+
+    day = Rota.from_hours({"every_day": "08:00-20:00"})
+    night = Rota.from_hours({"every_day": "20:00-08:00"})
+    roster = Roster(((day, 3), (night, 1)))
+    env, log, pool, step = make(lambda env, log: RosteredPool(env, "ward", log, roster))
+    started = []
+    # At 22:00 on Monday four patients come, each needing an hour: the one night nurse sees them
+    # one after another.
+    env.run(until=22.0)
+    for entity in range(4):
+        pool.request(entity, step, hold(env, pool, 1.0, started))
+    env.run(until=30.0)
+    assert [t for _, t in started] == [22.0, 23.0, 24.0, 25.0]
+    assert pool.on_duty_now() == 1
+    env.run(until=33.0)
+    assert pool.on_duty_now() == 3  # the day staff came on at 08:00
+    # Three two-hour tasks at 19:30 all start; the two day nurses finish theirs in overtime.
+    env.run(until=43.5)
+    for entity in range(4, 7):
+        pool.request(entity, step, hold(env, pool, 2.0, started))
+    env.run(until=48.0)
+    view = LogView(log)
+    ends = view.time[view.rows(Kind.END)]
+    assert sorted(ends)[-3:] == [45.5, 45.5, 45.5]
+    assert pool.on_duty_now() == 1 and pool.waiting == 0
