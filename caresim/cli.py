@@ -15,14 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from caresim.runs.backends import BackendError
-from caresim.config.files import ConfigError, load_config
+from caresim.config.files import load_config
+from caresim.errors import CaresimError
+from caresim.models.schema import Config
 from caresim.outputs.formatting import format_interval, format_number
 from caresim.outputs.run_summary import headline
 from caresim.runs.provenance import timestamp
-from caresim.outputs.results import ResultFolderError
-from caresim.runs.store import StoreError, default_folder
-from caresim.models.schema import Config
+from caresim.runs.store import default_folder
 
 __all__ = ["app_command", "main"]
 
@@ -30,7 +29,7 @@ EXIT_USAGE = 2
 DEFAULT_APP_PORT = 8501
 
 
-class UsageError(Exception):
+class UsageError(CaresimError):
     """A command line that cannot be acted on."""
 
 
@@ -337,7 +336,6 @@ def _report(args: argparse.Namespace) -> int:
 
 def _experiment(args: argparse.Namespace) -> int:
     # heavy imports only when running
-    from caresim.runs import backends
     from caresim.experiments.experiment import run_experiment
     from caresim.experiments.files import load_experiment
     from caresim.experiments.summary import (
@@ -348,6 +346,7 @@ def _experiment(args: argparse.Namespace) -> int:
         sensitivity_text,
         warm_up_text,
     )
+    from caresim.runs import backends
 
     experiment = load_experiment(args.experiment, args.replications)
     folder = args.out or default_folder(experiment.name, timestamp())
@@ -408,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
             "app": _app,
         }[args.command]
         return handler(args)
-    except (ConfigError, StoreError, UsageError, ResultFolderError, BackendError) as error:
+    except CaresimError as error:
         print(f"caresim: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -18,16 +18,14 @@ from typing import Any
 
 import pandas as pd
 
+from caresim.errors import CaresimError
 from caresim.sim.units import UnitError, parse_duration
 
 __all__ = ["ResultFolder", "ResultFolderError", "open_result"]
 
 
-class ResultFolderError(Exception):
+class ResultFolderError(CaresimError):
     """A folder that is not a finished caresim result; ``str()`` is one line for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(" ".join(str(message).split()))
 
 
 def _read_optional(path: Path) -> pd.DataFrame | None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from caresim.config.files import validate_document
+from caresim.errors import CaresimError
 from caresim.runs.scenario import ReplicationFrames, simulate_replication
 
 __all__ = [
@@ -35,11 +36,8 @@ __all__ = [
 ]
 
 
-class BackendError(Exception):
+class BackendError(CaresimError):
     """A backend that cannot be used as asked; ``str()`` is one line for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(" ".join(str(message).split()))
 
 
 class TaskFailed(BackendError):

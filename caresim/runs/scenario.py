@@ -16,14 +16,14 @@ from pathlib import Path
 import pandas as pd
 
 from caresim.config.files import LoadedConfig, document_hash
+from caresim.models.measures import measure, time_series
+from caresim.models.model import simulate
+from caresim.models.schema import Config
 from caresim.outputs.events import event_frame
 from caresim.runs.progress import Progress
 from caresim.runs.provenance import git_commit, machine, now_iso, package_versions
 from caresim.runs.stats import summarise
 from caresim.runs.store import REPLICATION_COLUMNS, TIMESERIES_COLUMNS, ResultStore
-from caresim.models.measures import measure, time_series
-from caresim.models.model import simulate
-from caresim.models.schema import Config
 
 __all__ = [
     "ReplicationFrames",

@@ -25,6 +25,8 @@ from typing import Any
 
 import pandas as pd
 
+from caresim.errors import CaresimError
+
 __all__ = [
     "REPLICATION_COLUMNS",
     "TIMESERIES_COLUMNS",
@@ -47,11 +49,8 @@ TIMESERIES_COLUMNS = [
 ]
 
 
-class StoreError(Exception):
+class StoreError(CaresimError):
     """An output folder that cannot be used as asked; ``str()`` is one line for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(" ".join(str(message).split()))
 
 
 def _file_mode() -> int:
