@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from caresim.config.build_check import check_buildable
+from caresim.config.cost import MAX_PATIENTS, WARN_SECONDS, RunCost, run_cost
 from caresim.config.files import load_config
 from caresim.errors import CaresimError
 from caresim.models.schema import Config
@@ -26,6 +28,7 @@ from caresim.runs.store import default_folder
 __all__ = ["app_command", "main"]
 
 EXIT_USAGE = 2
+YES_HELP = f"run even past the bound of {MAX_PATIENTS:,} patients in all"
 DEFAULT_APP_PORT = 8501
 
 
@@ -85,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--report", action="store_true", help="also write figures and report.html into the folder"
     )
+    run.add_argument("--yes", action="store_true", help=YES_HELP)
 
     validate = commands.add_parser("validate", help="check a scenario file and summarise it")
     validate.add_argument("config", help="scenario file (YAML)")
@@ -140,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     experiment.add_argument(
         "--report", action="store_true", help="also draw the figures and write report.html"
     )
+    experiment.add_argument("--yes", action="store_true", help=YES_HELP)
 
     app = commands.add_parser(
         "app", help="start the teaching app: a local web page over the teaching scenarios"
@@ -250,6 +255,8 @@ def _run(args: argparse.Namespace) -> int:
         overrides.append(f"run.seed={args.seed}")
     loaded = load_config(args.config, overrides)
     config = loaded.config
+    check_buildable(config, args.config)
+    _check_cost(run_cost(config), args, args.config)
     folder = args.out or default_folder(config.name, timestamp())
 
     def announce() -> None:
@@ -286,8 +293,21 @@ def _hours_text(hours: float) -> str:
     return f"{hours:g} hours"
 
 
+def _check_cost(cost: RunCost, args: argparse.Namespace, where: str) -> None:
+    """Say what a long run will cost before it starts; refuse one past the bound without --yes."""
+    if cost.patients > MAX_PATIENTS and not args.yes:
+        raise UsageError(
+            f"{where}: {cost.describe()}: more than {MAX_PATIENTS:,} patients in all; shorten "
+            "run.horizon or ask for fewer replications, or add --yes to run it anyway"
+        )
+    if cost.seconds > WARN_SECONDS and not args.quiet:
+        print(f"caresim: {where}: {cost.describe()}", file=sys.stderr)
+
+
 def _validate(args: argparse.Namespace) -> int:
     config = load_config(args.config, args.overrides).config
+    check_buildable(config, args.config)
+    cost = run_cost(config)
     parts = [
         f"{len(config.staff)} staff pools",
         f"{len(config.beds)} bed pools",
@@ -296,7 +316,8 @@ def _validate(args: argparse.Namespace) -> int:
     ]
     print(
         f"{args.config}: valid — '{config.name}', {', '.join(parts)}; "
-        f"{_hours_text(config.run.horizon)}, {config.run.replications} replications"
+        f"{_hours_text(config.run.horizon)}, {config.run.replications} replications "
+        f"(about {cost.patients_per_replication:,.0f} patients each)"
     )
     return 0
 
@@ -349,6 +370,7 @@ def _experiment(args: argparse.Namespace) -> int:
     from caresim.runs import backends
 
     experiment = load_experiment(args.experiment, args.replications)
+    _check_cost(_experiment_cost(experiment), args, args.experiment)
     folder = args.out or default_folder(experiment.name, timestamp())
     if args.scheduler:
         backend: backends.Backend = backends.DaskBackend.connect(args.scheduler)
@@ -391,6 +413,14 @@ def _experiment(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"Report in {path}")
     return 0
+
+
+def _experiment_cost(experiment) -> RunCost:
+    """The size of an experiment: every scenario, at most the replications it may get."""
+    replications = experiment.replications
+    most = replications if isinstance(replications, int) else replications.maximum
+    patients = sum(run_cost(s.config, 1).patients for s in experiment.scenarios)
+    return RunCost(patients / len(experiment.scenarios), most * len(experiment.scenarios))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -216,6 +216,9 @@ def describe(
     if first["type"] == "config_reference":
         path = tuple(ctx["path"].split("."))
         return f"{_prefix(path, origins, file)}{ctx['path']}: {ctx['message']}"
+    if first["type"] == "plain_number":  # raised by a model about one of its own keys
+        path = _document_path(document, first["loc"]) + tuple(ctx["key"].split("."))
+        return f"{_prefix(path, origins, file)}{dotted(path)}: {ctx['message']}"
     path = _document_path(document, first["loc"])
     prefix = _prefix(path, origins, file)
     special = _special(first, path, root, document, prefix)

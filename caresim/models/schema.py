@@ -47,6 +47,8 @@ Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", min_length
 """A name used in paths and outputs: lower case letters, digits and underscores."""
 
 EXIT = "exit"
+#: The most bins a time series may have (horizon / trace_interval): each is kept per series.
+MAX_TRACE_BINS = 200_000
 
 
 class RunSpec(Frozen):
@@ -69,6 +71,12 @@ class RunSpec(Frozen):
         if not 0 < self.trace_interval <= self.horizon:
             raise reference_error(
                 "run.trace_interval", "expected a bin width longer than zero, at most the horizon"
+            )
+        if self.horizon / self.trace_interval > MAX_TRACE_BINS:
+            raise reference_error(
+                "run.trace_interval",
+                f"{self.horizon / self.trace_interval:,.0f} bins over the horizon; expected at "
+                f"most {MAX_TRACE_BINS:,} (a wider bin)",
             )
         return self
 

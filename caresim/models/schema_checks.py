@@ -35,6 +35,7 @@ def _roles(config: Config) -> dict[str, list[str]]:
 def check_care_system(config: Config) -> None:
     """Raise a located validation error at the first problem found."""
     _population(config)
+    _routing(config)
     _general_practice(config)
     _district_nursing(config)
     _beds(config)
@@ -277,6 +278,92 @@ def _destinations(config: Config) -> None:
                         )
 
 
+def _service_routes(config: Config) -> dict[str, set[str]]:
+    """Where a patient can go from each service (``exit`` included): next, gave up, turned away."""
+    routes: dict[str, set[str]] = {}
+    for name, service in config.services.items():
+        targets = {target for target, share in service.next.items() if share > 0}
+        if service.patience is not None:
+            targets.add(service.on_abandon)
+        beds = config.beds.get(service.uses)
+        if beds is not None and beds.when_full == "turn_away":
+            targets.add(service.on_turned_away)
+        routes[name] = targets
+    return routes
+
+
+def _routing(config: Config) -> None:
+    """Every service can reach the exit, and no loop of services takes no time at all."""
+    routes = _service_routes(config)
+    leaving = {"exit"}
+    changed = True
+    while changed:  # the services from which the exit can be reached, grown to a fixed point
+        changed = False
+        for name, targets in routes.items():
+            if name not in leaving and targets & leaving:
+                leaving.add(name)
+                changed = True
+    for name in config.services:
+        if name not in leaving:
+            raise reference_error(
+                f"services.{name}.next",
+                f"patients at '{name}' can never leave: no route from it reaches 'exit'",
+            )
+    instant = {n for n, s in config.services.items() if s.duration.build().mean == 0}
+    for name in sorted(instant):
+        cycle = _instant_cycle(name, routes, instant)
+        if cycle:
+            raise reference_error(
+                f"services.{name}.next",
+                f"the services {' -> '.join(cycle)} form a loop that takes no time; "
+                "a patient could go round it for ever",
+            )
+
+
+def _instant_cycle(start: str, routes: dict[str, set[str]], instant: set[str]) -> list[str]:
+    """A loop of zero-time services back to ``start``, or an empty list."""
+    stack = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        name, trail = stack.pop()
+        for target in sorted(routes.get(name, ())):
+            if target == start:
+                return [*trail, start]
+            if target in instant and target not in seen:
+                seen.add(target)
+                stack.append((target, [*trail, target]))
+    return []
+
+
+def _capacity(config: Config, pool: str) -> int | None:
+    capacity = config.beds[pool].capacity if pool in config.beds else None
+    return capacity if isinstance(capacity, int) else None
+
+
+def _starting_occupancy(config: Config) -> None:
+    """Patients already in beds at the start fit in those beds."""
+    state = config.starting_state
+    if state.hospital is not None and config.hospital is not None:
+        occupied = state.hospital.occupied_beds + sum(state.hospital.medically_fit.values())
+        capacity = _capacity(config, config.hospital.beds)
+        if capacity is not None and occupied > capacity:
+            raise reference_error(
+                "starting_state.hospital.occupied_beds",
+                f"{occupied} patients in acute beds at the start (occupied and medically fit), "
+                f"but beds.{config.hospital.beds} has {capacity}",
+            )
+    if state.intermediate_care is not None and config.intermediate_care is not None:
+        for kind in ("bed_based", "home_based", "assessment_beds"):
+            service = getattr(config.intermediate_care, kind)
+            count = getattr(state.intermediate_care, kind)
+            capacity = _capacity(config, service.uses) if service is not None else None
+            if capacity is not None and count > capacity:
+                raise reference_error(
+                    f"starting_state.intermediate_care.{kind}",
+                    f"{count} places occupied at the start, but beds.{service.uses} has {capacity}",
+                )
+
+
 def _starting_state(config: Config) -> None:
     state = config.starting_state
     if state is None:
@@ -296,6 +383,7 @@ def _starting_state(config: Config) -> None:
                     f"starting_state.intermediate_care.{kind}",
                     f"there is no intermediate_care.{kind}",
                 )
+    _starting_occupancy(config)
 
 
 def _costs(config: Config) -> None:

@@ -8,7 +8,13 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, field_validator
 
 from caresim.models.schema_population import CohortRates, NameType
-from caresim.models.schema_types import DistributionSpec, Duration, Frozen, Probability, check_shares
+from caresim.models.schema_types import (
+    DistributionSpec,
+    Duration,
+    Frozen,
+    Probability,
+    check_shares,
+)
 
 __all__ = ["CountSpec", "DistrictNursingSpec", "EpisodeSpec", "VisitKindSpec"]
 

@@ -7,7 +7,13 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from caresim.models.schema_population import NameType
-from caresim.models.schema_types import DistributionSpec, Duration, Frozen, Probability, check_shares
+from caresim.models.schema_types import (
+    DistributionSpec,
+    Duration,
+    Frozen,
+    Probability,
+    check_shares,
+)
 
 __all__ = ["IntermediateCareServiceSpec", "IntermediateCareSpec"]
 
