@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -256,10 +257,12 @@ def _run(args: argparse.Namespace) -> int:
     loaded = load_config(args.config, overrides)
     config = loaded.config
     check_buildable(config, args.config)
-    _check_cost(run_cost(config), args, args.config)
+    long_run = _check_cost(run_cost(config), args, args.config)
     folder = args.out or default_folder(config.name, timestamp())
 
     def announce() -> None:
+        if long_run:
+            print(long_run, file=sys.stderr)
         if not args.quiet:
             print(
                 f"{config.name}: {config.run.replications} replications of "
@@ -293,15 +296,16 @@ def _hours_text(hours: float) -> str:
     return f"{hours:g} hours"
 
 
-def _check_cost(cost: RunCost, args: argparse.Namespace, where: str) -> None:
-    """Say what a long run will cost before it starts; refuse one past the bound without --yes."""
+def _check_cost(cost: RunCost, args: argparse.Namespace, where: str) -> str | None:
+    """Refuse a run past the bound without --yes; for a long one, the line that says its cost."""
     if cost.patients > MAX_PATIENTS and not args.yes:
         raise UsageError(
             f"{where}: {cost.describe()}: more than {MAX_PATIENTS:,} patients in all; shorten "
             "run.horizon or ask for fewer replications, or add --yes to run it anyway"
         )
     if cost.seconds > WARN_SECONDS and not args.quiet:
-        print(f"caresim: {where}: {cost.describe()}", file=sys.stderr)
+        return f"caresim: {where}: {cost.describe()}"
+    return None
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -347,10 +351,45 @@ def _targets(texts: list[str]) -> dict[str, str]:
     return targets
 
 
+def _check_report_out(folder: Path, out: Path | None) -> None:
+    """Refuse a report path that would write over one of the run's own files."""
+    if out is None:
+        return
+    target, home = out.resolve(), folder.resolve()
+    if target.is_dir():
+        raise UsageError(f"--out {out}: is a folder; expected the path of an HTML file")
+    inside = target == home or home in target.parents
+    if inside and (target.suffix.lower() != ".html" or home / "parts" in target.parents):
+        raise UsageError(
+            f"--out {out}: inside the run's folder only an .html report may be written, "
+            "never over the run's own files"
+        )
+
+
+def _check_targets(folder: Path, targets: dict[str, str]) -> None:
+    """Refuse a waiting-time target for a step the run does not have."""
+    if not targets:
+        return
+    import difflib
+
+    from caresim.outputs.results import open_result
+
+    summary = open_result(folder).summary
+    steps = sorted(set(summary.loc[summary["measure"] == "wait_mean", "group"]))
+    for step in targets:
+        if step not in steps:
+            close = difflib.get_close_matches(step, steps, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"expected one of {', '.join(steps)}"
+            raise UsageError(f"--target {step}: the run has no step '{step}'; {hint}")
+
+
 def _report(args: argparse.Namespace) -> int:
     from caresim.outputs.report import write_report
 
-    path = write_report(args.folder, args.out, _targets(args.targets))
+    _check_report_out(args.folder, args.out)
+    targets = _targets(args.targets)
+    _check_targets(args.folder, targets)
+    path = write_report(args.folder, args.out, targets)
     print(f"Report in {path}")
     return 0
 
@@ -370,7 +409,7 @@ def _experiment(args: argparse.Namespace) -> int:
     from caresim.runs import backends
 
     experiment = load_experiment(args.experiment, args.replications)
-    _check_cost(_experiment_cost(experiment), args, args.experiment)
+    long_run = _check_cost(_experiment_cost(experiment), args, args.experiment)
     folder = args.out or default_folder(experiment.name, timestamp())
     if args.scheduler:
         backend: backends.Backend = backends.DaskBackend.connect(args.scheduler)
@@ -381,6 +420,8 @@ def _experiment(args: argparse.Namespace) -> int:
         backend = backends.SerialBackend() if workers == 1 else backends.ProcessBackend(workers)
 
     def announce() -> None:
+        if long_run:
+            print(long_run, file=sys.stderr)
         if not args.quiet:
             print(headline(experiment, backend.description, folder), file=sys.stderr)
 
@@ -423,8 +464,21 @@ def _experiment_cost(experiment) -> RunCost:
     return RunCost(patients / len(experiment.scenarios), most * len(experiment.scenarios))
 
 
+def _show_warnings() -> None:
+    """Warnings of the library (a part redone on resuming) as 'caresim: warning: ...' lines."""
+    logger = logging.getLogger("caresim")
+    if not any(getattr(h, "caresim_cli", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("caresim: warning: %(message)s"))
+        handler.caresim_cli = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``caresim`` console script; returns the exit status."""
+    _show_warnings()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

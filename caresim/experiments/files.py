@@ -39,6 +39,7 @@ from caresim.experiments.sweeps import (
 )
 from caresim.models.schema import SETTINGS, Config
 from caresim.models.schema_types import Frozen
+from caresim.runs.store import slug
 from caresim.sim.units import UnitError, parse_duration
 
 __all__ = [
@@ -310,9 +311,11 @@ def load_experiment(path: str | Path, replications: int | None = None) -> Experi
             f"{path}: base: no config file at {base_path} (paths are relative to the experiment file)"
         )
     generated = _sweep(spec, path)
+    _check_names(spec, path)
     names = {BASELINE} | set(spec.scenarios)
+    disk_names = {slug(n) for n in names}
     for scenario in generated:
-        if scenario.name in names:
+        if scenario.name in names or slug(scenario.name) in disk_names:
             raise ExperimentError(
                 f"{path}: sweep.prefix: generated scenario '{scenario.name}' has the name of "
                 "another scenario; choose another prefix"
@@ -400,6 +403,23 @@ def _check_paths(spec: ExperimentSpec, path: Path) -> None:
                     f"{path}: {where}[{index}]: unknown setting '{setting}' in '{name}'; "
                     f"expected one of {', '.join(SETTINGS)}"
                 )
+
+
+def _check_names(spec: ExperimentSpec, path: Path) -> None:
+    """Refuse a scenario named 'baseline', and names that would share files on disk."""
+    if BASELINE in spec.scenarios:
+        raise ExperimentError(
+            f"{path}: scenarios.{BASELINE}: '{BASELINE}' is the base config as the experiment "
+            "runs it; give the scenario another name"
+        )
+    on_disk: dict[str, str] = {slug(BASELINE): BASELINE}
+    for name in spec.scenarios:
+        other = on_disk.setdefault(slug(name), name)
+        if other != name:
+            raise ExperimentError(
+                f"{path}: scenarios.{name}: would write to the same files as '{other}'; "
+                "choose names that differ by more than underscores"
+            )
 
 
 def _sweep(spec: ExperimentSpec, path: Path) -> list[GeneratedScenario]:

@@ -26,7 +26,7 @@ replications: 4
 measures: [system.service.wait_mean, system.servers.utilisation]
 scenarios:
   four: {staff.servers.headcount: 4}
-  unused_pool: {staff.unused.headcount: 2}
+  unused_pool: {staff.unused: {headcount: 2}}  # a new pool, given in full
 sweep:
   kind: grid
   parameters:
@@ -100,7 +100,7 @@ def test_an_experiment_writes_its_files_and_compares_every_scenario_with_the_bas
     assert list(scenarios.columns) == ["scenario", "parameter", "value"]
     assert scenarios.values.tolist() == [
         ["four", "staff.servers.headcount", "4"],
-        ["unused_pool", "staff.unused.headcount", "2"],
+        ["unused_pool", "staff.unused", "{headcount: 2}"],
         ["sweep_001", "services.service.duration.mean", "50 min"],
         ["sweep_002", "services.service.duration.mean", "55 min"],
     ]
