@@ -163,7 +163,7 @@ def _no_entry(where: str, parent: tuple, key: str, node: dict) -> ConfigError:
         message += f" (it has {', '.join(str(k) for k in node)})"
     else:
         message += " (it has none)"
-    message += f"; a new entry needs its full definition, e.g. {SET} {section}.{key}={{...}}"
+    message += f"; to add one, set '{section}.{key}' to its full definition"
     return ConfigError(message)
 
 

@@ -103,6 +103,16 @@ def _prefix(path: tuple, origins: dict, file: str) -> str:
     return f"{file}: {SET} " if source == SET else f"{source}: "
 
 
+def _reference(ctx: dict, origins: dict, file: str) -> str:
+    """A problem across sections, blamed on ``--set``, else the file given, if either made it."""
+    paths = [ctx["path"], *filter(None, str(ctx.get("related", "")).split(","))]
+    prefixes = [_prefix(tuple(p.split(".")), origins, file) for p in paths]
+    for preferred in (f"{file}: {SET} ", f"{file}: "):
+        if preferred in prefixes:
+            return f"{preferred}{ctx['path']}: {ctx['message']}"
+    return f"{prefixes[0]}{ctx['path']}: {ctx['message']}"
+
+
 def _pattern_expected(pattern: str) -> str:
     if pattern.count("\\.") == 2:
         return "setting.group.measure, e.g. general_practice.all.wait_mean"
@@ -214,8 +224,7 @@ def describe(
     first = ranked[0]
     ctx = first.get("ctx") or {}
     if first["type"] == "config_reference":
-        path = tuple(ctx["path"].split("."))
-        return f"{_prefix(path, origins, file)}{ctx['path']}: {ctx['message']}"
+        return _reference(ctx, origins, file)
     if first["type"] == "plain_number":  # raised by a model about one of its own keys
         path = _document_path(document, first["loc"]) + tuple(ctx["key"].split("."))
         return f"{_prefix(path, origins, file)}{dotted(path)}: {ctx['message']}"

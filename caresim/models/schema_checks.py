@@ -351,6 +351,7 @@ def _starting_occupancy(config: Config) -> None:
                 "starting_state.hospital.occupied_beds",
                 f"{occupied} patients in acute beds at the start (occupied and medically fit), "
                 f"but beds.{config.hospital.beds} has {capacity}",
+                (f"beds.{config.hospital.beds}.capacity",),
             )
     if state.intermediate_care is not None and config.intermediate_care is not None:
         for kind in ("bed_based", "home_based", "assessment_beds"):
@@ -361,6 +362,7 @@ def _starting_occupancy(config: Config) -> None:
                 raise reference_error(
                     f"starting_state.intermediate_care.{kind}",
                     f"{count} places occupied at the start, but beds.{service.uses} has {capacity}",
+                    (f"beds.{service.uses}.capacity",),
                 )
 
 

@@ -41,9 +41,17 @@ __all__ = [
 ]
 
 
-def reference_error(path: str, message: str) -> PydanticCustomError:
-    """A validation error at a key path the validator names itself (checks across sections)."""
-    return PydanticCustomError("config_reference", "{message}", {"path": path, "message": message})
+def reference_error(path: str, message: str, related: tuple[str, ...] = ()) -> PydanticCustomError:
+    """A validation error at a key path the validator names itself (checks across sections).
+
+    ``related`` are the other key paths the problem involves, so that it can be blamed on
+    whichever file (or ``--set``) changed one of them last.
+    """
+    return PydanticCustomError(
+        "config_reference",
+        "{message}",
+        {"path": path, "message": message, "related": ",".join(related)},
+    )
 
 
 def _concrete(annotation: Any) -> list[Any]:
