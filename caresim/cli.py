@@ -29,6 +29,8 @@ from caresim.runs.store import default_folder
 __all__ = ["app_command", "main"]
 
 EXIT_USAGE = 2
+#: Scenarios of an experiment built before it starts (each takes up to a tenth of a second).
+MAX_BUILT = 100
 YES_HELP = f"run even past the bound of {MAX_PATIENTS:,} patients in all"
 DEFAULT_APP_PORT = 8501
 
@@ -409,6 +411,8 @@ def _experiment(args: argparse.Namespace) -> int:
     from caresim.runs import backends
 
     experiment = load_experiment(args.experiment, args.replications)
+    for scenario in experiment.scenarios[:MAX_BUILT]:  # a bad sweep point fails in one line too
+        check_buildable(scenario.config, f"{args.experiment}: scenario '{scenario.name}'")
     long_run = _check_cost(_experiment_cost(experiment), args, args.experiment)
     folder = args.out or default_folder(experiment.name, timestamp())
     if args.scheduler:

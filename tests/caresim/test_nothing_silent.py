@@ -19,6 +19,8 @@ from caresim.runs.backends import BackendError, DaskBackend
 from caresim.runs.store import StoreError
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.functional  # whole runs into folders
+
 MM3 = ROOT / "configs/validation/mm3.yaml"
 SHORT = ["--set", "run.horizon=200 hours", "--set", "run.replications=2"]
 

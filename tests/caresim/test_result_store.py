@@ -17,6 +17,8 @@ from caresim.runs.scenario import run_scenario
 from caresim.runs.store import ResultStore, StoreError
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.functional  # whole runs into folders
+
 MM3 = ROOT / "configs/validation/mm3.yaml"
 SHORT = ["run.horizon=300 hours", "run.replications=4"]
 OTHER = [*SHORT, "arrivals.patients.rate=2.5 per hour"]  # another config, same scenario name
