@@ -11,6 +11,7 @@ A value set on the command line is blamed on ``FILE: --set KEY.PATH``.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -121,7 +122,7 @@ def _pattern_expected(pattern: str) -> str:
     return "a name of lower-case letters, digits and underscores, starting with a letter"
 
 
-def _expected(error: dict) -> str:
+def _expected(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     simple = {
@@ -172,7 +173,7 @@ def _got(value: Any) -> str:
 
 
 def _special(
-    first: dict, path: tuple, root: type[BaseModel], document: dict, prefix: str
+    first: Mapping[str, Any], path: tuple, root: type[BaseModel], document: dict, prefix: str
 ) -> str | None:
     """The message for an error that says more than 'expected X', or None."""
     kind = first["type"]
