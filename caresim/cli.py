@@ -468,14 +468,20 @@ def _experiment_cost(experiment) -> RunCost:
     return RunCost(patients / len(experiment.scenarios), most * len(experiment.scenarios))
 
 
+class _WarningLines(logging.Handler):
+    """Library warnings (a part redone on resuming) as 'caresim: warning: ...' lines.
+
+    Writes to whatever ``sys.stderr`` is when the warning comes, not when the handler was made.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"caresim: warning: {record.getMessage()}", file=sys.stderr)
+
+
 def _show_warnings() -> None:
-    """Warnings of the library (a part redone on resuming) as 'caresim: warning: ...' lines."""
     logger = logging.getLogger("caresim")
-    if not any(getattr(h, "caresim_cli", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("caresim: warning: %(message)s"))
-        handler.caresim_cli = True  # type: ignore[attr-defined]
-        logger.addHandler(handler)
+    if not any(isinstance(h, _WarningLines) for h in logger.handlers):
+        logger.addHandler(_WarningLines(logging.WARNING))
         logger.setLevel(logging.WARNING)
         logger.propagate = False
 
