@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 CONFIG ?= configs/pcn_baseline.yaml
 REPLICATIONS ?=
 
-.PHONY: run test app bench lint clean
+.PHONY: run test test-fast app bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,12 @@ $(VENV)/.installed-app: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-run
 	$(BIN)/caresim run $(CONFIG) $(if $(REPLICATIONS),--replications $(REPLICATIONS))
 
+# Every tier on every core; test-fast is the unit tier alone.
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
+
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q -n auto -m unit
 
 app: $(VENV)/.installed-app
 	$(BIN)/caresim app
@@ -37,7 +41,9 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -61,6 +61,25 @@ def _whole_number(minimum: int):
     return parse
 
 
+def _where_arguments(command: argparse.ArgumentParser) -> None:
+    """Where replications run: local worker processes, or a Dask cluster."""
+    where = command.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        type=_whole_number(1),
+        help="local worker processes (default: one per core; 1 runs in this process)",
+    )
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://127.0.0.1:8786"
+    )
+    where.add_argument(
+        "--local-cluster",
+        type=_whole_number(1),
+        metavar="N",
+        help="start a Dask cluster of N workers on this machine",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="caresim",
@@ -91,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--report", action="store_true", help="also write figures and report.html into the folder"
     )
+    _where_arguments(run)
     run.add_argument("--yes", action="store_true", help=YES_HELP)
 
     validate = commands.add_parser("validate", help="check a scenario file and summarise it")
@@ -120,21 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         "experiment", help="run an experiment file: scenarios, sweeps, paired comparisons"
     )
     experiment.add_argument("experiment", help="experiment file (YAML)")
-    where = experiment.add_mutually_exclusive_group()
-    where.add_argument(
-        "--workers",
-        type=_whole_number(1),
-        help="local worker processes (default: one per core; 1 runs in this process)",
-    )
-    where.add_argument(
-        "--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://127.0.0.1:8786"
-    )
-    where.add_argument(
-        "--local-cluster",
-        type=_whole_number(1),
-        metavar="N",
-        help="start a Dask cluster of N workers on this machine",
-    )
+    _where_arguments(experiment)
     experiment.add_argument(
         "--replications",
         type=_whole_number(1),
@@ -273,9 +279,15 @@ def _run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
 
-    outcome = run_scenario(
-        loaded, folder, events=args.events, show_progress=not args.quiet, announce=announce
-    )
+    with _backend(args, config.run.replications) as backend:
+        outcome = run_scenario(
+            loaded,
+            folder,
+            events=args.events,
+            show_progress=not args.quiet,
+            announce=announce,
+            backend=backend,
+        )
     if not args.quiet:
         print(_summary_table(outcome.summary, config))
         resumed = f", {outcome.resumed} resumed from an earlier run" if outcome.resumed else ""
@@ -396,6 +408,21 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backend(args: argparse.Namespace, tasks: int | None = None):
+    """The backend the flags ask for; local workers default to one per core (no more than the
+    ``tasks`` there are to run, when that is known)."""
+    from caresim.runs import backends
+
+    if args.scheduler:
+        return backends.DaskBackend.connect(args.scheduler)
+    if args.local_cluster:
+        return backends.DaskBackend.local_cluster(args.local_cluster)
+    workers = args.workers or os.cpu_count() or 1
+    if tasks is not None and args.workers is None:
+        workers = min(workers, tasks)
+    return backends.SerialBackend() if workers == 1 else backends.ProcessBackend(workers)
+
+
 def _experiment(args: argparse.Namespace) -> int:
     # heavy imports only when running
     from caresim.experiments.experiment import run_experiment
@@ -408,20 +435,13 @@ def _experiment(args: argparse.Namespace) -> int:
         sensitivity_text,
         warm_up_text,
     )
-    from caresim.runs import backends
 
     experiment = load_experiment(args.experiment, args.replications)
     for scenario in experiment.scenarios[:MAX_BUILT]:  # a bad sweep point fails in one line too
         check_buildable(scenario.config, f"{args.experiment}: scenario '{scenario.name}'")
     long_run = _check_cost(_experiment_cost(experiment), args, args.experiment)
     folder = args.out or default_folder(experiment.name, timestamp())
-    if args.scheduler:
-        backend: backends.Backend = backends.DaskBackend.connect(args.scheduler)
-    elif args.local_cluster:
-        backend = backends.DaskBackend.local_cluster(args.local_cluster)
-    else:
-        workers = args.workers or os.cpu_count() or 1
-        backend = backends.SerialBackend() if workers == 1 else backends.ProcessBackend(workers)
+    backend = _backend(args)
 
     def announce() -> None:
         if long_run:

@@ -11,7 +11,7 @@ import yaml
 
 from caresim.cli import main
 from caresim.config.files import validate_document
-from caresim.runs.scenario import replication_frames
+from caresim.runs.replication import replication_frames
 from caresim.runs.stats import t_interval
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,3 +92,42 @@ def queue_document(
     else:
         document["beds"] = {"servers": {"capacity": servers, "when_full": when_full}}
     return document
+
+
+# The tiers of the suite (``pytest -m unit`` and so on; ``make test-fast`` runs the unit tier).
+# A file is in the tier named here, or in ``unit``; a test may also carry a tier marker itself.
+TIERS = {
+    "browser": ("tests/caresim/test_app_browser.py", "tests/caresim/test_report_browser.py"),
+    "validation": (
+        "tests/models/test_queueing_theory.py",
+        "tests/models/test_settings_theory.py",
+        "tests/caresim/test_replication_rule.py",
+    ),
+    "functional": (
+        "tests/models/test_care_functional.py",
+        "tests/models/test_care_conservation.py",
+        "tests/models/test_conservation.py",
+        "tests/models/test_general_practice.py",
+        "tests/models/test_reproducibility.py",
+        "tests/models/test_teaching.py",
+        "tests/caresim/test_app.py",
+        "tests/caresim/test_cli_run.py",
+        "tests/caresim/test_events.py",
+        "tests/caresim/test_experiment_files.py",
+        "tests/caresim/test_experiment_report.py",
+        "tests/caresim/test_experiment_run.py",
+        "tests/caresim/test_plots.py",
+        "tests/caresim/test_report.py",
+        "tests/caresim/test_teaching.py",
+    ),
+}
+TIER_NAMES = ("unit", "validation", "functional", "browser")
+
+
+def pytest_collection_modifyitems(config, items):
+    tier_of = {path: tier for tier, paths in TIERS.items() for path in paths}
+    for item in items:
+        if any(item.get_closest_marker(name) for name in TIER_NAMES):
+            continue
+        path = Path(item.fspath).resolve().relative_to(ROOT).as_posix()
+        item.add_marker(getattr(pytest.mark, tier_of.get(path, "unit")))

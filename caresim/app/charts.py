@@ -11,16 +11,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from caresim.app.controls import words
+from caresim.app.runs import TeachingRun
+from caresim.models.schema import Config
+from caresim.models.staffing import build_rota
+from caresim.models.vocabulary import IC_KINDS, role_of
 from caresim.outputs.plots.capacity import Demand, capacity_tradeoff, pool_demand
 from caresim.outputs.plots.common import Figure, skipped
 from caresim.outputs.plots.inputs import Pool, config_pools, service_units, wait_targets
 from caresim.outputs.plots.pools import bed_occupancy, staff_workload
 from caresim.outputs.plots.timeseries import timeseries_figure
 from caresim.outputs.plots.waits import wait_intervals
-from caresim.app.controls import IC_KINDS, words
-from caresim.app.runs import TeachingRun
-from caresim.models.schema import Config
-from caresim.models.staffing import build_rota
 from caresim.sim.units import HOURS_PER_UNIT
 
 __all__ = [
@@ -52,7 +53,7 @@ CHARTS = {
 
 def _steps_only(summary: pd.DataFrame, config: Config) -> pd.DataFrame:
     """The summary without the waits of roles, pools and practices: steps of care only."""
-    roles = {staff.role or name for name, staff in config.staff.items()}
+    roles = {role_of(name, staff) for name, staff in config.staff.items()}
     practices = set(config.population.practices) if config.population is not None else set()
     others = roles | set(config.staff) | set(config.beds) | practices
     return summary[~summary["group"].isin(others)]

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from caresim.config.files import ConfigError
-from caresim.outputs.plots.common import group_words
 from caresim.models.schema import Config
+from caresim.models.vocabulary import CARE_SETTINGS, IC_KINDS, role_of
+from caresim.outputs.plots.common import group_words
 
 __all__ = ["IC_KINDS", "Control", "is_care_system", "role_plural", "scenario_controls", "words"]
 
@@ -22,7 +23,6 @@ APP_MEASURED_DAYS = {"care": 91.0, "services": 182.0}
 MAX_REPLICATIONS = 10
 
 #: The kinds of intermediate care, as the config names them.
-IC_KINDS = ("bed_based", "home_based", "assessment_beds")
 
 _RATE_TEXT = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*((?:per|/)\s*[A-Za-z]+)\s*$")
 
@@ -139,7 +139,7 @@ def _days(hours: float) -> float:
 def _staff_controls(config: Config) -> list[Control]:
     controls = []
     for name, staff in config.staff.items():
-        role = staff.role or name
+        role = role_of(name, staff)
         where = "the whole network" if staff.scope == "network" else f"{words(staff.scope)}"
         rota = "around the clock" if staff.rota == "24/7" else f"rota '{staff.rota}'"
         controls.append(
@@ -383,7 +383,7 @@ def is_care_system(config: Config) -> bool:
     """Whether the config has a care setting (rather than services and arrival streams only)."""
     return any(
         getattr(config, s) is not None
-        for s in ("general_practice", "district_nursing", "intermediate_care", "hospital")
+        for s in CARE_SETTINGS
     )
 
 

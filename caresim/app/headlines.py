@@ -102,10 +102,10 @@ def _care_picks(config: Config) -> list[_Pick]:
             _Pick(
                 "district_nursing",
                 "all",
-                "wait_mean",
-                "District nursing delay",
+                "late_share",
+                "District nursing visits late",
                 "lower",
-                "Hours a visit started after it was due.",
+                "The share of visits the nurse reached after their time window had closed.",
             )
         )
     if config.intermediate_care is not None:

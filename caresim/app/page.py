@@ -14,7 +14,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from caresim.config.files import ConfigError
 from caresim.app import (
     CHARTS,
     ChartImage,
@@ -37,6 +36,7 @@ from caresim.app import (
     tradeoff_image,
     tradeoff_pools,
 )
+from caresim.config.files import ConfigError
 
 __all__ = ["main"]
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import pandas as pd
 
-from caresim.runs.scenario import simulate_replication
-from caresim.runs.stats import summarise
 from caresim.app.scenarios import Scenario
 from caresim.models.schema import Config
+from caresim.runs.replication import simulate_replication
+from caresim.runs.stats import summarise
 
 __all__ = ["TeachingRun", "run_scenario"]
 

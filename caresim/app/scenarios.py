@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from caresim.config.files import ConfigError, LoadedConfig, load_config
 from caresim.app.controls import Control, is_care_system, scenario_controls
+from caresim.config.files import ConfigError, LoadedConfig, load_config
 
 __all__ = [
     "SCENARIOS_VARIABLE",

@@ -10,11 +10,10 @@ outputs are the same whichever backend ran them, in whatever order, across any n
 
 from __future__ import annotations
 
-import collections
 import difflib
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,16 +21,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from caresim.runs.backends import Backend, Task
 from caresim.experiments.files import BASELINE, Experiment, ExperimentError, WarmUpEstimate, written
+from caresim.experiments.replication_rule import AutomaticRule, Decision, decide
+from caresim.experiments.sensitivity import sensitivity
+from caresim.experiments.warmup import estimate_warm_up
+from caresim.runs.backends import Backend, Task
 from caresim.runs.progress import Progress
 from caresim.runs.provenance import git_commit, machine, now_iso, package_versions
-from caresim.experiments.replication_rule import AutomaticRule, Decision, decide
-from caresim.runs.scenario import ReplicationFrames
-from caresim.experiments.sensitivity import sensitivity
+from caresim.runs.replication import ReplicationFrames
+from caresim.runs.scheduler import Scheduler
 from caresim.runs.stats import paired_differences, summarise
 from caresim.runs.store import REPLICATION_COLUMNS, ResultStore
-from caresim.experiments.warmup import estimate_warm_up
 
 __all__ = ["SCENARIO_COLUMNS", "ExperimentOutcome", "ScenarioOutcome", "run_experiment"]
 
@@ -127,38 +127,6 @@ def _manifest(experiment: Experiment, backend: Backend, command: list[str] | Non
     }
 
 
-class _Scheduler:
-    """Keeps the backend fed with tasks and writes each result as it comes back."""
-
-    def __init__(self, backend: Backend, store: ResultStore, progress: Progress | None) -> None:
-        self.backend = backend
-        self.store = store
-        self.progress = progress
-        self.queue: collections.deque[Task] = collections.deque()
-        self.resumed = 0
-
-    def want(self, tasks: Iterable[Task]) -> list[Task]:
-        """Plan tasks; return those already in the store (done, not run again)."""
-        tasks = list(tasks)
-        done = [t for t in tasks if self.store.is_done(t.scenario, t.replication)]
-        self.queue.extend(t for t in tasks if not self.store.is_done(t.scenario, t.replication))
-        self.resumed += len(done)
-        if self.progress is not None:
-            self.progress.extend(len(tasks), already_done=len(done))
-        return done
-
-    def run(self, finished: Callable[[Task, ReplicationFrames], None]) -> None:
-        """Run until nothing is queued or in flight; ``finished`` may plan more work."""
-        while self.queue or self.backend.pending():
-            while self.queue and self.backend.pending() < self.backend.slots:
-                self.backend.submit(self.queue.popleft())
-            for task, frames in self.backend.wait():
-                self.store.write_replication(task.scenario, task.replication, frames)
-                if self.progress is not None:
-                    self.progress.advance()
-                finished(task, frames)
-
-
 def _measure_names(frame: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(frame["setting"] + "." + frame["group"] + "." + frame["measure"]))
 
@@ -180,7 +148,7 @@ def _estimate_warm_up(
     estimate = experiment.warm_up_estimate or WarmUpEstimate()
     baseline = experiment.baseline
     pilot = store.subfolder(PILOT_FOLDER)
-    scheduler = _Scheduler(backend, pilot, Progress(0, "warm-up pilot") if show_progress else None)
+    scheduler = Scheduler(backend, pilot, Progress(0, "warm-up pilot") if show_progress else None)
     keys = [(BASELINE, r) for r in range(estimate.replications)]
     scheduler.want(Task(BASELINE, r, experiment.seed, baseline.document) for _, r in keys)
     scheduler.run(lambda task, frames: None)
@@ -208,19 +176,108 @@ def _values(frames: ReplicationFrames | pd.DataFrame, names: tuple[str, ...]) ->
     return [float(keyed.get(name, np.nan)) for name in names]
 
 
-def run_experiment(
+class _Replications:
+    """Plans and runs every scenario's replications: a fixed number, or as many as the automatic
+    rule asks for, deciding each scenario whenever all its planned replications are in."""
+
+    def __init__(
+        self, experiment: Experiment, store: ResultStore, backend: Backend, show_progress: bool
+    ) -> None:
+        self.experiment = experiment
+        self.store = store
+        self.rule = experiment.replications
+        self.automatic = isinstance(self.rule, AutomaticRule)
+        self.documents = {s.name: s.document for s in experiment.scenarios}
+        self.order = [s.name for s in experiment.scenarios]
+        self.judged = experiment.replication_measures
+        progress = Progress(0, "replications") if show_progress else None
+        self.scheduler = Scheduler(backend, store, progress)
+        self.planned = dict.fromkeys(self.order, 0)
+        self.decisions: dict[str, Decision] = {}
+        self.values: dict[str, dict[int, list[float]]] = {name: {} for name in self.order}
+        self.checked = False
+
+    def run(self) -> list[ScenarioOutcome]:
+        """Run until every scenario is decided; how many replications each got, and why."""
+        if self.store.is_done(BASELINE, 0):
+            self.check(self.store.replications([(BASELINE, 0)]))
+        rule = self.rule
+        first = rule.initial if isinstance(rule, AutomaticRule) else rule
+        # replication-major order: every scenario's first replications come back early
+        for replication in range(first):
+            for scenario in self.order:
+                self.plan(scenario, replication + 1)
+        for scenario in self.order:
+            self.reconsider(scenario)  # what an earlier run finished may already settle it
+        self.scheduler.run(self.finished)
+        return [self.outcome(scenario) for scenario in self.order]
+
+    def outcome(self, scenario: str) -> ScenarioOutcome:
+        if not isinstance(self.rule, AutomaticRule):
+            return ScenarioOutcome(scenario, self.rule, "fixed")
+        decision = self.decisions[scenario]
+        return ScenarioOutcome(
+            scenario,
+            decision.replications,
+            decision.stopped or "",
+            decision.needed,
+            decision.precision,
+        )
+
+    def plan(self, scenario: str, upto: int) -> None:
+        tasks = [
+            Task(scenario, r, self.experiment.seed, self.documents[scenario])
+            for r in range(self.planned[scenario], upto)
+        ]
+        self.planned[scenario] = max(self.planned[scenario], upto)
+        for task in self.scheduler.want(tasks):
+            if self.automatic:
+                kept = self.store.replications([(task.scenario, task.replication)])
+                self.values[scenario][task.replication] = _values(kept, self.judged)
+
+    def check(self, measures: pd.DataFrame) -> None:
+        """The measures the experiment names exist in the results (checked once)."""
+        if self.checked:
+            return
+        experiment = self.experiment
+        available = _measure_names(measures)
+        _check_measures(experiment, available, "measures", experiment.measures)
+        if self.automatic and self.judged != experiment.measures:
+            _check_measures(experiment, available, "replications.measures", self.judged)
+        self.checked = True
+
+    def reconsider(self, scenario: str) -> None:
+        """Let the automatic rule decide whenever every planned replication is in."""
+        if not isinstance(self.rule, AutomaticRule):
+            return
+        known = self.values[scenario]
+        while scenario not in self.decisions:
+            prefix = 0
+            while prefix in known:
+                prefix += 1
+            if prefix < self.planned[scenario]:
+                return
+            columns = [[known[r][i] for r in range(prefix)] for i in range(len(self.judged))]
+            decision = decide(columns, self.rule)
+            if decision.done:
+                self.decisions[scenario] = decision
+            else:
+                self.plan(scenario, decision.replications)
+
+    def finished(self, task: Task, frames: ReplicationFrames) -> None:
+        self.check(frames.measures)
+        if self.automatic:
+            self.values[task.scenario][task.replication] = _values(frames, self.judged)
+            self.reconsider(task.scenario)
+
+
+def _open_store(
     experiment: Experiment,
     folder: Path,
     backend: Backend,
-    show_progress: bool = True,
-    command: list[str] | None = None,
-    announce: Callable[[], None] | None = None,
-) -> ExperimentOutcome:
-    """Run every scenario's replications on ``backend`` into ``folder``; resume what is there.
-
-    ``announce`` is called once the folder has been accepted, before the first replication.
-    """
-    clock = time.perf_counter()
+    command: list[str] | None,
+    announce: Callable[[], None] | None,
+) -> ResultStore:
     resuming = (Path(folder) / "manifest.json").exists()
     store = ResultStore.open(
         folder, experiment.config_hash(), _manifest(experiment, backend, command)
@@ -229,100 +286,41 @@ def run_experiment(
         announce()
     if resuming:
         store.update_manifest(status="running", resumed_at=now_iso(), backend=backend.description)
+    return store
 
+
+def _warm_up(
+    experiment: Experiment, store: ResultStore, backend: Backend, show_progress: bool
+) -> WarmUp:
+    """The warm-up the experiment asks for; estimated on pilot replications if ``auto``."""
     if experiment.warm_up == "auto":
         warm_up = _estimate_warm_up(experiment, store, backend, show_progress)
+        assert warm_up.diagnostic is not None  # an estimate always has its diagnostic
         store.write_csv("warmup.csv", warm_up.diagnostic)
-        experiment = experiment.with_warm_up(warm_up.hours)
-    else:
-        method = "fixed" if experiment.warm_up == "fixed" else "duration"
-        warm_up = WarmUp(experiment.baseline.config.run.warm_up, method)
+        return warm_up
+    method = "fixed" if experiment.warm_up == "fixed" else "duration"
+    return WarmUp(experiment.baseline.config.run.warm_up, method)
 
-    rule = experiment.replications
-    documents = {s.name: s.document for s in experiment.scenarios}
-    order = [s.name for s in experiment.scenarios]
-    judged = experiment.replication_measures
-    progress = Progress(0, "replications") if show_progress else None
-    scheduler = _Scheduler(backend, store, progress)
-    planned = dict.fromkeys(order, 0)
-    decisions: dict[str, Decision] = {}
-    values: dict[str, dict[int, list[float]]] = {name: {} for name in order}
-    checked = False
 
-    def plan(scenario: str, upto: int) -> None:
-        tasks = [
-            Task(scenario, r, experiment.seed, documents[scenario])
-            for r in range(planned[scenario], upto)
-        ]
-        planned[scenario] = max(planned[scenario], upto)
-        for task in scheduler.want(tasks):
-            if isinstance(rule, AutomaticRule):
-                kept = store.replications([(task.scenario, task.replication)])
-                values[scenario][task.replication] = _values(kept, judged)
+@dataclass(frozen=True)
+class _Tables:
+    replications: pd.DataFrame
+    summary: pd.DataFrame
+    comparison: pd.DataFrame
+    sensitivity: pd.DataFrame | None
 
-    def check(measures: pd.DataFrame) -> None:
-        nonlocal checked
-        if not checked:
-            available = _measure_names(measures)
-            _check_measures(experiment, available, "measures", experiment.measures)
-            if isinstance(rule, AutomaticRule) and judged != experiment.measures:
-                _check_measures(experiment, available, "replications.measures", judged)
-            checked = True
 
-    def reconsider(scenario: str) -> None:
-        """Let the automatic rule decide whenever every planned replication is in."""
-        if not isinstance(rule, AutomaticRule):
-            return
-        known = values[scenario]
-        while scenario not in decisions:
-            prefix = 0
-            while prefix in known:
-                prefix += 1
-            if prefix < planned[scenario]:
-                return
-            columns = [[known[r][i] for r in range(prefix)] for i in range(len(judged))]
-            decision = decide(columns, rule)
-            if decision.done:
-                decisions[scenario] = decision
-            else:
-                plan(scenario, decision.replications)
-
-    def finished(task: Task, frames: ReplicationFrames) -> None:
-        check(frames.measures)
-        if isinstance(rule, AutomaticRule):
-            values[task.scenario][task.replication] = _values(frames, judged)
-            reconsider(task.scenario)
-
-    if store.is_done(BASELINE, 0):
-        check(store.replications([(BASELINE, 0)]))
-    first = rule.initial if isinstance(rule, AutomaticRule) else rule
-    # replication-major order: every scenario's first replications come back early
-    for replication in range(first):
-        for scenario in order:
-            plan(scenario, replication + 1)
-    for scenario in order:
-        reconsider(scenario)  # what an earlier run finished may already settle it
-    scheduler.run(finished)
-
-    outcomes = []
-    for scenario in order:
-        if isinstance(rule, AutomaticRule):
-            decision = decisions[scenario]
-            outcomes.append(
-                ScenarioOutcome(
-                    scenario,
-                    decision.replications,
-                    decision.stopped or "",
-                    decision.needed,
-                    decision.precision,
-                )
-            )
-        else:
-            outcomes.append(ScenarioOutcome(scenario, rule, "fixed"))
+def _write_tables(
+    experiment: Experiment,
+    store: ResultStore,
+    outcomes: list[ScenarioOutcome],
+    check: Callable[[pd.DataFrame], None],
+) -> _Tables:
+    """Summarise every finished replication and write the experiment's tables, once ``check``
+    has accepted the replications' measures."""
     keys = [(o.name, r) for o in outcomes for r in range(o.replications)]
     table = store.replications(keys)
-    if not checked:
-        check(table)
+    check(table)
     summary = summarise(table)
     comparison = paired_differences(table, BASELINE)
     store.write_parquet("replications.parquet", table[REPLICATION_COLUMNS])
@@ -340,7 +338,18 @@ def run_experiment(
         )
         store.write_csv("sensitivity.csv", ranking)
     store.write_parquet("timeseries.parquet", store.timeseries(keys))
-    elapsed = time.perf_counter() - clock
+    return _Tables(table, summary, comparison, ranking)
+
+
+def _finish_manifest(
+    experiment: Experiment,
+    store: ResultStore,
+    backend: Backend,
+    command: list[str] | None,
+    warm_up: WarmUp,
+    outcomes: list[ScenarioOutcome],
+    elapsed: float,
+) -> None:
     # a resumed run may have asked for other replications or measures than the first
     store.update_manifest(
         replications=_replications_asked(experiment),
@@ -363,16 +372,40 @@ def run_experiment(
             for o in outcomes
         },
     )
+
+
+def run_experiment(
+    experiment: Experiment,
+    folder: Path,
+    backend: Backend,
+    show_progress: bool = True,
+    command: list[str] | None = None,
+    announce: Callable[[], None] | None = None,
+) -> ExperimentOutcome:
+    """Run every scenario's replications on ``backend`` into ``folder``; resume what is there.
+
+    ``announce`` is called once the folder has been accepted, before the first replication.
+    """
+    clock = time.perf_counter()
+    store = _open_store(experiment, folder, backend, command, announce)
+    warm_up = _warm_up(experiment, store, backend, show_progress)
+    if warm_up.method == "mser5":
+        experiment = experiment.with_warm_up(warm_up.hours)
+    replications = _Replications(experiment, store, backend, show_progress)
+    outcomes = replications.run()
+    tables = _write_tables(experiment, store, outcomes, replications.check)
+    elapsed = time.perf_counter() - clock
+    _finish_manifest(experiment, store, backend, command, warm_up, outcomes, elapsed)
     return ExperimentOutcome(
         store.folder,
-        table,
-        summary,
-        comparison,
+        tables.replications,
+        tables.summary,
+        tables.comparison,
         tuple(outcomes),
         warm_up,
         elapsed,
-        scheduler.resumed,
-        ranking,
+        replications.scheduler.resumed,
+        tables.sensitivity,
     )
 
 

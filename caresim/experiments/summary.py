@@ -11,8 +11,8 @@ import math
 
 from caresim.experiments.experiment import ExperimentOutcome
 from caresim.experiments.files import BASELINE, Experiment, written
-from caresim.outputs.formatting import format_interval, format_number
 from caresim.experiments.replication_rule import AutomaticRule
+from caresim.outputs.formatting import format_interval, format_number
 
 __all__ = [
     "comparison_text",

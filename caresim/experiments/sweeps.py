@@ -63,6 +63,7 @@ class Quantity:
             return int(base)
         if self.kind == "number":
             return float(f"{base:.6g}")
+        assert self.unit is not None, "a duration or a rate has a unit"
         if self.kind == "duration":
             return f"{base / HOURS_PER_UNIT[self.unit]:.6g} {self.unit}"
         return f"{base * HOURS_PER_UNIT[self.unit]:.6g} per {self.unit.rstrip('s')}"

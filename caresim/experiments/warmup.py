@@ -120,5 +120,5 @@ def estimate_warm_up(
             )
         warm_up = max(warm_up, truncation.batches * batch_width)
         if not truncation.settled:
-            unsettled.append(".".join(key[:3]))
+            unsettled.append(".".join(str(part) for part in key[:3]))
     return warm_up, pd.DataFrame(rows, columns=WARMUP_COLUMNS), unsettled

@@ -1,30 +1,36 @@
-"""District nursing: episodes of home visits that fall due on a day and wait for staff.
+"""District nursing: episodes of home visits, each due in a window of the day, made by staff.
 
-A referral (from general practice, hospital discharge or intermediate care) opens an episode of a
-number of visits at intervals. Each visit falls due at a set time on its day, is of a complexity
-that decides which roles may make it (skill mix: district nurse, community staff nurse, HCA), and
-waits for the first free member of those roles, on duty; the delay past due is measured. A task
+A referral (from general practice, hospital discharge or intermediate care) opens an episode of
+visits of one kind, drawn once for the episode: the kind decides which roles may make its visits
+(skill mix: district nurse, community staff nurse, HCA), the windows of the day they are due in
+(an insulin round at set times, a dressing any time in the shift) and how many visits there are,
+how far apart. A visit falls due when its window opens and waits for the first free member of
+those roles on duty, earliest window close first; the nurse travels to the patient (in the
+nurse's time) and makes the visit. A visit started after its window closes is late. A task
 started before the end of a shift finishes in overtime. After a visit the patient may need more
 than district nursing (escalation); after the last, the episode closes and they are discharged.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from caresim.models.context import CareContext
 from caresim.models.draws import chance, destination_draw, population_arrivals
-from caresim.sim.calendar import HOURS_PER_DAY
+from caresim.models.schema_district_nursing import CountSpec
+from caresim.models.vocabulary import role_of
 from caresim.sim.distributions import Empirical, Fixed, Geometric, sampler
 from caresim.sim.pools import StaffPool, Step, acquire_any
 from caresim.sim.recorder import Kind
+from caresim.sim.windows import DailyWindows
 
-__all__ = ["SETTING", "DistrictNursing"]
+__all__ = ["SETTING", "DistrictNursing", "VisitKind"]
 
 SETTING = "district_nursing"
 
 
-def _count_distribution(spec):
+def _count_distribution(spec: CountSpec):
     if spec.distribution == "geometric":
         return Geometric(spec.mean)
     if spec.distribution == "fixed":
@@ -32,12 +38,26 @@ def _count_distribution(spec):
     return Empirical(tuple(float(x) for x in spec.samples))
 
 
+@dataclass(frozen=True)
+class VisitKind:
+    """What the episodes of one kind need: who may visit, when, how long, how many, how often."""
+
+    name: str
+    pools: list[StaffPool]  # the roles' pools, the preferred role first
+    step: Step
+    durations: dict[str, Callable[[], float]]  # by role
+    visits: Callable[[], float]
+    interval: Callable[[], float]
+    windows: DailyWindows
+    arrived: int  # the label of a nurse arriving at the patient's home (the visit starts)
+
+
 class DistrictNursing:
     """The community nursing team's caseload of episodes and its visits."""
 
     def __init__(self, context: CareContext, pools: dict[str, StaffPool]) -> None:
         config = context.config
-        streams, log, router = context.streams, context.log, context.router
+        log, router = context.log, context.router
         spec = config.district_nursing
         assert spec is not None
         self.spec = spec
@@ -45,42 +65,23 @@ class DistrictNursing:
         self.log = log
         self.patients = context.patients
         self.router = router
-        self.due_hour = spec.due_hour
-        episode = spec.episode
-        self.visits = sampler(
-            _count_distribution(episode.visits), streams.generator("district_nursing.visits")
-        )
-        self.interval = sampler(
-            episode.interval.build(), streams.generator("district_nursing.interval")
-        )
         self.first_after = sampler(
-            episode.first_visit_after.build(), streams.generator("district_nursing.first_visit")
+            spec.episode.first_visit_after.build(),
+            context.streams.generator("district_nursing.first_visit"),
         )
+        self.pool_role = {name: role_of(name, config.staff[name]) for name in pools}
+        self.kinds = {kind: self._visit_kind(context, pools, kind) for kind in spec.visit_kinds}
+        # The kind is drawn once for an episode: a patient's care needs keep from visit to visit.
         self.next_kind = destination_draw(
             {kind: visit.share for kind, visit in spec.visit_kinds.items()},
             context,
             "district_nursing.visit_kind",
         )
-        self.kinds: dict[str, tuple[list[StaffPool], Step, dict[str, object]]] = {}
-        pool_role = {name: config.staff[name].role or name for name in pools}
-        for kind, visit in spec.visit_kinds.items():
-            # Roles in the order given (the preferred first), each role's pools by name.
-            chosen = [
-                pools[name]
-                for role in visit.roles
-                for name in sorted(pools)
-                if pool_role[name] == role
-            ]
-            step = Step.register_any(log, f"{kind}_visit", [p.name for p in chosen], SETTING)
-            durations = {
-                role: sampler(
-                    work.duration.build(),
-                    streams.generator(f"district_nursing.{kind}.{role}.duration"),
-                )
-                for role, work in visit.roles.items()
-            }
-            self.kinds[kind] = (chosen, step, durations)
-        self.pool_role = pool_role
+        self.travel = (
+            sampler(spec.travel.build(), context.streams.generator("district_nursing.travel"))
+            if spec.travel is not None
+            else None
+        )
         escalation = spec.escalation
         self.escalates = chance(escalation.per_visit, context, "district_nursing.escalation")
         self.escalate_to = destination_draw(
@@ -102,36 +103,81 @@ class DistrictNursing:
                 ),
             )
 
+    def _visit_kind(self, context: CareContext, pools: dict[str, StaffPool], kind: str):
+        """The pools, labels and draws of one kind of visit, each draw on its own stream."""
+        spec = self.spec
+        visit = spec.visit_kinds[kind]
+        streams = context.streams
+        # Roles in the order given (the preferred first), each role's pools by name.
+        chosen = [
+            pools[name]
+            for role in visit.roles
+            for name in sorted(pools)
+            if self.pool_role[name] == role
+        ]
+        step = Step.register_any(self.log, f"{kind}_visit", [p.name for p in chosen], SETTING)
+        durations = {
+            role: sampler(
+                work.duration.build(),
+                streams.generator(f"district_nursing.{kind}.{role}.duration"),
+            )
+            for role, work in visit.roles.items()
+        }
+        return VisitKind(
+            name=kind,
+            pools=chosen,
+            step=step,
+            durations=durations,
+            visits=sampler(
+                _count_distribution(visit.visits or spec.episode.visits),
+                streams.generator(f"district_nursing.{kind}.visits"),
+            ),
+            interval=sampler(
+                (visit.interval or spec.episode.interval).build(),
+                streams.generator(f"district_nursing.{kind}.interval"),
+            ),
+            windows=visit.daily_windows,
+            arrived=self.log.register(
+                Kind.MILESTONE, f"{kind}_visit_arrived", f"{kind}_visit", SETTING
+            ),
+        )
+
     def refer(self, entity: int, source: str) -> None:
         """Open an episode for a patient referred by ``source``."""
-        self.env.process(self._episode(entity, self.visits(), self.first_after()))
+        kind = self.kinds[self.next_kind()]
+        planned = self.env.now + self.first_after()
+        self.env.process(self._episode(entity, kind, int(kind.visits()), planned))
 
-    def continue_episode(self, entity: int, visits_left: int, first_due_after: float) -> None:
-        """An episode already open when the run starts."""
-        self.env.process(self._episode(entity, visits_left, first_due_after))
+    def continue_episode(self, entity: int, progress: float, into_interval: float) -> None:
+        """An episode already open when the run starts.
 
-    def _due(self, after: float) -> float:
-        """The time a visit falls due: ``due_at`` on the day ``after`` hours from now (not before now)."""
-        now = self.env.now
-        day = math.floor((now + after) / HOURS_PER_DAY)
-        return max(now, day * HOURS_PER_DAY + self.due_hour)
+        ``progress`` (0 to 1) is how far through its visits it is; ``into_interval`` (0 to 1) how
+        far the next visit is into its interval.
+        """
+        kind = self.kinds[self.next_kind()]
+        visits_left = max(1, int(kind.visits() * progress) + 1)
+        planned = self.env.now + kind.interval() * into_interval
+        self.env.process(self._episode(entity, kind, visits_left, planned))
 
-    def _episode(self, entity: int, visits: float, first_after: float):
+    def _episode(self, entity: int, kind: VisitKind, visits: int, planned: float):
         env = self.env
-        self.log.record(entity, self.opened, env.now)
-        due = self._due(first_after)
-        for _ in range(int(visits)):
+        log = self.log
+        log.record(entity, self.opened, env.now)
+        due, closes = kind.windows.next_due(env.now, planned)
+        for _ in range(visits):
             if due > env.now:
                 yield env.timeout(due - env.now)
-            pools, step, durations = self.kinds[self.next_kind()]
-            # Earlier-due visits are made first.
-            req = yield acquire_any(pools, entity, step, priority=due)
-            yield env.timeout(durations[self.pool_role[req.pool.name]]())
+            # The visit whose window closes first is made first.
+            req = yield acquire_any(kind.pools, entity, kind.step, priority=closes)
+            if self.travel is not None:
+                yield env.timeout(self.travel())
+            log.record(entity, kind.arrived, env.now, ref=req.queue_row)
+            yield env.timeout(kind.durations[self.pool_role[req.pool.name]]())
             req.pool.release(req)
             if self.escalates():
-                self.log.record(entity, self.escalated, env.now)
+                log.record(entity, self.escalated, env.now)
                 self.router.send(entity, self.escalate_to(), SETTING)
                 return
-            due = self._due(self.interval())
-        self.log.record(entity, self.closed, env.now)
+            due, closes = kind.windows.next_due(env.now, due + kind.interval(), after=due)
+        log.record(entity, self.closed, env.now)
         self.router.send(entity, "home", SETTING)

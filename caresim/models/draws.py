@@ -3,7 +3,8 @@ the registered population. Each takes its own named stream, so settings never sh
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import TypeVar, cast
 
 from caresim.models.context import CareContext
 from caresim.sim.arrivals import PoissonArrivals
@@ -11,6 +12,8 @@ from caresim.sim.calendar import WeeklyProfile
 from caresim.sim.distributions import choice_of, sampler
 
 __all__ = ["chance", "destination_draw", "population_arrivals"]
+
+Place = TypeVar("Place", bound=str)
 
 
 def chance(p: float, context: CareContext, name: str) -> Callable[[], bool]:
@@ -24,15 +27,17 @@ def chance(p: float, context: CareContext, name: str) -> Callable[[], bool]:
 
 
 def destination_draw(
-    shares: dict[str, float], context: CareContext, name: str
-) -> Callable[[], str]:
+    shares: Mapping[Place, float], context: CareContext, name: str
+) -> Callable[[], Place]:
     """A draw of where a patient goes, by share (no stream taken when there is one place)."""
     targets = [t for t, p in shares.items() if p > 0]
     if len(targets) == 1:
         only = targets[0]
         return lambda: only
-    draw = sampler(
-        choice_of(targets, [shares[t] for t in targets]), context.streams.generator(name)
+    # a discrete choice draws the index of an option
+    draw = cast(
+        Callable[[], int],
+        sampler(choice_of(targets, [shares[t] for t in targets]), context.streams.generator(name)),
     )
     return lambda: targets[draw()]
 
@@ -52,25 +57,33 @@ def population_arrivals(
     """
     config = context.config
     population = config.population
+    assert population is not None, "demand from a population needs a population section"
     cohorts = list(population.cohorts)
     weights = [population.cohorts[c] * rates.get(c, 0.0) for c in cohorts]
     per_patient = sum(weights)  # per registered patient per hour
     if per_patient <= 0:
         return
-    cohort_draw = sampler(
-        choice_of(cohorts, [w / per_patient for w in weights]),
-        context.streams.generator(f"{name}.cohort"),
+    cohort_draw = cast(
+        Callable[[], int],
+        sampler(
+            choice_of(cohorts, [w / per_patient for w in weights]),
+            context.streams.generator(f"{name}.cohort"),
+        ),
     )
     shape = None
     if profile is not None:
-        spec = config.profiles[profile]
-        shape = WeeklyProfile(spec.weekday, spec.hour)
+        weekly = config.profiles[profile]
+        shape = WeeklyProfile(weekly.weekday, weekly.hour)
+
+    def arrival_at(code: int) -> Callable[[], None]:
+        return lambda: on_arrival(code, cohort_draw())
+
     for code, (practice, spec) in enumerate(population.practices.items()):
         PoissonArrivals(
             context.env,
             per_patient * spec.registered,
             context.streams.generator(f"{name}.practice.{practice}"),
-            lambda code=code: on_arrival(code, cohort_draw()),
+            arrival_at(code),
             shape,
             until=context.horizon,
             growth=population.demand_growth,

@@ -24,6 +24,7 @@ import numpy as np
 from caresim.models.context import CareContext
 from caresim.models.draws import chance, destination_draw, population_arrivals
 from caresim.models.schema_general_practice import ActivitySpec
+from caresim.models.vocabulary import role_of
 from caresim.sim.appointments import AppointmentBook, Slot
 from caresim.sim.calendar import HOURS_PER_DAY
 from caresim.sim.clock import call_later
@@ -155,7 +156,7 @@ class GeneralPractice:
         self.patients = patients = context.patients
         self.router = context.router
         self.books = books
-        self.pool_role = {pool: config.staff[pool].role or pool for pool in books}
+        self.pool_role = {pool: role_of(pool, config.staff[pool]) for pool in books}
         self.scope = {pool: config.staff[pool].scope for pool in books}
         # Clinicians free at: (pool, clinician) -> time their last consultation ends.
         self.free_at: dict[str, list[float]] = {

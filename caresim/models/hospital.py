@@ -15,6 +15,7 @@ from __future__ import annotations
 from caresim.models.context import CareContext
 from caresim.models.draws import chance, destination_draw, population_arrivals
 from caresim.models.intermediate_care import IntermediateCare
+from caresim.models.vocabulary import DISCHARGE_PATHWAYS, IC_OF_PATHWAY
 from caresim.sim.clock import call_later
 from caresim.sim.distributions import sampler
 from caresim.sim.pools import BedPool, Request, Step
@@ -23,12 +24,8 @@ from caresim.sim.recorder import Kind
 __all__ = ["PATHWAYS", "SETTING", "Hospital"]
 
 SETTING = "hospital"
-PATHWAYS = ("pathway_0", "pathway_1", "pathway_2", "pathway_3")
-PATHWAY_SERVICE = {
-    "pathway_1": "home_based",
-    "pathway_2": "bed_based",
-    "pathway_3": "assessment_beds",
-}
+PATHWAYS = DISCHARGE_PATHWAYS
+PATHWAY_SERVICE = IC_OF_PATHWAY
 ADMISSION_SOURCES = (
     "emergency_department",
     "general_practice",
@@ -52,17 +49,28 @@ class Hospital:
         config = context.config
         spec = config.hospital
         assert spec is not None
-        streams, log, patients = context.streams, context.log, context.patients
         self.context = context
         self.spec = spec
         self.env = context.env
-        self.log = log
-        self.patients = patients
-        self.router = router = context.router
+        self.log = context.log
+        self.patients = context.patients
+        self.router = context.router
         self.ic = intermediate_care
         self.beds = beds[spec.beds]
         self.cohorts = list(config.population.cohorts) if config.population else ["everyone"]
-        self.admission = Step.register(log, "admission", spec.beds, SETTING)
+        self._register_events()
+        self._draws()
+        self.avoidance = spec.admission_avoidance
+        if self.avoidance is not None:
+            self._admission_avoidance(beds)
+        self.readmission = spec.readmission
+        if self.readmission is not None:
+            self._readmissions()
+        self._front_doors()
+
+    def _register_events(self) -> None:
+        log, beds = self.log, self.spec.beds
+        self.admission = Step.register(log, "admission", beds, SETTING)
         self.attended = log.register(
             Kind.MILESTONE, "ed_attendance", "emergency_department", SETTING
         )
@@ -77,6 +85,10 @@ class Hospital:
         self.avoided = log.register(
             Kind.MILESTONE, "admission_avoided", "admission_avoidance", SETTING
         )
+
+    def _draws(self) -> None:
+        """Acuity, admission, zero-day stays, lengths of stay and pathways, each on its stream."""
+        spec, context, streams = self.spec, self.context, self.context.streams
         self.next_acuity = destination_draw(spec.acuity, context, "hospital.acuity")
         self.admits = {
             a: chance(p, context, f"hospital.admitted.{a}") for a, p in spec.admitted_share.items()
@@ -100,25 +112,31 @@ class Hospital:
             )
             for cohort in self.cohorts
         }
-        self.avoidance = a = spec.admission_avoidance
-        if a is not None:
-            self.avoidance_pool = beds[a.uses]
-            self.avoidance_step = Step.register(log, "urgent_community_response", a.uses, SETTING)
-            self.offered_avoidance = chance(a.share, context, "hospital.avoidance.offered")
-            self.avoidance_stay = sampler(
-                a.length_of_stay.build(), streams.generator("hospital.avoidance.length_of_stay")
-            )
-            self.avoidance_outcome = destination_draw(
-                a.outcomes, context, "hospital.avoidance.outcome"
-            )
-            router.register("urgent_community_response", self.urgent_community_response)
-        self.readmission = r = spec.readmission
-        if r is not None:
-            self.readmitted = chance(r.share, context, "hospital.readmission")
-            self.readmission_after = sampler(
-                r.after.build(), streams.generator("hospital.readmission.after")
-            )
-            self.readmission_label = patients.arrival_label("readmission", SETTING)
+
+    def _admission_avoidance(self, beds: dict[str, BedPool]) -> None:
+        a, context = self.avoidance, self.context
+        assert a is not None
+        self.avoidance_pool = beds[a.uses]
+        self.avoidance_step = Step.register(self.log, "urgent_community_response", a.uses, SETTING)
+        self.offered_avoidance = chance(a.share, context, "hospital.avoidance.offered")
+        self.avoidance_stay = sampler(
+            a.length_of_stay.build(), context.streams.generator("hospital.avoidance.length_of_stay")
+        )
+        self.avoidance_outcome = destination_draw(a.outcomes, context, "hospital.avoidance.outcome")
+        self.router.register("urgent_community_response", self.urgent_community_response)
+
+    def _readmissions(self) -> None:
+        r, context = self.readmission, self.context
+        assert r is not None
+        self.readmitted = chance(r.share, context, "hospital.readmission")
+        self.readmission_after = sampler(
+            r.after.build(), context.streams.generator("hospital.readmission.after")
+        )
+        self.readmission_label = self.patients.arrival_label("readmission", SETTING)
+
+    def _front_doors(self) -> None:
+        """Where patients come in: the emergency department, admissions, and presentations."""
+        router, patients, spec = self.router, self.patients, self.spec
         router.register("emergency_department", self.attend)
         router.register(
             "hospital_admission", lambda e, source: self.admit(e, self.next_acuity(), source)
@@ -126,7 +144,7 @@ class Hospital:
         if spec.presentations is not None:
             label = patients.arrival_label("emergency_attendance", SETTING)
             population_arrivals(
-                context,
+                self.context,
                 "hospital.presentations",
                 spec.presentations.rate,
                 spec.presentations.profile,

@@ -14,6 +14,7 @@ from simpy.events import Event
 from caresim.models.context import CareContext
 from caresim.models.draws import destination_draw
 from caresim.models.schema_intermediate_care import IntermediateCareServiceSpec
+from caresim.models.vocabulary import IC_KINDS
 from caresim.sim.clock import call_later
 from caresim.sim.distributions import sampler
 from caresim.sim.pools import BedPool, Request, Step
@@ -22,7 +23,7 @@ from caresim.sim.recorder import Kind
 __all__ = ["KINDS", "SETTING", "IntermediateCare"]
 
 SETTING = "intermediate_care"
-KINDS = ("bed_based", "home_based", "assessment_beds")
+KINDS = IC_KINDS
 
 
 class _Service:

@@ -2,7 +2,8 @@
 
 Measures are computed from the event log and the pools' hours, never counted during the run.
 Times are reported in each service's ``report_in`` unit; counts are of patients whose request or
-arrival fell after the warm-up.
+arrival fell after the warm-up. When arrival streams give their patients a class, the system's
+measures are repeated per class (group ``CLASS``) and each service's per class (``SERVICE:CLASS``).
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import numpy as np
 
 from caresim.models.measures_care import (
     cost_measures,
-    district_nursing_measures,
     general_practice_measures,
     hospital_measures,
     intermediate_care_measures,
 )
+from caresim.models.measures_district_nursing import district_nursing_measures
 from caresim.models.model import Replication
 from caresim.models.patients import LEFT_EXITS
 from caresim.sim.measures import LogView, PoolUse, mean_or_nan, p95, share
@@ -85,8 +86,11 @@ def measure(result: Replication) -> list[Measure]:
     def add(setting: str, group: str, name: str, unit: str, value: float) -> None:
         rows.append(Measure(setting, group, name, unit, float(value)))
 
+    classes = _stream_classes(config)
     for name, spec in config.services.items():
         _service_measures(view, window, name, spec, add)
+        for cls, streams in classes.items():
+            _service_measures(view, window, name, spec, add, f"{name}:{cls}", streams)
     pool_use = _pool_measures(view, result, add)
     if config.general_practice is not None:
         general_practice_measures(view, result, add)
@@ -99,13 +103,34 @@ def measure(result: Replication) -> list[Measure]:
     if config.costs is not None:
         cost_measures(view, result, add, pool_use)
     _system_measures(view, result, rows, add)
+    for cls, streams in classes.items():
+        _class_measures(view, result, cls, streams, add)
     return rows
 
 
-def _service_measures(view: LogView, window, name: str, spec, add) -> None:
-    out = view.step(name, window)
+def _stream_classes(config) -> dict[str, list[str]]:
+    """The arrival streams of each patient class, classes in the order streams first name them."""
+    classes: dict[str, list[str]] = {}
+    for stream, spec in config.arrivals.items():
+        if spec.patient_class is not None:
+            classes.setdefault(spec.patient_class, []).append(stream)
+    return classes
+
+
+def _service_measures(
+    view: LogView,
+    window,
+    name: str,
+    spec,
+    add,
+    group: str | None = None,
+    streams: list[str] | None = None,
+) -> None:
+    """A service's measures: of every patient, or (``group``) of those from ``streams`` only."""
+    out = view.step(name, window, streams)
     unit = spec.report_in
     setting = spec.setting
+    name = group or name
     completed = len(out.service_times)
     waits = from_hours(out.waits, unit)
     add(setting, name, "arrivals", "patients", out.requests)
@@ -129,6 +154,8 @@ def _service_measures(view: LogView, window, name: str, spec, add) -> None:
         share(np.count_nonzero(out.waits > 0), out.started),
     )
     add(setting, name, "turned_away_share", "proportion", share(out.turned_away, out.requests))
+    if spec.patience is not None:
+        add(setting, name, "abandoned_share", "proportion", share(out.abandoned, out.requests))
     add(setting, name, "service_time_mean", unit, mean_or_nan(from_hours(out.service_times, unit)))
     add(
         setting,
@@ -183,9 +210,12 @@ def _system_measures(view: LogView, result: Replication, rows: list[Measure], ad
     add("system", "all", "completed", "patients", completed)
     add("system", "all", "left", "patients", left)
     add("system", "all", "in_system_end", "patients", system.in_system_at_end)
+    named = set(result.config.exits)
     for how, n in sorted(system.departures.items()):
-        if how not in ("completed", "abandoned", "turned_away"):
+        if how not in ("completed", "abandoned", "turned_away") and how not in named:
             add("system", "all", f"departed_{how}", "patients", n)
+    for how in result.config.exits:  # each named exit, even one no patient took
+        add("system", "all", f"departed_{how}", "patients", system.departures.get(how, 0))
     add(
         "system",
         "all",
@@ -200,6 +230,28 @@ def _system_measures(view: LogView, result: Replication, rows: list[Measure], ad
         if r.measure == "patient_hours_waiting" and (r.group == "all" or r.setting == "system")
     )
     add("system", "all", "patient_hours_waiting", "hours", waiting)
+
+
+def _class_measures(view: LogView, result: Replication, cls: str, streams: list[str], add) -> None:
+    """Arrivals, departures and time in the system of the patients of one class."""
+    outcomes = [view.system(result.window, stream) for stream in streams]
+    departures: dict[str, int] = {}
+    for outcome in outcomes:
+        for how, n in outcome.departures.items():
+            departures[how] = departures.get(how, 0) + n
+    left = sum(n for how, n in departures.items() if how in LEFT_EXITS)
+    times = from_hours(
+        np.concatenate([o.times_in_system for o in outcomes]), _system_unit(result.config)
+    )
+    unit = _system_unit(result.config)
+    add("system", cls, "arrivals", "patients", sum(o.arrivals for o in outcomes))
+    add("system", cls, "completed", "patients", sum(departures.values()) - left)
+    add("system", cls, "left", "patients", left)
+    add("system", cls, "in_system_end", "patients", sum(o.in_system_at_end for o in outcomes))
+    for how in result.config.exits:
+        add("system", cls, f"departed_{how}", "patients", departures.get(how, 0))
+    add("system", cls, "time_in_system_mean", unit, mean_or_nan(times))
+    add("system", cls, "time_in_system_p95", unit, p95(times))
 
 
 def _occupancy_p95(view: LogView, pool: str, window) -> float:

@@ -1,5 +1,7 @@
 """Measures of the care settings, from the event log: waits, targets, delays, discharges, costs.
 
+District nursing has its own module, :mod:`models.measures_district_nursing`.
+
 Each function returns rows of :class:`~models.measures.Measure` for one setting. Counts are of
 requests, visits or admissions that began after the warm-up; times are in the unit a planner reads
 for that setting (days for appointments and stays, hours for visits and trolley waits).
@@ -12,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from caresim.models.model import Replication
+from caresim.models.vocabulary import IC_KINDS, role_of
 from caresim.sim.appointments import AppointmentBook
 from caresim.sim.calendar import HOURS_PER_DAY
 from caresim.sim.measures import LogView, Window, mean_or_nan, p95, share
@@ -21,7 +24,6 @@ from caresim.sim.recorder import Kind
 __all__ = [
     "WAIT_BANDS",
     "cost_measures",
-    "district_nursing_measures",
     "general_practice_measures",
     "hospital_measures",
     "intermediate_care_measures",
@@ -180,57 +182,11 @@ def _books(config) -> dict[str, AppointmentBook]:
     gp = config.general_practice
     books = {}
     for name, staff in config.staff.items():
-        role = staff.role or name
+        role = role_of(name, staff)
         if role in gp.slot_length:
             rota = build_rota(config, staff.rota).patient_facing(staff.patient_facing)
             books[name] = AppointmentBook(name, staff.headcount, rota, gp.slot_length[role], 0.0)
     return books
-
-
-# -- district nursing ----------------------------------------------------------------------------
-def district_nursing_measures(view: LogView, result: Replication, add: Add) -> None:
-    """Visits due and made, delay past due by complexity, episodes, escalations."""
-    spec = result.config.district_nursing
-    window = result.window
-    setting = "district_nursing"
-    target = spec.target
-    all_due, all_delays = [], []
-    for kind in spec.visit_kinds:
-        group = f"{kind}_visit"
-        due = _in_window(view, view.rows(Kind.QUEUE, group), window)
-        made = view.closing(Kind.START, due, group)
-        delays = view.time[made] - view.time[view.ref[made]]
-        all_due.append(due)
-        all_delays.append(delays)
-        _visit_rows(add, setting, kind, due, delays, target)
-    due = np.concatenate(all_due)
-    delays = np.concatenate(all_delays)
-    _visit_rows(add, setting, "all", due, delays, target)
-    add(setting, "all", "patient_hours_waiting", "hours", float(np.sum(delays)))
-    for event, measure in (
-        ("episode_opened", "episodes_opened"),
-        ("episode_closed", "episodes_closed"),
-        ("episode_escalated", "escalations"),
-    ):
-        rows = _in_window(
-            view, view.rows(Kind.MILESTONE, "episodes", setting=setting, event=event), window
-        )
-        add(setting, "episodes", measure, "episodes", len(rows))
-
-
-def _visit_rows(add, setting, group, due, delays, target) -> None:
-    add(setting, group, "arrivals", "visits", len(due))
-    add(setting, group, "completed", "visits", len(delays))
-    add(setting, group, "in_system_end", "visits", len(due) - len(delays))
-    add(setting, group, "wait_mean", "hours", mean_or_nan(delays))
-    add(setting, group, "wait_p95", "hours", p95(delays))
-    add(
-        setting,
-        group,
-        "late_share",
-        "proportion",
-        share(np.count_nonzero(delays > target), len(delays)),
-    )
 
 
 # -- intermediate care ---------------------------------------------------------------------------
@@ -239,7 +195,7 @@ def intermediate_care_measures(view: LogView, result: Replication, add: Add) -> 
     ic = result.config.intermediate_care
     window = result.window
     setting = "intermediate_care"
-    for kind in ("bed_based", "home_based", "assessment_beds"):
+    for kind in IC_KINDS:
         service = getattr(ic, kind)
         if service is None:
             continue

@@ -7,46 +7,47 @@ arrival's profile) are checked here too, so that a config that validates can be 
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 
-from caresim.models.schema_checks import check_care_system
+from caresim.models.schema_checks import check_care_system, check_routing
 from caresim.models.schema_district_nursing import DistrictNursingSpec
 from caresim.models.schema_general_practice import GeneralPracticeSpec
 from caresim.models.schema_hospital import HospitalSpec
 from caresim.models.schema_intermediate_care import IntermediateCareSpec
 from caresim.models.schema_population import PopulationSpec
+from caresim.models.schema_services import (
+    EXIT,
+    ArrivalSpec,
+    ClassRouteSpec,
+    Name,
+    ServiceSpec,
+    check_services,
+)
 from caresim.models.schema_state import CostsSpec, StartingStateSpec
 from caresim.models.schema_types import (
-    DistributionSpec,
     Duration,
     Frozen,
-    Rate,
     RotaHours,
     RotaName,
-    Shares,
     reference_error,
 )
+from caresim.models.vocabulary import SETTINGS
 
 __all__ = [
     "SETTINGS",
     "ArrivalSpec",
     "BedsSpec",
+    "ClassRouteSpec",
     "Config",
+    "EXIT",
     "ProfileSpec",
     "RunSpec",
     "ServiceSpec",
     "StaffSpec",
 ]
 
-SETTINGS = ("general_practice", "district_nursing", "intermediate_care", "hospital", "system")
-Setting = Literal["general_practice", "district_nursing", "intermediate_care", "hospital", "system"]
-TimeUnit = Literal["minutes", "hours", "days", "weeks"]
-Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=64)]
-"""A name used in paths and outputs: lower case letters, digits and underscores."""
-
-EXIT = "exit"
 #: The most bins a time series may have (horizon / trace_interval): each is kept per series.
 MAX_TRACE_BINS = 200_000
 
@@ -127,34 +128,6 @@ class BedsSpec(Frozen):
         return self
 
 
-class ServiceSpec(Frozen):
-    """A step patients queue for: it holds one unit of a staff or bed pool for a duration."""
-
-    setting: Setting = Field("system", description="the care setting it is reported under")
-    uses: Name = Field(description="the staff pool or bed pool it needs")
-    duration: DistributionSpec = Field(description="how long it holds the staff member or bed")
-    patience: DistributionSpec | None = Field(
-        None, description="how long a patient waits before giving up (none: waits for ever)"
-    )
-    on_abandon: Name = Field(EXIT, description="where a patient who gives up goes")
-    on_turned_away: Name = Field(
-        EXIT, description="where a patient turned away from a full pool goes"
-    )
-    next: Shares = Field(
-        default_factory=lambda: {EXIT: 1.0}, description="where patients go next, by share"
-    )
-    report_in: TimeUnit = Field("hours", description="unit of waits and times in the results")
-
-
-class ArrivalSpec(Frozen):
-    """A stream of patients arriving as a Poisson process, optionally shaped by a profile."""
-
-    rate: Rate = Field(description="average arrivals, e.g. '2.7 per hour'")
-    to: Name = Field(description="the service they go to first")
-    profile: Name | None = Field(None, description="a profile in 'profiles' shaping the rate")
-    priority: int = Field(0, description="lower is seen first when patients queue together")
-
-
 class Config(Frozen):
     """One scenario of a care system."""
 
@@ -168,6 +141,11 @@ class Config(Frozen):
     beds: dict[Name, BedsSpec] = Field(default_factory=dict)
     services: dict[Name, ServiceSpec] = Field(default_factory=dict)
     arrivals: dict[Name, ArrivalSpec] = Field(default_factory=dict)
+    exits: tuple[Name, ...] = Field(
+        (),
+        description="named ways out besides 'exit' (e.g. home, esd, care_home, died), each "
+        "counted as system departed_NAME",
+    )
     population: PopulationSpec | None = None
     general_practice: GeneralPracticeSpec | None = None
     district_nursing: DistrictNursingSpec | None = None
@@ -193,37 +171,8 @@ class Config(Frozen):
                     f"staff.{name}.rota",
                     f"unknown rota '{staff.rota}'; expected '24/7' or one of {_listing(self.rotas)}",
                 )
-        pools = set(self.staff) | set(self.beds)
-        targets = set(self.services) | {EXIT}
-        for name, service in self.services.items():
-            if service.uses not in pools:
-                raise reference_error(
-                    f"services.{name}.uses",
-                    f"unknown pool '{service.uses}'; expected one of {_listing(pools)}",
-                )
-            for key in ("on_abandon", "on_turned_away"):
-                if getattr(service, key) not in targets:
-                    raise reference_error(
-                        f"services.{name}.{key}",
-                        f"unknown destination '{getattr(service, key)}'; expected 'exit' or one of {_listing(self.services)}",
-                    )
-            for target in service.next:
-                if target not in targets:
-                    raise reference_error(
-                        f"services.{name}.next.{target}",
-                        f"unknown destination '{target}'; expected 'exit' or one of {_listing(self.services)}",
-                    )
-        for name, arrival in self.arrivals.items():
-            if arrival.to not in self.services:
-                raise reference_error(
-                    f"arrivals.{name}.to",
-                    f"unknown service '{arrival.to}'; expected one of {_listing(self.services)}",
-                )
-            if arrival.profile is not None and arrival.profile not in self.profiles:
-                raise reference_error(
-                    f"arrivals.{name}.profile",
-                    f"unknown profile '{arrival.profile}'; expected one of {_listing(self.profiles)}",
-                )
+        check_services(self)
+        check_routing(self)  # once every destination is known to exist
         return self
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from caresim.models.schema_population import SETTING_OF_DESTINATION
+from caresim.models.schema_services import EXIT
 from caresim.models.schema_types import reference_error
+from caresim.models.vocabulary import CARE_SETTINGS, IC_KINDS, IC_OF_PATHWAY, role_of
 
 if TYPE_CHECKING:
     from caresim.models.schema import Config
 
-__all__ = ["check_care_system"]
+__all__ = ["check_care_system", "check_routing"]
 
 NETWORK = "network"
 
@@ -28,14 +30,13 @@ def _roles(config: Config) -> dict[str, list[str]]:
     """Staff pools by role."""
     roles: dict[str, list[str]] = {}
     for name, staff in config.staff.items():
-        roles.setdefault(staff.role or name, []).append(name)
+        roles.setdefault(role_of(name, staff), []).append(name)
     return roles
 
 
 def check_care_system(config: Config) -> None:
     """Raise a located validation error at the first problem found."""
     _population(config)
-    _routing(config)
     _general_practice(config)
     _district_nursing(config)
     _beds(config)
@@ -172,7 +173,7 @@ def _bed_uses(config: Config) -> list[tuple[str, str]]:
                 ("hospital.admission_avoidance.uses", config.hospital.admission_avoidance.uses)
             )
     if config.intermediate_care:
-        for kind in ("bed_based", "home_based", "assessment_beds"):
+        for kind in IC_KINDS:
             service = getattr(config.intermediate_care, kind)
             if service is not None:
                 uses.append((f"intermediate_care.{kind}.uses", service.uses))
@@ -229,7 +230,7 @@ def _destination_tables(config: Config):
     if config.intermediate_care:
         ic = config.intermediate_care
         yield "intermediate_care.step_up_gave_up", ic.step_up_gave_up
-        for kind in ("bed_based", "home_based", "assessment_beds"):
+        for kind in IC_KINDS:
             service = getattr(ic, kind)
             if service is not None:
                 yield f"intermediate_care.{kind}.outcomes", service.outcomes
@@ -237,11 +238,7 @@ def _destination_tables(config: Config):
         yield "hospital.admission_avoidance.outcomes", config.hospital.admission_avoidance.outcomes
 
 
-_PATHWAY_SERVICE = {
-    "pathway_1": "home_based",
-    "pathway_2": "bed_based",
-    "pathway_3": "assessment_beds",
-}
+_PATHWAY_SERVICE = IC_OF_PATHWAY
 
 
 def _destinations(config: Config) -> None:
@@ -279,10 +276,12 @@ def _destinations(config: Config) -> None:
 
 
 def _service_routes(config: Config) -> dict[str, set[str]]:
-    """Where a patient can go from each service (``exit`` included): next, gave up, turned away."""
+    """Where a patient can go from each service (exits included): next, for any class, gave up,
+    turned away."""
     routes: dict[str, set[str]] = {}
     for name, service in config.services.items():
-        targets = {target for target, share in service.next.items() if share > 0}
+        tables = [service.next, *(c.next for c in service.classes.values() if c.next)]
+        targets = {target for table in tables for target, share in table.items() if share > 0}
         if service.patience is not None:
             targets.add(service.on_abandon)
         beds = config.beds.get(service.uses)
@@ -292,12 +291,21 @@ def _service_routes(config: Config) -> dict[str, set[str]]:
     return routes
 
 
-def _routing(config: Config) -> None:
-    """Every service can reach the exit, and no loop of services takes no time at all."""
+def _takes_no_time(service) -> bool:
+    """Whether every stay the service can give, for any class and destination, is zero."""
+    stays = [service.duration, *(service.duration_by_next or {}).values()]
+    for route in service.classes.values():
+        stays += [d for d in (route.duration,) if d is not None]
+        stays += list((route.duration_by_next or {}).values())
+    return all(stay.build().mean == 0 for stay in stays)
+
+
+def check_routing(config: Config) -> None:
+    """Every service can reach an exit, and no loop of services takes no time at all."""
     routes = _service_routes(config)
-    leaving = {"exit"}
+    leaving = {EXIT, *config.exits}
     changed = True
-    while changed:  # the services from which the exit can be reached, grown to a fixed point
+    while changed:  # the services from which an exit can be reached, grown to a fixed point
         changed = False
         for name, targets in routes.items():
             if name not in leaving and targets & leaving:
@@ -307,9 +315,9 @@ def _routing(config: Config) -> None:
         if name not in leaving:
             raise reference_error(
                 f"services.{name}.next",
-                f"patients at '{name}' can never leave: no route from it reaches 'exit'",
+                f"patients at '{name}' can never leave: no route from it reaches an exit",
             )
-    instant = {n for n, s in config.services.items() if s.duration.build().mean == 0}
+    instant = {n for n, s in config.services.items() if _takes_no_time(s)}
     for name in sorted(instant):
         cycle = _instant_cycle(name, routes, instant)
         if cycle:
@@ -370,13 +378,13 @@ def _starting_state(config: Config) -> None:
     state = config.starting_state
     if state is None:
         return
-    for section in ("general_practice", "district_nursing", "intermediate_care", "hospital"):
+    for section in CARE_SETTINGS:
         if getattr(state, section) is not None and getattr(config, section) is None:
             raise reference_error(
                 f"starting_state.{section}", f"there is no '{section}' section to start"
             )
     if state.intermediate_care is not None:
-        for kind in ("bed_based", "home_based", "assessment_beds"):
+        for kind in IC_KINDS:
             if (
                 getattr(state.intermediate_care, kind)
                 and getattr(config.intermediate_care, kind) is None

@@ -1,20 +1,15 @@
-"""Config of district nursing: episodes of visits, their skill mix, and escalation."""
+"""Config of district nursing: episodes of visits, their kinds (skill mix and time windows), travel
+between visits, and escalation."""
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, Field, WithJsonSchema, field_validator
 
 from caresim.models.schema_population import CohortRates, NameType
-from caresim.models.schema_types import (
-    DistributionSpec,
-    Duration,
-    Frozen,
-    Probability,
-    check_shares,
-)
+from caresim.models.schema_types import DistributionSpec, Frozen, Probability, check_shares
+from caresim.sim.windows import DailyWindows
 
 __all__ = ["CountSpec", "DistrictNursingSpec", "EpisodeSpec", "VisitKindSpec"]
 
@@ -50,23 +45,57 @@ class EpisodeSpec(Frozen):
     """An episode of care: how many visits, how far apart, how soon the first."""
 
     visits: CountSpec = Field(description="visits in an episode")
-    interval: DistributionSpec = Field(description="time from one visit to the next falling due")
+    interval: DistributionSpec = Field(
+        description="time from one visit falling due to the next being planned"
+    )
     first_visit_after: DistributionSpec = Field(
         description="time from referral to the first visit falling due"
     )
 
 
 class RoleVisitSpec(Frozen):
-    """How long a visit by one role takes, travel included."""
+    """How long a visit by one role takes at the patient's home (travel is ``travel``)."""
 
     duration: DistributionSpec
 
 
-class VisitKindSpec(Frozen):
-    """Visits of one complexity: their share, and the roles that may make them (preferred first)."""
+WHOLE_DAY = "00:00-24:00"
 
-    share: Probability
+WindowText = Annotated[
+    str,
+    WithJsonSchema({"type": "string", "pattern": r"^\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*$"}),
+]
+"""A window of the day as ``'HH:MM-HH:MM'``, checked by :func:`caresim.sim.windows.parse_window`."""
+
+
+class VisitKindSpec(Frozen):
+    """Visits of one kind, kept for the whole episode: the share of episodes of this kind, the roles
+    that may make them (preferred first), the windows of the day they are due in, and, where they
+    differ from ``episode``, how many visits and how far apart."""
+
+    share: Probability = Field(description="share of episodes whose visits are of this kind")
     roles: dict[NameType, RoleVisitSpec] = Field(min_length=1)
+    windows: list[WindowText] = Field(
+        default_factory=lambda: [WHOLE_DAY],
+        min_length=1,
+        description="times of day a visit is due in, e.g. ['08:00-09:00', '16:30-17:30']; "
+        "a visit started after its window closes is late",
+    )
+    visits: CountSpec | None = Field(None, description="visits in an episode, if not episode's")
+    interval: DistributionSpec | None = Field(
+        None, description="time from one visit falling due to the next planned, if not episode's"
+    )
+
+    @field_validator("windows")
+    @classmethod
+    def _windows(cls, windows: list[str]) -> list[str]:
+        DailyWindows.parse(windows)
+        return windows
+
+    @property
+    def daily_windows(self) -> DailyWindows:
+        """``windows`` as the engine reads them."""
+        return DailyWindows.parse(self.windows)
 
 
 EscalationShares = Annotated[
@@ -90,9 +119,6 @@ class EscalationSpec(Frozen):
     to: EscalationShares = Field(default_factory=lambda: {"hospital_admission": 1.0})
 
 
-_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-
-
 class DistrictNursingSpec(Frozen):
     """Episodes of home visits by the community nursing team, with its skill mix."""
 
@@ -102,25 +128,13 @@ class DistrictNursingSpec(Frozen):
     )
     episode: EpisodeSpec
     visit_kinds: Annotated[dict[NameType, VisitKindSpec], Field(min_length=1)]
-    due_at: str = Field("09:00", description="time of day a visit falls due, e.g. '09:00'")
-    target: Duration = Field(24.0, description="a visit started this long past due is late")
+    travel: DistributionSpec | None = Field(
+        None, description="a nurse's travel to each visit, in the nurse's time (none: no travel)"
+    )
     escalation: EscalationSpec = Field(default_factory=EscalationSpec)
-
-    @field_validator("due_at")
-    @classmethod
-    def _clock(cls, value: str) -> str:
-        if not _CLOCK.match(value):
-            raise ValueError(f"expected a time of day as 'HH:MM', got {value!r}")
-        return value
 
     @field_validator("visit_kinds")
     @classmethod
     def _shares(cls, kinds: dict[str, VisitKindSpec]) -> dict[str, VisitKindSpec]:
         check_shares({name: kind.share for name, kind in kinds.items()})
         return kinds
-
-    @property
-    def due_hour(self) -> float:
-        """``due_at`` in hours after midnight."""
-        hours, minutes = self.due_at.split(":")
-        return int(hours) + int(minutes) / 60.0

@@ -26,7 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from caresim.sim import distributions as dist
 from caresim.sim.calendar import Rota
-from caresim.sim.units import parse_duration, parse_rate
+from caresim.sim.units import parse_duration, parse_rate, parse_variance
 
 __all__ = [
     "reference_error",
@@ -38,6 +38,7 @@ __all__ = [
     "RotaHours",
     "RotaName",
     "Shares",
+    "Variance",
 ]
 
 
@@ -154,12 +155,31 @@ Rate = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^\s*[0-9.eE+]+\s*(per|/)\s*[A-Za-z]+\s*$",
-            "description": "a rate with a unit, e.g. '2.7 per hour', '5.8 per year'",
+            "pattern": r"^\s*(([0-9.eE+]+\s*(per|/)\s*([0-9.eE+]+\s*)?)|([Ee]very\s+[0-9.eE+]+\s*))[A-Za-z]+\s*$",
+            "description": "a rate with a unit, e.g. '2.7 per hour', '5.8 per year', or by the "
+            "interval between arrivals, '1 per 9.3 days' or 'every 9.3 days'",
         }
     ),
 ]
 """A non-negative rate written with a unit; held in events per hour."""
+
+
+def _variance(value: Any) -> float:
+    return parse_variance(value)
+
+
+Variance = Annotated[
+    float,
+    BeforeValidator(_variance),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*[0-9.eE+]+\s*[A-Za-z]+\s*(\^\s*2|²)\s*$",
+            "description": "a variance of durations in a squared unit, e.g. '3 min^2'",
+        }
+    ),
+]
+"""A non-negative variance of durations, written in a squared unit; held in hours squared."""
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 """A probability or share, between 0 and 1."""
@@ -181,9 +201,25 @@ Shares = Annotated[dict[str, Probability], AfterValidator(check_shares)]
 
 # -- distributions --------------------------------------------------------------------------------
 class _Dist(Frozen):
-    def build(self) -> dist.Distribution:
-        """The engine distribution, in hours."""
+    min: Duration | None = Field(
+        None, description="optional: the least value; the distribution is truncated there"
+    )
+    max: Duration | None = Field(
+        None, description="optional: the greatest value; the distribution is truncated there"
+    )
+
+    def untruncated(self) -> dist.Distribution:
+        """The engine distribution before any truncation, in hours."""
         raise NotImplementedError
+
+    def build(self) -> dist.Distribution:
+        """The engine distribution, in hours (truncated to ``[min, max]`` when given)."""
+        base = self.untruncated()
+        if self.min is None and self.max is None and not isinstance(base, dist.Normal):
+            return base
+        low = 0.0 if self.min is None else self.min
+        high = math.inf if self.max is None else self.max
+        return dist.Truncated(base, low, high)
 
     @model_validator(mode="after")
     def _check(self):
@@ -195,36 +231,66 @@ class _Dist(Frozen):
         return self
 
 
+class _Spread(_Dist):
+    """A distribution given by its mean and either its standard deviation or its variance."""
+
+    mean: Duration
+    sd: Duration | None = None
+    variance: Variance | None = Field(
+        None, description="instead of sd, as some papers give it, e.g. '3 min^2'"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sd_or_variance(cls, data: Any) -> Any:
+        if isinstance(data, dict) and (("sd" in data) == ("variance" in data)):
+            raise ValueError("expected either 'sd' or 'variance', not both and not neither")
+        return data
+
+    @property
+    def spread(self) -> float:
+        """The standard deviation in hours, from ``sd`` or ``variance``."""
+        if self.sd is not None:
+            return self.sd
+        assert self.variance is not None
+        return math.sqrt(self.variance)
+
+
 class ExponentialSpec(_Dist):
     """Exponential durations: memoryless, as in the textbook M/M/c queue."""
 
     distribution: Literal["exponential"]
     mean: Duration
 
-    def build(self) -> dist.Distribution:
+    def untruncated(self) -> dist.Distribution:
         return dist.Exponential(self.mean)
 
 
-class LognormalSpec(_Dist):
-    """Lognormal durations by their mean and standard deviation (typical of lengths of stay)."""
+class LognormalSpec(_Spread):
+    """Lognormal durations by their mean and sd or variance (typical of lengths of stay)."""
 
     distribution: Literal["lognormal"]
-    mean: Duration
-    sd: Duration
 
-    def build(self) -> dist.Distribution:
-        return dist.Lognormal(self.mean, self.sd)
+    def untruncated(self) -> dist.Distribution:
+        return dist.Lognormal(self.mean, self.spread)
 
 
-class GammaSpec(_Dist):
-    """Gamma durations by mean and standard deviation."""
+class GammaSpec(_Spread):
+    """Gamma durations by mean and sd or variance."""
 
     distribution: Literal["gamma"]
-    mean: Duration
-    sd: Duration
 
-    def build(self) -> dist.Distribution:
-        return dist.Gamma(self.mean, self.sd)
+    def untruncated(self) -> dist.Distribution:
+        return dist.Gamma(self.mean, self.spread)
+
+
+class NormalSpec(_Spread):
+    """Normal durations by mean and sd or variance, always truncated: at ``min``, or else zero."""
+
+    distribution: Literal["normal"]
+
+    def untruncated(self) -> dist.Distribution:
+        return dist.Normal(self.mean, self.spread)
 
 
 class TriangularSpec(_Dist):
@@ -235,7 +301,7 @@ class TriangularSpec(_Dist):
     mode: Duration
     high: Duration
 
-    def build(self) -> dist.Distribution:
+    def untruncated(self) -> dist.Distribution:
         return dist.Triangular(self.low, self.mode, self.high)
 
 
@@ -246,7 +312,7 @@ class UniformSpec(_Dist):
     low: Duration
     high: Duration
 
-    def build(self) -> dist.Distribution:
+    def untruncated(self) -> dist.Distribution:
         return dist.Uniform(self.low, self.high)
 
 
@@ -256,7 +322,7 @@ class FixedSpec(_Dist):
     distribution: Literal["fixed"]
     value: Duration
 
-    def build(self) -> dist.Distribution:
+    def untruncated(self) -> dist.Distribution:
         return dist.Fixed(self.value)
 
 
@@ -284,7 +350,7 @@ class EmpiricalSpec(_Dist):
             )
         return data
 
-    def build(self) -> dist.Distribution:
+    def untruncated(self) -> dist.Distribution:
         if self.samples is not None:
             return dist.Empirical(tuple(self.samples))
         assert self.table is not None
@@ -295,6 +361,7 @@ DistributionSpec = Annotated[
     ExponentialSpec
     | LognormalSpec
     | GammaSpec
+    | NormalSpec
     | TriangularSpec
     | UniformSpec
     | FixedSpec

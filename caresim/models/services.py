@@ -2,7 +2,9 @@
 
 Patients arrive in streams, queue for a service that holds one staff member or bed for a duration,
 and are routed by share to another service or out. A patient who gives up waiting, or is turned
-away by a full pool, goes to a named destination. With one service this is the M/M/c, M/M/c/c or
+away by a full pool, goes to a named destination. A stream may give its patients a class, which
+they keep: a service's routes and stays may differ by class, and a stay may depend on where the
+patient goes next (the destination is then drawn when the stay begins, before the stay itself). With one service this is the M/M/c, M/M/c/c or
 M/G/∞ queue of queueing theory, which is how the engine is validated; several services make a
 queueing network (a walk-in clinic, a ward and its step-down unit, a teaching example).
 
@@ -13,10 +15,11 @@ the cheapest way to move a patient on a SimPy clock.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable
 
 import simpy
 
-from caresim.models.schema import EXIT, Config, ServiceSpec
+from caresim.models.schema import EXIT, ClassRouteSpec, Config, ServiceSpec
 from caresim.sim.arrivals import PoissonArrivals
 from caresim.sim.calendar import WeeklyProfile
 from caresim.sim.clock import call_later
@@ -31,13 +34,32 @@ __all__ = ["ServiceNetwork"]
 COMPLETED, ABANDONED, TURNED_AWAY = "completed", "abandoned", "turned_away"
 
 
+class _Route:
+    """Where one class of patients goes next from a service, and how long it stays there."""
+
+    __slots__ = ("duration", "next", "route_first", "stays")
+
+    def __init__(
+        self,
+        next_target: Callable[[], str],
+        duration: Callable[[], float],
+        stays: dict[str, Callable[[], float]],
+    ) -> None:
+        self.next = next_target
+        self.duration = duration
+        self.stays = stays  # stays by the destination drawn; others stay for ``duration``
+        self.route_first = bool(stays)
+
+    def stay(self, target: str) -> float:
+        """A stay for a patient going next to ``target``."""
+        return self.stays.get(target, self.duration)()
+
+
 class _Service:
-    """One service at run time: its pool, labels, samplers and routes."""
+    """One service at run time: its pool, labels, samplers and routes (by class)."""
 
     __slots__ = (
-        "duration",
         "network",
-        "next",
         "on_abandon",
         "on_turned_away",
         "patience",
@@ -53,9 +75,6 @@ class _Service:
         self.network = network
         self.pool = pool
         self.step = Step.register(network.log, name, spec.uses, spec.setting)
-        self.duration = sampler(
-            spec.duration.build(), streams.generator(f"services.{name}.duration")
-        )
         self.patience = (
             sampler(spec.patience.build(), streams.generator(f"services.{name}.patience"))
             if spec.patience is not None
@@ -63,31 +82,81 @@ class _Service:
         )
         self.on_abandon = spec.on_abandon
         self.on_turned_away = spec.on_turned_away
-        targets = list(spec.next)
-        if len(targets) == 1:
-            only = targets[0]
-            self.next = lambda: only
-        else:
-            choice = choice_of(targets, [spec.next[t] for t in targets])
-            index = sampler(choice, streams.generator(f"services.{name}.next"))
-            self.next = lambda: targets[index()]
+        path = f"services.{name}"
+        next_target = _router(spec.next, streams, f"{path}.next")
+        duration = sampler(spec.duration.build(), streams.generator(f"{path}.duration"))
+        default = _Route(next_target, duration, _stays(spec.duration_by_next, streams, path))
+        # routes[class index + 1]; index 0 is the route of patients of no class listed here.
+        self.routes = [default] + [
+            _class_route(spec.classes.get(cls), default, spec, streams, f"{path}.classes.{cls}")
+            for cls in network.classes
+        ]
 
     def visit(self, entity: int, priority: int) -> None:
         patience = self.patience() if self.patience is not None else None
         self.pool.request(entity, self.step, self.started, priority, patience, self.left)
 
     def started(self, req: Request) -> None:
-        call_later(self.network.env, self.duration(), lambda _e: self.finished(req))
+        route = self.routes[self.network.class_of(req.entity) + 1]
+        if route.route_first:
+            target = route.next()
+            stay = route.stay(target)
+            call_later(self.network.env, stay, lambda _e: self.finished(req, target))
+        else:
+            call_later(self.network.env, route.duration(), lambda _e: self.finished(req))
 
-    def finished(self, req: Request) -> None:
+    def finished(self, req: Request, target: str | None = None) -> None:
         self.pool.release(req)
-        self.network.route(req.entity, self.next(), req.priority, COMPLETED)
+        if target is None:
+            target = self.routes[self.network.class_of(req.entity) + 1].next()
+        self.network.route(req.entity, target, req.priority, COMPLETED)
 
     def left(self, req: Request) -> None:
         if req.outcome == TURNED_AWAY:
             self.network.route(req.entity, self.on_turned_away, req.priority, TURNED_AWAY)
         else:
             self.network.route(req.entity, self.on_abandon, req.priority, ABANDONED)
+
+
+def _router(shares: dict[str, float], streams: RandomStreams, stream: str) -> Callable[[], str]:
+    """A draw of the next destination by share (no draw at all when there is one)."""
+    targets = list(shares)
+    if len(targets) == 1:
+        only = targets[0]
+        return lambda: only
+    choice = choice_of(targets, [shares[t] for t in targets])
+    index = sampler(choice, streams.generator(stream))
+    return lambda: targets[index()]
+
+
+def _stays(by_next, streams: RandomStreams, path: str) -> dict[str, Callable[[], float]]:
+    return {
+        target: sampler(spec.build(), streams.generator(f"{path}.duration_by_next.{target}"))
+        for target, spec in (by_next or {}).items()
+    }
+
+
+def _class_route(
+    spec: ClassRouteSpec | None,
+    default: _Route,
+    service: ServiceSpec,
+    streams: RandomStreams,
+    path: str,
+) -> _Route:
+    """A class's route: its own entries, each on its own stream, and the service's for the rest."""
+    if spec is None:
+        return default
+    next_target = (
+        _router(spec.next, streams, f"{path}.next") if spec.next is not None else default.next
+    )
+    if spec.duration is not None:
+        duration = sampler(spec.duration.build(), streams.generator(f"{path}.duration"))
+        inherited: dict[str, Callable[[], float]] = {}  # the class's stay replaces the service's
+    else:
+        duration, inherited = default.duration, default.stays
+    stays = {**inherited, **_stays(spec.duration_by_next, streams, path)}
+    targets = spec.next if spec.next is not None else service.next
+    return _Route(next_target, duration, {t: s for t, s in stays.items() if t in targets})
 
 
 class ServiceNetwork:
@@ -106,6 +175,8 @@ class ServiceNetwork:
         self.streams = streams
         self.log = log
         self.pools = pools
+        self.classes = _classes(config)
+        self._class_by_pathway: dict[int, int] = {}
         self.services = {
             name: _Service(self, name, spec, self.pools[spec.uses])
             for name, spec in config.services.items()
@@ -113,6 +184,9 @@ class ServiceNetwork:
         self.departure_labels = {
             how: log.register(Kind.DEPART, "depart", how)
             for how in (COMPLETED, ABANDONED, TURNED_AWAY)
+        }
+        self.exit_labels = {
+            name: log.register(Kind.DEPART, "depart", name) for name in config.exits
         }
         self.arrival_row = array("q")  # the arrival record of each entity, by entity id
         for name, spec in config.arrivals.items():
@@ -124,16 +198,18 @@ class ServiceNetwork:
                 env,
                 spec.rate,
                 streams.generator(f"arrivals.{name}"),
-                self._arrival_handler(name, spec.to, spec.priority),
+                self._arrival_handler(name, spec.to, spec.priority, spec.patient_class),
                 profile,
                 until=horizon,
             )
 
-    def _arrival_handler(self, stream: str, first: str, priority: int):
+    def _arrival_handler(self, stream: str, first: str, priority: int, patient_class: str | None):
         log = self.log
         env = self.env
         label = log.register(Kind.ARRIVAL, "arrival", stream)
         pathway = log.pathway_code(stream)
+        if patient_class is not None:
+            self._class_by_pathway[pathway] = self.classes.index(patient_class)
         service = self.services[first]
         arrival_row = self.arrival_row
 
@@ -144,11 +220,27 @@ class ServiceNetwork:
 
         return arrive
 
+    def class_of(self, entity: int) -> int:
+        """The index of a patient's class in ``classes``, or -1 for a patient of no class."""
+        if not self._class_by_pathway:
+            return -1
+        return self._class_by_pathway.get(self.log.entity_pathway[entity], -1)
+
     def route(self, entity: int, target: str, priority: int, how: str) -> None:
-        """Send a patient to the next service, or out of the system."""
+        """Send a patient to the next service, or out of the system by ``exit`` or a named exit."""
         if target == EXIT:
             self.log.record(
                 entity, self.departure_labels[how], self.env.now, -1, self.arrival_row[entity]
             )
+        elif target in self.exit_labels:
+            self.log.record(
+                entity, self.exit_labels[target], self.env.now, -1, self.arrival_row[entity]
+            )
         else:
             self.services[target].visit(entity, priority)
+
+
+def _classes(config: Config) -> list[str]:
+    """The patient classes of the arrival streams, in the order they are first named."""
+    named = (spec.patient_class for spec in config.arrivals.values())
+    return list(dict.fromkeys(c for c in named if c is not None))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import simpy
 
 from caresim.models.schema import Config
+from caresim.models.vocabulary import IC_KINDS, role_of
 from caresim.sim.appointments import AppointmentBook
 from caresim.sim.calendar import Rota
 from caresim.sim.pools import BedPool, StaffPool
@@ -65,7 +66,7 @@ def _settings_of_pools(config: Config) -> dict[str, str]:
     setting: dict[str, str] = {}
     for spec in config.services.values():
         setting.setdefault(spec.uses, spec.setting)
-    roles = {name: staff.role or name for name, staff in config.staff.items()}
+    roles = {name: role_of(name, staff) for name, staff in config.staff.items()}
     if config.general_practice:
         for name, role in roles.items():
             if role in config.general_practice.slot_length:
@@ -80,7 +81,7 @@ def _settings_of_pools(config: Config) -> dict[str, str]:
         if config.hospital.admission_avoidance:
             setting[config.hospital.admission_avoidance.uses] = "hospital"
     if config.intermediate_care:
-        for kind in ("bed_based", "home_based", "assessment_beds"):
+        for kind in IC_KINDS:
             service = getattr(config.intermediate_care, kind)
             if service is not None:
                 setting[service.uses] = "intermediate_care"
@@ -93,7 +94,7 @@ def build_pools(config: Config, env: simpy.Environment, log: EventLog) -> Pools:
     setting = _settings_of_pools(config)
     gp = config.general_practice
     for name, staff in config.staff.items():
-        role = staff.role or name
+        role = role_of(name, staff)
         on_duty = build_rota(config, staff.rota)
         available = on_duty.patient_facing(staff.patient_facing)
         if gp is not None and role in gp.slot_length:

@@ -13,6 +13,7 @@ from caresim.models.hospital import Hospital
 from caresim.models.intermediate_care import IntermediateCare
 from caresim.models.patients import Patients
 from caresim.models.schema import Config
+from caresim.models.vocabulary import IC_KINDS
 from caresim.sim.distributions import choice_of, sampler
 from caresim.sim.streams import RandomStreams
 
@@ -58,13 +59,10 @@ def apply_starting_state(
         label = patients.arrival_label("existing_episode", "district_nursing")
         for _ in range(state.district_nursing.open_episodes):
             entity = patients.arrive(label, practice_draw(), cohort_draw())
-            visits_left = max(1, int(district_nursing.visits() * rng.random()) + 1)
-            district_nursing.continue_episode(
-                entity, visits_left, district_nursing.interval() * rng.random()
-            )
+            district_nursing.continue_episode(entity, rng.random(), rng.random())
     if state.intermediate_care is not None and intermediate_care is not None:
         label = patients.arrival_label("existing_placement", "intermediate_care")
-        for kind in ("bed_based", "home_based", "assessment_beds"):
+        for kind in IC_KINDS:
             for _ in range(getattr(state.intermediate_care, kind)):
                 entity = patients.arrive(label, practice_draw(), cohort_draw())
                 service = intermediate_care.services[kind]

@@ -17,12 +17,13 @@ from typing import Any
 
 import pandas as pd
 
+from caresim.config.sources import Citation, config_citations
+from caresim.models.vocabulary import SETTINGS
 from caresim.outputs.formatting import format_interval, format_number
 from caresim.outputs.plots import Figure, draw_figures
 from caresim.outputs.plots.common import measure_words, setting_words
 from caresim.outputs.plots.comparison import forest_rows
 from caresim.outputs.results import ResultFolder, open_result
-from caresim.config.sources import Citation, config_citations
 from caresim.runs.store import atomic_write_text
 
 __all__ = ["REPORT_NAME", "STRESS_SECTIONS", "render_report", "write_report"]
@@ -554,7 +555,7 @@ def _summary_rows(summary: pd.DataFrame) -> list[tuple]:
     order = {
         s: i
         for i, s in enumerate(
-            ["general_practice", "district_nursing", "intermediate_care", "hospital", "system"]
+            list(SETTINGS)
         )
     }
     summary = summary.assign(_order=summary["setting"].map(order).fillna(len(order)))

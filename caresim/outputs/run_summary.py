@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from caresim.models.schema import Config
+from caresim.models.vocabulary import CARE_SETTINGS, IC_KINDS, role_of
 
 __all__ = ["headline"]
 
@@ -20,7 +21,7 @@ SETTING_ROWS = {
         "within_target_share",
         "gave_up_share",
     ],
-    "district_nursing": ["arrivals", "wait_mean", "late_share"],
+    "district_nursing": ["arrivals", "late_share", "lateness_mean"],
     "hospital": [
         "admissions",
         "admissions_avoided",
@@ -48,13 +49,13 @@ def headline(summary: pd.DataFrame, config: Config) -> pd.DataFrame:
     picks: list[tuple[str, str, str]] = []
     care = any(
         getattr(config, s) is not None
-        for s in ("general_practice", "district_nursing", "intermediate_care", "hospital")
+        for s in CARE_SETTINGS
     )
     if not care:
         return summary[summary["measure"].isin(SERVICE_MEASURES)].sort_values(
             ["setting", "group"], kind="stable"
         )
-    roles = sorted({staff.role or name for name, staff in config.staff.items()})
+    roles = sorted({role_of(name, staff) for name, staff in config.staff.items()})
     for setting in (
         "general_practice",
         "district_nursing",
@@ -68,7 +69,7 @@ def headline(summary: pd.DataFrame, config: Config) -> pd.DataFrame:
         if setting == "hospital":
             picks.append((setting, "admission", "wait_mean"))
         if setting == "intermediate_care":
-            for kind in ("bed_based", "home_based", "assessment_beds"):
+            for kind in IC_KINDS:
                 if getattr(config.intermediate_care, kind) is not None:
                     picks += [
                         (setting, f"{kind}_step_down", "wait_mean"),

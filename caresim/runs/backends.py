@@ -22,7 +22,7 @@ from typing import Any
 
 from caresim.config.files import validate_document
 from caresim.errors import CaresimError
-from caresim.runs.scenario import ReplicationFrames, simulate_replication
+from caresim.runs.replication import ReplicationFrames, simulate_replication
 
 __all__ = [
     "Backend",
@@ -58,12 +58,15 @@ class Task:
     replication: int
     seed: int
     document: dict[str, Any]
+    events: bool = False  # also keep the event log
 
 
 def run_task(task: Task) -> ReplicationFrames:
     """Validate the scenario's config and simulate the replication (runs on a worker)."""
     config = validate_document(task.document, f"scenario '{task.scenario}'")
-    return simulate_replication(config, task.scenario, task.replication, task.seed)
+    return simulate_replication(
+        config, task.scenario, task.replication, task.seed, events=task.events
+    )
 
 
 def _failed(task: Task, error: BaseException) -> TaskFailed:

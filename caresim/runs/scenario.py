@@ -16,19 +16,19 @@ from pathlib import Path
 import pandas as pd
 
 from caresim.config.files import LoadedConfig, document_hash
-from caresim.models.measures import measure, time_series
-from caresim.models.model import simulate
-from caresim.models.schema import Config
-from caresim.outputs.events import event_frame
+from caresim.runs.backends import Backend, SerialBackend, Task
 from caresim.runs.progress import Progress
 from caresim.runs.provenance import git_commit, machine, now_iso, package_versions
+from caresim.runs.replication import ReplicationFrames, replication_frames, simulate_replication
+from caresim.runs.scheduler import Scheduler
 from caresim.runs.stats import summarise
-from caresim.runs.store import REPLICATION_COLUMNS, TIMESERIES_COLUMNS, ResultStore
+from caresim.runs.store import ResultStore
 
 __all__ = [
-    "ReplicationFrames",
+    "ReplicationFrames",  # kept here for scripts written before it moved to replication.py
     "RunOutcome",
     "replication_frames",
+    "run_hash",
     "run_scenario",
     "simulate_replication",
 ]
@@ -45,41 +45,36 @@ class RunOutcome:
     resumed: int  # replications found already done
 
 
-@dataclass(frozen=True)
-class ReplicationFrames:
-    """What one replication produces: measures, time series and (if asked) the event log."""
-
-    measures: pd.DataFrame  # REPLICATION_COLUMNS
-    timeseries: pd.DataFrame  # TIMESERIES_COLUMNS
-    events: pd.DataFrame | None
-
-
-def _labelled(frame: pd.DataFrame, scenario: str, replication: int) -> pd.DataFrame:
-    frame.insert(0, "replication", replication)
-    frame.insert(0, "scenario", scenario)
-    return frame
-
-
-def simulate_replication(
-    config: Config, scenario: str, replication: int, seed: int, events: bool = False
-) -> ReplicationFrames:
-    """Simulate one replication and tabulate everything it produces."""
-    result = simulate(config, replication, seed)
-    measures = _labelled(
-        pd.DataFrame(measure(result), columns=REPLICATION_COLUMNS[2:]), scenario, replication
-    )
-    series = _labelled(
-        pd.DataFrame(time_series(result), columns=TIMESERIES_COLUMNS[2:]), scenario, replication
-    )
-    return ReplicationFrames(measures, series, event_frame(result) if events else None)
+def _manifest(loaded: LoadedConfig, events: bool, backend: Backend, command: list[str] | None):
+    config = loaded.config
+    return {
+        "kind": "run",
+        "scenario": config.name,
+        "config_file": str(loaded.path),
+        "config": loaded.document,
+        "seed": config.run.seed,
+        "replications": config.run.replications,
+        "streams": "replication r draws every stream from numpy SeedSequence(seed, spawn_key=(r, name))",
+        "horizon_hours": config.run.horizon,
+        "warm_up_hours": config.run.warm_up,
+        "events": events,
+        "backend": backend.description,
+        "command": command or sys.argv,
+        "versions": package_versions(),
+        "git_commit": git_commit(),
+        "machine": machine(),
+        "started": now_iso(),
+    }
 
 
-def replication_frames(
-    config: Config, scenario: str, replication: int, seed: int, events: bool = False
-) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """Simulate one replication: its measures (long format) and, if asked, its event log."""
-    frames = simulate_replication(config, scenario, replication, seed, events)
-    return frames.measures, frames.events
+def run_hash(loaded: LoadedConfig, events: bool) -> str:
+    """What a run folder's results depend on: the config (less the number of replications, so
+    that asking for more extends a folder) and whether the event log is kept."""
+    document = {
+        **loaded.document,
+        "run": {k: v for k, v in loaded.document.get("run", {}).items() if k != "replications"},
+    }
+    return document_hash({"config": document, "events": events})
 
 
 def run_scenario(
@@ -89,57 +84,30 @@ def run_scenario(
     show_progress: bool = True,
     command: list[str] | None = None,
     announce: Callable[[], None] | None = None,
+    backend: Backend | None = None,
 ) -> RunOutcome:
     """Run every replication the config asks for into ``folder``, skipping those already there.
 
-    ``announce`` is called once the folder has been accepted, before the first replication.
+    Replications run on ``backend`` (in this process if none is given); the results are the same
+    bit for bit on any backend. ``announce`` is called once the folder has been accepted, before
+    the first replication.
     """
+    backend = backend or SerialBackend()
     config = loaded.config
-    scenario = config.name
-    replications = config.run.replications
-    seed = config.run.seed
-    # The number of replications is left out of the hash: asking for more extends a folder.
-    document = {
-        **loaded.document,
-        "run": {k: v for k, v in loaded.document.get("run", {}).items() if k != "replications"},
-    }
-    config_hash = document_hash({"config": document, "events": events})
-    started = now_iso()
+    scenario, replications, seed = config.name, config.run.replications, config.run.seed
     store = ResultStore.open(
-        folder,
-        config_hash,
-        {
-            "kind": "run",
-            "scenario": scenario,
-            "config_file": str(loaded.path),
-            "config": loaded.document,
-            "seed": seed,
-            "replications": replications,
-            "streams": "replication r draws every stream from numpy SeedSequence(seed, spawn_key=(r, name))",
-            "horizon_hours": config.run.horizon,
-            "warm_up_hours": config.run.warm_up,
-            "events": events,
-            "command": command or sys.argv,
-            "versions": package_versions(),
-            "git_commit": git_commit(),
-            "machine": machine(),
-            "started": started,
-        },
+        folder, run_hash(loaded, events), _manifest(loaded, events, backend, command)
     )
     if announce is not None:
         announce()
     keys = [(scenario, r) for r in range(replications)]
-    todo = [r for r in range(replications) if not store.is_done(scenario, r)]
-    resumed = replications - len(todo)
-    if resumed:
+    progress = Progress(0, "replications") if show_progress else None
+    scheduler = Scheduler(backend, store, progress)
+    scheduler.want(Task(scenario, r, seed, loaded.document, events) for _, r in keys)
+    if scheduler.resumed:
         store.update_manifest(status="running", resumed_at=now_iso())
-    progress = Progress(replications, "replications", done=resumed) if show_progress else None
     clock = time.perf_counter()
-    for replication in todo:
-        frames = simulate_replication(config, scenario, replication, seed, events)
-        store.write_replication(scenario, replication, frames)
-        if progress:
-            progress.advance()
+    scheduler.run(lambda task, frames: None)
     elapsed = time.perf_counter() - clock
 
     table = store.replications(keys)
@@ -152,4 +120,4 @@ def run_scenario(
         if log is not None:
             store.write_parquet("events.parquet", log)
     store.update_manifest(status="complete", finished=now_iso(), elapsed_seconds=round(elapsed, 3))
-    return RunOutcome(store.folder, table, summary, elapsed, resumed)
+    return RunOutcome(store.folder, table, summary, elapsed, scheduler.resumed)

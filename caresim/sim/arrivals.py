@@ -69,10 +69,11 @@ class PoissonArrivals:
                 majorant * self.profile.multiplier(h + 0.5) for h in range(HOURS_PER_WEEK)
             ]
         self._majorant = majorant
-        self._spend = Sampler(Exponential(1.0), rng) if majorant > 0 else None
+        # unit-rate exponential work between candidates: drawn only when the rate is above zero
+        self._spend = Sampler(Exponential(1.0), rng)
         self._keep = Sampler(Uniform(0.0, 1.0), rng) if growth else None
         self._growth_cap = max(1.0, self._final_growth)
-        if self._spend is not None:
+        if majorant > 0:
             first = self._next_after(max(start, env.now))
             if first is not None:
                 call_later(env, first - env.now, self._arrive)

@@ -3,6 +3,11 @@
 Each distribution checks its parameters when made and can never produce a negative time. A
 :class:`Sampler` binds one to a random stream and hands out values one at a time from blocks
 drawn in bulk, which keeps random-number generation out of the simulation's inner loop.
+
+Papers give times as they found them: a normal examination time "of at least 0.5 minutes", a stay
+cut at a year. :class:`Truncated` keeps any distribution within ``[low, high]``; its mean and
+variance are those of the truncated form, from each distribution's ``partial_moment``.
+:class:`Normal` is only a duration once truncated at zero or above.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import gammainc, gammaln, ndtr
 
 __all__ = [
     "DiscreteChoice",
@@ -23,7 +29,9 @@ __all__ = [
     "Gamma",
     "Geometric",
     "Lognormal",
+    "Normal",
     "Sampler",
+    "Truncated",
     "Triangular",
     "Uniform",
     "sampler",
@@ -56,6 +64,40 @@ class Distribution:
         """``size`` independent values."""
         raise NotImplementedError
 
+    def partial_moment(self, k: int, low: float, high: float) -> float:
+        """``E[X**k; low <= X <= high]``: the k-th moment of the part within the bounds."""
+        raise NotImplementedError(f"{type(self).__name__} cannot be truncated")
+
+
+def _phi(z: float) -> float:
+    return math.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi) if math.isfinite(z) else 0.0
+
+
+def _z_phi(z: float) -> float:
+    """``z * phi(z)``, zero at either infinity."""
+    return z * _phi(z) if math.isfinite(z) else 0.0
+
+
+def _log(x: float) -> float:
+    return math.log(x) if x > 0 else -math.inf
+
+
+def _piecewise_moment(
+    pieces: Sequence[tuple[float, float, float, float]], k: int, low: float, high: float
+) -> float:
+    """``E[X**k]`` over ``[low, high]`` of a density ``p + q*x`` on each piece ``(a, b, p, q)``."""
+    total = 0.0
+    for a, b, p, q in pieces:
+        lo, hi = max(a, low), min(b, high)
+        if hi > lo:
+            total += p * (hi ** (k + 1) - lo ** (k + 1)) / (k + 1)
+            total += q * (hi ** (k + 2) - lo ** (k + 2)) / (k + 2)
+    return total
+
+
+def _point_moment(values: Sequence[float], weights: Sequence[float], k, low, high) -> float:
+    return float(sum(w * v**k for v, w in zip(values, weights, strict=True) if low <= v <= high))
+
 
 @dataclass(frozen=True)
 class Exponential(Distribution):
@@ -68,6 +110,9 @@ class Exponential(Distribution):
 
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.exponential(self.mean, size)
+
+    def partial_moment(self, k: int, low: float, high: float) -> float:
+        return Gamma(self.mean, self.mean).partial_moment(k, low, high)
 
     @property
     def variance(self) -> float:
@@ -95,6 +140,12 @@ class Lognormal(Distribution):
         mu, sigma = self._log_params
         return rng.lognormal(mu, sigma, size)
 
+    def partial_moment(self, k: int, low: float, high: float) -> float:
+        mu, sigma = self._log_params
+        shift = mu + k * sigma * sigma
+        within = ndtr((_log(high) - shift) / sigma) - ndtr((_log(low) - shift) / sigma)
+        return float(math.exp(k * mu + (k * sigma) ** 2 / 2.0) * within)
+
     @property
     def variance(self) -> float:
         return self.sd**2
@@ -114,6 +165,13 @@ class Gamma(Distribution):
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         shape = (self.mean / self.sd) ** 2
         return rng.gamma(shape, self.sd**2 / self.mean, size)
+
+    def partial_moment(self, k: int, low: float, high: float) -> float:
+        shape, scale = (self.mean / self.sd) ** 2, self.sd**2 / self.mean
+        lower = gammainc(shape + k, max(low, 0.0) / scale)
+        upper = gammainc(shape + k, high / scale) if math.isfinite(high) else 1.0
+        factor = math.exp(gammaln(shape + k) - gammaln(shape)) * scale**k
+        return float(factor * (upper - lower))
 
     @property
     def variance(self) -> float:
@@ -139,6 +197,17 @@ class Triangular(Distribution):
 
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.triangular(self.low, self.mode, self.high, size)
+
+    def partial_moment(self, k: int, low: float, high: float) -> float:
+        a, c, b = self.low, self.mode, self.high
+        pieces = []
+        if c > a:  # rising from 0 at a to 2/(b-a) at c
+            slope = 2.0 / ((b - a) * (c - a))
+            pieces.append((a, c, -a * slope, slope))
+        if b > c:  # falling to 0 at b
+            slope = -2.0 / ((b - a) * (b - c))
+            pieces.append((c, b, -b * slope, slope))
+        return _piecewise_moment(pieces, k, low, high)
 
     @property
     def mean(self) -> float:
@@ -166,6 +235,10 @@ class Uniform(Distribution):
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.uniform(self.low, self.high, size)
 
+    def partial_moment(self, k: int, low: float, high: float) -> float:
+        density = 1.0 / (self.high - self.low)
+        return _piecewise_moment([(self.low, self.high, density, 0.0)], k, low, high)
+
     @property
     def mean(self) -> float:
         return (self.low + self.high) / 2.0
@@ -186,6 +259,9 @@ class Fixed(Distribution):
 
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return np.full(size, float(self.value))
+
+    def partial_moment(self, k: int, low: float, high: float) -> float:
+        return _point_moment([float(self.value)], [1.0], k, low, high)
 
     @property
     def mean(self) -> float:
@@ -211,6 +287,10 @@ class Empirical(Distribution):
 
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.choice(np.asarray(self.samples), size)
+
+    def partial_moment(self, k: int, low: float, high: float) -> float:
+        weight = 1.0 / len(self.samples)
+        return _point_moment(self.samples, [weight] * len(self.samples), k, low, high)
 
     @property
     def mean(self) -> float:
@@ -252,6 +332,19 @@ class EmpiricalTable(Distribution):
         index = rng.choice(len(self.rows), size, p=self._probabilities)
         return lows[index] + widths[index] * rng.random(size)
 
+    def partial_moment(self, k: int, low: float, high: float) -> float:
+        rows = zip(self._probabilities, self.rows, strict=True)
+        pieces, points, weights = [], [], []
+        for p, (a, b, _) in rows:
+            if b > a:
+                pieces.append((a, b, p / (b - a), 0.0))
+            else:
+                points.append(a)
+                weights.append(p)
+        return _piecewise_moment(pieces, k, low, high) + _point_moment(
+            points, weights, k, low, high
+        )
+
     @property
     def mean(self) -> float:
         return float(
@@ -267,6 +360,92 @@ class EmpiricalTable(Distribution):
             for p, (a, b, _) in zip(self._probabilities, self.rows, strict=True)
         )
         return float(second - self.mean**2)
+
+
+@dataclass(frozen=True)
+class Normal(Distribution):
+    """Normally distributed values; a duration only inside :class:`Truncated` at zero or above."""
+
+    mean: float
+    sd: float
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.mean, int | float) and math.isfinite(self.mean)):
+            raise ValueError(f"normal mean must be a finite number, got {self.mean!r}")
+        _positive("normal sd", self.sd)
+
+    def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return rng.normal(self.mean, self.sd, size)
+
+    @property
+    def variance(self) -> float:
+        return self.sd**2
+
+    def partial_moment(self, k: int, low: float, high: float) -> float:
+        m, s = self.mean, self.sd
+        alpha, beta = (low - m) / s, (high - m) / s
+        within = float(ndtr(beta) - ndtr(alpha))
+        if k == 0:
+            return within
+        if k == 1:
+            return m * within + s * (_phi(alpha) - _phi(beta))
+        if k == 2:
+            tails = m * (_phi(alpha) - _phi(beta)) * 2.0 * s + s * s * (
+                _z_phi(alpha) - _z_phi(beta)
+            )
+            return (m * m + s * s) * within + tails
+        raise ValueError("only the first two moments of a normal are needed")
+
+
+MIN_KEPT = 1e-3  # a truncation keeping less of a distribution than this is surely a mistake
+
+
+@dataclass(frozen=True)
+class Truncated(Distribution):
+    """A distribution kept within ``[low, high]``: values outside are drawn again.
+
+    The mean and variance are the truncated form's, ``E[X | low <= X <= high]``, not the base's.
+    """
+
+    base: Distribution
+    low: float = 0.0
+    high: float = math.inf
+    _kept: float = field(init=False, repr=False, compare=False, default=1.0)
+
+    def __post_init__(self) -> None:
+        _non_negative("a truncation's min", self.low)
+        if not (isinstance(self.high, int | float) and self.high > self.low):
+            raise ValueError(f"a truncation needs min < max, got {self.low}, {self.high}")
+        kept = self.base.partial_moment(0, self.low, self.high)
+        if not kept >= MIN_KEPT:
+            raise ValueError(
+                f"min {self.low:g} and max {self.high:g} (hours) keep {kept:.2g} of the "
+                f"distribution; expected bounds around its values"
+            )
+        object.__setattr__(self, "_kept", kept)
+
+    def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        kept: list[np.ndarray] = []
+        wanted = size
+        while wanted > 0:
+            block = self.base.draw(rng, int(wanted / self._kept * 1.1) + 16)
+            block = block[(block >= self.low) & (block <= self.high)]
+            kept.append(block[:wanted])
+            wanted -= len(kept[-1])
+        return np.concatenate(kept)
+
+    @property
+    def mean(self) -> float:
+        return self.base.partial_moment(1, self.low, self.high) / self._kept
+
+    @property
+    def variance(self) -> float:
+        second = self.base.partial_moment(2, self.low, self.high) / self._kept
+        return max(second - self.mean**2, 0.0)
+
+    def partial_moment(self, k: int, low: float, high: float) -> float:
+        lo, hi = max(low, self.low), min(high, self.high)
+        return self.base.partial_moment(k, lo, hi) / self._kept if hi >= lo else 0.0
 
 
 @dataclass(frozen=True)

@@ -159,10 +159,15 @@ class LogView:
         return rows[np.isin(self.ref[rows], opened)]
 
     # -- steps -----------------------------------------------------------------------------------
-    def step(self, group: str, window: Window) -> StepOutcome:
-        """Requests for the step ``group`` made inside the window, and what became of them."""
+    def step(self, group: str, window: Window, pathways: list[str] | None = None) -> StepOutcome:
+        """Requests for the step ``group`` made inside the window, and what became of them.
+
+        With ``pathways``, only the requests of entities on those pathways are counted.
+        """
         queued = self.rows(Kind.QUEUE, group)
         queued = queued[self.time[queued] >= window.start]
+        if pathways is not None:
+            queued = queued[self._on_pathways(self.entity[queued], pathways)]
         starts = self.closing(Kind.START, queued, group)
         abandoned = self.closing(Kind.ABANDON, queued, group)
         turned = self.closing(Kind.TURNED_AWAY, queued, group)
@@ -180,6 +185,12 @@ class LogView:
             service_times=service,
         )
 
+    def _on_pathways(self, entities: np.ndarray, pathways: list[str]) -> np.ndarray:
+        """Whether each entity is on one of the pathways (names not yet used match no one)."""
+        known = [self.log.pathways.index(p) for p in pathways if p in self.log.pathways]
+        codes = np.array(self.log.entity_pathway, dtype=np.int32)
+        return np.isin(codes[entities], known)
+
     def step_groups(self) -> list[str]:
         """Groups that have queue records, in registration order."""
         return list(dict.fromkeys(lb.group for lb in self.log.labels if lb.kind == Kind.QUEUE))
@@ -190,9 +201,7 @@ class LogView:
         arrivals = self.rows(Kind.ARRIVAL)
         arrivals = arrivals[self.time[arrivals] >= window.start]
         if pathway is not None:
-            code = self.log.pathway_code(pathway)
-            pathways = np.array(self.log.entity_pathway, dtype=np.int32)
-            arrivals = arrivals[pathways[self.entity[arrivals]] == code]
+            arrivals = arrivals[self._on_pathways(self.entity[arrivals], [pathway])]
         departs = self.closing(Kind.DEPART, arrivals)
         groups = self._groups[self.label[departs]] if len(departs) else np.empty(0, dtype=object)
         by_group = {

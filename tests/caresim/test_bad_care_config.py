@@ -44,7 +44,10 @@ SMALL = ROOT / "configs/teaching/whole_system.yaml"
             "general_practice.activities.routine.rate.students=2 per year",
             ["general_practice.activities.routine.rate.students", "unknown cohort"],
         ),
-        ("district_nursing.due_at=9am", ["district_nursing.due_at", "HH:MM"]),
+        (
+            "district_nursing.visit_kinds.simple.windows=[9am-5pm]",
+            ["district_nursing.visit_kinds.simple.windows", "HH:MM-HH:MM"],
+        ),
         (
             "hospital.admission_avoidance.acuity=[urgent]",
             ["hospital.admission_avoidance.acuity", "'high', 'medium' or 'low'"],
@@ -62,4 +65,5 @@ def test_a_destination_needs_its_setting(cli, write_config):
         "costs: null\n"
     )
     line = check_one_line_error(*cli("validate", path))
-    assert "no 'hospital' section" in line or "hospital" in line
+    assert "sends patients to" in line
+    assert line.endswith("but there is no 'hospital' section")

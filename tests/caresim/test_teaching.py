@@ -297,7 +297,7 @@ def test_a_whole_system_run_has_a_headline_for_each_setting_and_every_chart():
     found = {h.key: h for h in headlines(run)}
     for key in (
         ("general_practice", "all", "wait_mean"),
-        ("district_nursing", "all", "wait_mean"),
+        ("district_nursing", "all", "late_share"),
         ("intermediate_care", "bed_based_step_down", "wait_mean"),
         ("hospital", "admission", "wait_mean"),
         ("hospital", "all", "delayed_discharge_bed_days"),

@@ -65,7 +65,11 @@ def test_a_parameter_that_cannot_matter_changes_nothing():
     spare["services"]["review"]["patience"] = {"distribution": "fixed", "value": "10000 hours"}
     first = replicate(base, 3, seed=2)
     second = replicate(spare, 3, seed=2)
-    second = second[second["group"] != "porters"].reset_index(drop=True)
+    second = second[second["group"] != "porters"]
+    # A service with patience also reports the share who gave up: here, none.
+    gave_up = second["measure"] == "abandoned_share"
+    assert (second[gave_up]["value"] == 0).all() and gave_up.sum() == 3
+    second = second[~gave_up].reset_index(drop=True)
     pd.testing.assert_frame_equal(first, second)
 
 

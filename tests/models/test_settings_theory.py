@@ -82,7 +82,6 @@ def test_district_nursing_visits_match_erlang_c():
             "visit_kinds": {
                 "any": {"share": 1.0, "roles": {"district_nurse": {"duration": EXP("1 hour")}}}
             },
-            "due_at": "00:00",
         },
     }
     table = replicate(document, 8, seed=3)

@@ -14,8 +14,10 @@ from caresim.sim.distributions import (
     Gamma,
     Geometric,
     Lognormal,
+    Normal,
     Sampler,
     Triangular,
+    Truncated,
     Uniform,
     sampler,
 )
@@ -92,3 +94,52 @@ def test_a_choice_picks_options_in_their_shares():
 def test_a_choice_needs_probabilities_that_sum_to_one(options, probabilities):
     with pytest.raises(ValueError):
         DiscreteChoice(options, probabilities)
+
+
+TRUNCATED = [
+    Truncated(Normal(16.0, math.sqrt(3.0)), 0.5),  # a paper's "normal, mean 16, variance 3, >= 0.5"
+    Truncated(Normal(1.0, 2.0), 0.0),  # most of the mass below zero cut away
+    Truncated(Normal(10.0, 3.0), 8.0, 12.0),
+    Truncated(Lognormal(7.0, 8.7), 0.0, 20.0),
+    Truncated(Gamma(3.0, 2.0), 1.0, 5.0),
+    Truncated(Exponential(1.0), 0.5),  # memoryless: the mean moves up by exactly 0.5
+    Truncated(Triangular(1.0, 2.0, 6.0), 1.5, 4.0),
+    Truncated(Uniform(0.0, 4.0), 1.0),
+    Truncated(Empirical((1.0, 2.0, 3.0, 9.0)), 0.0, 3.0),
+    Truncated(EmpiricalTable(((0.0, 2.0, 1.0), (3.0, 3.0, 1.0))), 1.0, 3.0),
+]
+
+
+@pytest.mark.parametrize("dist", TRUNCATED, ids=lambda d: type(d.base).__name__)
+def test_a_truncated_distribution_keeps_within_its_bounds_with_the_analytic_mean(dist):
+    values = dist.draw(np.random.default_rng(7), N)
+    assert len(values) == N
+    assert values.min() >= dist.low and values.max() <= dist.high
+    se = math.sqrt(dist.variance / N)
+    assert abs(values.mean() - dist.mean) < 5 * se + 1e-12
+    assert values.var() == pytest.approx(dist.variance, rel=0.03, abs=1e-9)
+
+
+def test_truncated_means_match_closed_forms():
+    assert Truncated(Exponential(1.0), 0.5).mean == pytest.approx(1.5)
+    assert Truncated(Uniform(0.0, 4.0), 1.0).mean == pytest.approx(2.5)
+    # Normal truncated symmetrically about its mean keeps the mean; at zero it rises.
+    assert Truncated(Normal(10.0, 3.0), 8.0, 12.0).mean == pytest.approx(10.0)
+    half = Truncated(Normal(0.0, 1.0), 0.0)
+    assert half.mean == pytest.approx(math.sqrt(2 / math.pi))
+    assert half.variance == pytest.approx(1 - 2 / math.pi)
+
+
+def test_a_normal_is_never_a_negative_time_once_truncated():
+    values = Truncated(Normal(1.0, 2.0)).draw(np.random.default_rng(3), 10_000)
+    assert values.min() >= 0.0
+
+
+@pytest.mark.parametrize(
+    ("low", "high"),
+    [(5.0, 4.0), (-1.0, 2.0), (100.0, 200.0)],
+    ids=["min above max", "negative min", "bounds outside the values"],
+)
+def test_a_truncation_that_keeps_nothing_is_refused(low, high):
+    with pytest.raises(ValueError, match="min|keep"):
+        Truncated(Exponential(1.0), low, high)

@@ -2,7 +2,14 @@
 
 import pytest
 
-from caresim.sim.units import UnitError, format_duration, from_hours, parse_duration, parse_rate
+from caresim.sim.units import (
+    UnitError,
+    format_duration,
+    from_hours,
+    parse_duration,
+    parse_rate,
+    parse_variance,
+)
 
 
 @pytest.mark.parametrize(
@@ -51,3 +58,37 @@ def test_a_rate_without_a_unit_is_refused(value):
 def test_hours_are_written_back_in_any_unit():
     assert from_hours(48.0, "days") == 2.0
     assert format_duration(1.5, "minutes", 0) == "90 minutes"
+
+
+@pytest.mark.parametrize(
+    ("text", "per_day"),
+    [
+        ("1 per 9.3 days", 1 / 9.3),
+        ("every 9.3 days", 1 / 9.3),
+        ("Every 2 hours", 12.0),
+        ("3 per 2 days", 1.5),
+        ("1 per 0.5 day", 2.0),
+    ],
+)
+def test_a_rate_may_be_written_by_the_interval_between_arrivals(text, per_day):
+    assert parse_rate(text) * 24 == pytest.approx(per_day)
+
+
+@pytest.mark.parametrize("text", ["every 0 days", "1 per 0 days", "every days", "every 3"])
+def test_an_interval_rate_needs_a_positive_interval_with_a_unit(text):
+    with pytest.raises(UnitError, match="rate|interval"):
+        parse_rate(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "hours_squared"),
+    [("3 min^2", 3 / 3600), ("3 min²", 3 / 3600), ("2 days^2", 2 * 24**2), ("0 h^2", 0.0)],
+)
+def test_a_variance_is_written_in_a_squared_unit(text, hours_squared):
+    assert parse_variance(text) == pytest.approx(hours_squared)
+
+
+@pytest.mark.parametrize("text", ["3 min", "3", "-1 min^2", "3 parsecs^2", 3.0])
+def test_a_variance_without_a_squared_unit_is_refused(text):
+    with pytest.raises(UnitError):
+        parse_variance(text)

@@ -6,7 +6,6 @@ that nothing about matplotlib's global state is touched and nothing happens at i
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -163,18 +162,10 @@ def save_figure(figure: MplFigure, folder: Path, name: str) -> tuple[Path, Path]
 
 def t_band(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
     """Mean and t-interval (NaN bounds with fewer than two values) of independent values."""
-    from scipy import stats
+    from caresim.runs.stats import t_interval
 
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
-    if len(x) == 0:
-        return math.nan, math.nan, math.nan
-    mean = float(x.mean())
-    if len(x) < 2:
-        return mean, math.nan, math.nan
-    half = float(stats.t.ppf(0.5 + confidence / 2, len(x) - 1)) * float(x.std(ddof=1))
-    half /= math.sqrt(len(x))
-    return mean, mean - half, mean + half
+    mean, low, high, _ = t_interval(values, confidence)
+    return mean, low, high
 
 
 def style_axes(axes) -> None:
