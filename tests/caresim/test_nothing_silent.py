@@ -173,3 +173,13 @@ def test_workers_of_another_caresim_version_are_refused():
         check_worker_versions(client, cluster.scheduler_address)  # the same version: accepted
         with pytest.raises(BackendError, match="run caresim .* this command 9.9.9"):
             check_worker_versions(client, cluster.scheduler_address, expected="9.9.9")
+
+
+# -- a model that makes sense --------------------------------------------------------------------
+def test_a_route_to_a_named_exit_is_a_way_out_and_a_loop_without_one_is_not(write_config):
+    leaves = write_config(
+        f"extends: {MM3}\nexits: [home]\nservices:\n  clinic: {{next: !replace {{home: 1.0}}}}\n"
+    )
+    assert load_config(leaves).config.services["clinic"].next == {"home": 1.0}
+    with pytest.raises(ConfigError, match="services.clinic.next: patients at 'clinic' can never"):
+        load_config(leaves, ["services.clinic.next={clinic: 1.0}"])
