@@ -9,28 +9,33 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import logging
 import os
 import sys
 from pathlib import Path
 
 import pandas as pd
 
-from caresim.config.files import ConfigError, load_config
+from caresim.config.build_check import check_buildable
+from caresim.config.cost import MAX_PATIENTS, WARN_SECONDS, RunCost, run_cost
+from caresim.config.files import load_config
+from caresim.errors import CaresimError
 from caresim.models.schema import Config
 from caresim.outputs.formatting import format_interval, format_number
-from caresim.outputs.results import ResultFolderError
 from caresim.outputs.run_summary import headline
-from caresim.runs.backends import BackendError
 from caresim.runs.provenance import timestamp
-from caresim.runs.store import StoreError, default_folder
+from caresim.runs.store import default_folder
 
 __all__ = ["app_command", "main"]
 
 EXIT_USAGE = 2
+#: Scenarios of an experiment built before it starts (each takes up to a tenth of a second).
+MAX_BUILT = 100
+YES_HELP = f"run even past the bound of {MAX_PATIENTS:,} patients in all"
 DEFAULT_APP_PORT = 8501
 
 
-class UsageError(Exception):
+class UsageError(CaresimError):
     """A command line that cannot be acted on."""
 
 
@@ -106,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--report", action="store_true", help="also write figures and report.html into the folder"
     )
     _where_arguments(run)
+    run.add_argument("--yes", action="store_true", help=YES_HELP)
 
     validate = commands.add_parser("validate", help="check a scenario file and summarise it")
     validate.add_argument("config", help="scenario file (YAML)")
@@ -156,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     experiment.add_argument(
         "--report", action="store_true", help="also draw the figures and write report.html"
     )
+    experiment.add_argument("--yes", action="store_true", help=YES_HELP)
 
     app = commands.add_parser(
         "app", help="start the teaching app: a local web page over the teaching scenarios"
@@ -266,9 +273,13 @@ def _run(args: argparse.Namespace) -> int:
         overrides.append(f"run.seed={args.seed}")
     loaded = load_config(args.config, overrides)
     config = loaded.config
+    check_buildable(config, args.config)
+    long_run = _check_cost(run_cost(config), args, args.config)
     folder = args.out or default_folder(config.name, timestamp())
 
     def announce() -> None:
+        if long_run:
+            print(long_run, file=sys.stderr)
         if not args.quiet:
             print(
                 f"{config.name}: {config.run.replications} replications of "
@@ -312,11 +323,25 @@ def _hours_text(hours: float) -> str:
     return f"{hours:g} hours"
 
 
+def _check_cost(cost: RunCost, args: argparse.Namespace, where: str) -> str | None:
+    """Refuse a run past the bound without --yes; for a long one, the line that says its cost."""
+    if cost.patients > MAX_PATIENTS and not args.yes:
+        raise UsageError(
+            f"{where}: {cost.describe()}: more than {MAX_PATIENTS:,} patients in all; shorten "
+            "run.horizon or ask for fewer replications, or add --yes to run it anyway"
+        )
+    if cost.seconds > WARN_SECONDS and not args.quiet:
+        return f"caresim: {where}: {cost.describe()}"
+    return None
+
+
 def _validate(args: argparse.Namespace) -> int:
     from caresim.runs.calibration import check_targets
 
     config = load_config(args.config, args.overrides).config
     check_targets(config, str(args.config))
+    check_buildable(config, args.config)
+    cost = run_cost(config)
     parts = [
         f"{len(config.staff)} staff pools",
         f"{len(config.beds)} bed pools",
@@ -325,7 +350,8 @@ def _validate(args: argparse.Namespace) -> int:
     ]
     print(
         f"{args.config}: valid — '{config.name}', {', '.join(parts)}; "
-        f"{_hours_text(config.run.horizon)}, {config.run.replications} replications"
+        f"{_hours_text(config.run.horizon)}, {config.run.replications} replications "
+        f"(about {cost.patients_per_replication:,.0f} patients each)"
     )
     from caresim.models.load_checks import load_warnings
 
@@ -375,10 +401,45 @@ def _targets(texts: list[str]) -> dict[str, str]:
     return targets
 
 
+def _check_report_out(folder: Path, out: Path | None) -> None:
+    """Refuse a report path that would write over one of the run's own files."""
+    if out is None:
+        return
+    target, home = out.resolve(), folder.resolve()
+    if target.is_dir():
+        raise UsageError(f"--out {out}: is a folder; expected the path of an HTML file")
+    inside = target == home or home in target.parents
+    if inside and (target.suffix.lower() != ".html" or home / "parts" in target.parents):
+        raise UsageError(
+            f"--out {out}: inside the run's folder only an .html report may be written, "
+            "never over the run's own files"
+        )
+
+
+def _check_targets(folder: Path, targets: dict[str, str]) -> None:
+    """Refuse a waiting-time target for a step the run does not have."""
+    if not targets:
+        return
+    import difflib
+
+    from caresim.outputs.results import open_result
+
+    summary = open_result(folder).summary
+    steps = sorted(set(summary.loc[summary["measure"] == "wait_mean", "group"]))
+    for step in targets:
+        if step not in steps:
+            close = difflib.get_close_matches(step, steps, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"expected one of {', '.join(steps)}"
+            raise UsageError(f"--target {step}: the run has no step '{step}'; {hint}")
+
+
 def _report(args: argparse.Namespace) -> int:
     from caresim.outputs.report import write_report
 
-    path = write_report(args.folder, args.out, _targets(args.targets))
+    _check_report_out(args.folder, args.out)
+    targets = _targets(args.targets)
+    _check_targets(args.folder, targets)
+    path = write_report(args.folder, args.out, targets)
     print(f"Report in {path}")
     return 0
 
@@ -412,10 +473,15 @@ def _experiment(args: argparse.Namespace) -> int:
     )
 
     experiment = load_experiment(args.experiment, args.replications)
+    for scenario in experiment.scenarios[:MAX_BUILT]:  # a bad sweep point fails in one line too
+        check_buildable(scenario.config, f"{args.experiment}: scenario '{scenario.name}'")
+    long_run = _check_cost(_experiment_cost(experiment), args, args.experiment)
     folder = args.out or default_folder(experiment.name, timestamp())
     backend = _backend(args)
 
     def announce() -> None:
+        if long_run:
+            print(long_run, file=sys.stderr)
         if not args.quiet:
             print(headline(experiment, backend.description, folder), file=sys.stderr)
 
@@ -450,8 +516,35 @@ def _experiment(args: argparse.Namespace) -> int:
     return 0
 
 
+def _experiment_cost(experiment) -> RunCost:
+    """The size of an experiment: every scenario, at most the replications it may get."""
+    replications = experiment.replications
+    most = replications if isinstance(replications, int) else replications.maximum
+    patients = sum(run_cost(s.config, 1).patients for s in experiment.scenarios)
+    return RunCost(patients / len(experiment.scenarios), most * len(experiment.scenarios))
+
+
+class _WarningLines(logging.Handler):
+    """Library warnings (a part redone on resuming) as 'caresim: warning: ...' lines.
+
+    Writes to whatever ``sys.stderr`` is when the warning comes, not when the handler was made.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"caresim: warning: {record.getMessage()}", file=sys.stderr)
+
+
+def _show_warnings() -> None:
+    logger = logging.getLogger("caresim")
+    if not any(isinstance(h, _WarningLines) for h in logger.handlers):
+        logger.addHandler(_WarningLines(logging.WARNING))
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``caresim`` console script; returns the exit status."""
+    _show_warnings()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -465,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
             "app": _app,
         }[args.command]
         return handler(args)
-    except (ConfigError, StoreError, UsageError, ResultFolderError, BackendError) as error:
+    except CaresimError as error:
         print(f"caresim: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

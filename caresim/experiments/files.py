@@ -13,29 +13,22 @@ from __future__ import annotations
 
 import copy
 import os
-import typing
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, Field, StrictInt, ValidationError, model_validator
+from pydantic import BeforeValidator, Field, StrictInt, ValidationError, model_validator
 
 from caresim.config.files import (
-    SET,
     ConfigError,
-    _document_path,
-    _dotted,
-    _expected,
-    _got,
-    _matches,
-    _read_yaml,
-    _unwrap,
+    check_is_config,
     document_hash,
     load_config,
-    unknown_key_message,
+    read_document,
     validate_document,
 )
+from caresim.config.messages import SET, describe
 from caresim.experiments.replication_rule import AutomaticRule
 from caresim.experiments.sweeps import (
     GeneratedScenario,
@@ -46,6 +39,7 @@ from caresim.experiments.sweeps import (
 )
 from caresim.models.schema import SETTINGS, Config
 from caresim.models.schema_types import Frozen
+from caresim.runs.store import slug
 from caresim.sim.units import UnitError, parse_duration
 
 __all__ = [
@@ -294,16 +288,19 @@ def load_experiment(path: str | Path, replications: int | None = None) -> Experi
     """
     path = Path(path)
     try:
-        document = _read_yaml(path)
+        document = read_document(path)
     except ConfigError as error:
         message = str(error)
         if "the file is empty" in message:
             message = f"{path}: the file is empty; expected an experiment (base, measures, ...)"
         raise ExperimentError(message) from None
     try:
+        check_is_config(document, path, ExperimentSpec, "a caresim experiment file")
         spec = ExperimentSpec.model_validate(document)
+    except ConfigError as error:
+        raise ExperimentError(str(error)) from None
     except ValidationError as error:
-        raise ExperimentError(_describe(error, document, str(path))) from None
+        raise ExperimentError(describe(error, document, str(path), ExperimentSpec)) from None
     except RecursionError:
         raise ExperimentError(f"{path}: the document is nested too deeply") from None
 
@@ -314,9 +311,11 @@ def load_experiment(path: str | Path, replications: int | None = None) -> Experi
             f"{path}: base: no config file at {base_path} (paths are relative to the experiment file)"
         )
     generated = _sweep(spec, path)
+    _check_names(spec, path)
     names = {BASELINE} | set(spec.scenarios)
+    disk_names = {slug(n) for n in names}
     for scenario in generated:
-        if scenario.name in names:
+        if scenario.name in names or slug(scenario.name) in disk_names:
             raise ExperimentError(
                 f"{path}: sweep.prefix: generated scenario '{scenario.name}' has the name of "
                 "another scenario; choose another prefix"
@@ -406,6 +405,23 @@ def _check_paths(spec: ExperimentSpec, path: Path) -> None:
                 )
 
 
+def _check_names(spec: ExperimentSpec, path: Path) -> None:
+    """Refuse a scenario named 'baseline', and names that would share files on disk."""
+    if BASELINE in spec.scenarios:
+        raise ExperimentError(
+            f"{path}: scenarios.{BASELINE}: '{BASELINE}' is the base config as the experiment "
+            "runs it; give the scenario another name"
+        )
+    on_disk: dict[str, str] = {slug(BASELINE): BASELINE}
+    for name in spec.scenarios:
+        other = on_disk.setdefault(slug(name), name)
+        if other != name:
+            raise ExperimentError(
+                f"{path}: scenarios.{name}: would write to the same files as '{other}'; "
+                "choose names that differ by more than underscores"
+            )
+
+
 def _sweep(spec: ExperimentSpec, path: Path) -> list[GeneratedScenario]:
     sweep = spec.sweep
     if sweep is None:
@@ -482,102 +498,3 @@ def _blame(
                 return f"{path}: warm_up: {rest[len(key) + 2 :]}"
             return f"{path}: set.{rest}"
     return f"{path}: scenario '{name}': {rest}"
-
-
-# -- turning a pydantic error into one line -----------------------------------------------------
-def _field_types(model: type[BaseModel], key: str) -> list[Any]:
-    for field_name, field in model.model_fields.items():
-        if (field.alias or field_name) == key:
-            return [field.annotation]
-    return []
-
-
-def _allowed_keys(path: tuple, document: Any) -> list[str]:
-    """The keys the experiment schema allows inside the value at ``path``."""
-    types_here: list[Any] = [ExperimentSpec]
-    node = document
-    for key in path:
-        node = node.get(key) if isinstance(node, dict) else None
-        following: list[Any] = []
-        for tp in types_here:
-            for concrete in _unwrap(tp):
-                if isinstance(concrete, type) and issubclass(concrete, BaseModel):
-                    following.extend(_field_types(concrete, str(key)))
-                elif typing.get_origin(concrete) is dict:
-                    following.append(typing.get_args(concrete)[1])
-        types_here = following
-    keys: list[str] = []
-    for tp in types_here:
-        for concrete in _unwrap(tp):
-            if (
-                isinstance(concrete, type)
-                and issubclass(concrete, BaseModel)
-                and _matches(concrete, node)
-            ):
-                for field_name, field in concrete.model_fields.items():
-                    key = field.alias or field_name
-                    if key not in keys:
-                        keys.append(key)
-    return keys
-
-
-_SHAPE_ERRORS = {
-    "int_type",
-    "int_parsing",
-    "float_type",
-    "float_parsing",
-    "bool_type",
-    "string_type",
-    "list_type",
-    "tuple_type",
-    "dict_type",
-    "model_type",
-    "model_attributes_type",
-}
-
-
-def _describe(error: ValidationError, document: dict, file: str) -> str:
-    errors = error.errors(include_url=False)
-    # A mistyped key shows as an unknown key and a missing one: the unknown key is the cause. An
-    # error inside the member of a union that fits the value's shape says more than the other
-    # members' "expected a whole number".
-    errors.sort(key=lambda e: (e["type"] != "extra_forbidden", e["type"] in _SHAPE_ERRORS))
-    first = errors[0]
-    kind = first["type"]
-    ctx = first.get("ctx") or {}
-    # pydantic names a validator wrapping a union member, e.g. "function-after[...]"; not a key
-    path = tuple(p for p in _document_path(document, first["loc"]) if not str(p).endswith("]"))
-    where = _dotted(path)
-    if kind == "extra_forbidden":
-        parent, key = tuple(path[:-1]), str(path[-1])
-        allowed = [k for k in _allowed_keys(parent, document) if k != key]
-        message = unknown_key_message(key, _dotted(parent) if parent else "", allowed)
-        return f"{file}: {where}: {message}"
-    if kind == "missing":
-        return f"{file}: {where}: missing"
-    if kind == "union_tag_invalid":
-        return (
-            f"{file}: {where}: unknown kind {ctx.get('tag')!r}; "
-            f"expected one of {ctx.get('expected_tags')}"
-        )
-    if kind == "union_tag_not_found":
-        return f"{file}: {where}: missing key 'kind' (grid, one_at_a_time or latin_hypercube)"
-    if kind == "value_error":
-        message = str(ctx.get("error", first["msg"]))
-        return f"{file}: {where}: {message}"
-    if kind == "string_pattern_mismatch" and path and path[-1] != "name":
-        pattern = str(ctx.get("pattern", ""))
-        if "\\." in pattern and pattern.count("\\.") == 2:
-            expected = "setting.group.measure, e.g. general_practice.all.wait_mean"
-        elif "\\." in pattern:
-            expected = "a dotted config path, e.g. staff.gp.headcount"
-        else:
-            expected = (
-                "a name of lower-case letters, digits and underscores, starting with a letter"
-            )
-        return f"{file}: {where}: expected {expected}{_got(first.get('input'))}"
-    same = [
-        e for e in errors if _document_path(document, e["loc"]) == path and e["type"] != "missing"
-    ]
-    expected = " or ".join(dict.fromkeys(_expected(e) for e in same)) or _expected(first)
-    return f"{file}: {where}: expected {expected}{_got(first.get('input'))}"

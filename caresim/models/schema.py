@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from caresim.models.schema_checks import check_care_system
+from caresim.models.schema_checks import check_care_system, check_routing
 from caresim.models.schema_district_nursing import DistrictNursingSpec
 from caresim.models.schema_general_practice import GeneralPracticeSpec
 from caresim.models.schema_hospital import HospitalSpec
@@ -54,6 +54,8 @@ __all__ = [
     "StaffSpec",
 ]
 
+#: The most bins a time series may have (horizon / trace_interval): each is kept per series.
+MAX_TRACE_BINS = 200_000
 
 
 class RunSpec(Frozen):
@@ -76,6 +78,12 @@ class RunSpec(Frozen):
         if not 0 < self.trace_interval <= self.horizon:
             raise reference_error(
                 "run.trace_interval", "expected a bin width longer than zero, at most the horizon"
+            )
+        if self.horizon / self.trace_interval > MAX_TRACE_BINS:
+            raise reference_error(
+                "run.trace_interval",
+                f"{self.horizon / self.trace_interval:,.0f} bins over the horizon; expected at "
+                f"most {MAX_TRACE_BINS:,} (a wider bin)",
             )
         return self
 
@@ -266,6 +274,7 @@ class Config(Frozen):
                     f"expected a role with a slot_length, got '{role_of(name, staff)}'",
                 )
         check_services(self)
+        check_routing(self)  # once every destination is known to exist
         return self
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from caresim.models.schema_population import SETTING_OF_DESTINATION
+from caresim.models.schema_services import EXIT
 from caresim.models.schema_types import reference_error
 from caresim.models.vocabulary import CARE_SETTINGS, IC_KINDS, IC_OF_PATHWAY, role_of
 
 if TYPE_CHECKING:
     from caresim.models.schema import Config
 
-__all__ = ["check_care_system"]
+__all__ = ["check_care_system", "check_routing"]
 
 NETWORK = "network"
 
@@ -274,6 +275,105 @@ def _destinations(config: Config) -> None:
                         )
 
 
+def _service_routes(config: Config) -> dict[str, set[str]]:
+    """Where a patient can go from each service (exits included): next, for any class, gave up,
+    turned away."""
+    routes: dict[str, set[str]] = {}
+    for name, service in config.services.items():
+        tables = [service.next, *(c.next for c in service.classes.values() if c.next)]
+        targets = {target for table in tables for target, share in table.items() if share > 0}
+        if service.patience is not None:
+            targets.add(service.on_abandon)
+        beds = config.beds.get(service.uses)
+        if beds is not None and beds.when_full == "turn_away":
+            targets.add(service.on_turned_away)
+        routes[name] = targets
+    return routes
+
+
+def _takes_no_time(service) -> bool:
+    """Whether every stay the service can give, for any class and destination, is zero."""
+    stays = [service.duration, *(service.duration_by_next or {}).values()]
+    for route in service.classes.values():
+        stays += [d for d in (route.duration,) if d is not None]
+        stays += list((route.duration_by_next or {}).values())
+    return all(stay.build().mean == 0 for stay in stays)
+
+
+def check_routing(config: Config) -> None:
+    """Every service can reach an exit, and no loop of services takes no time at all."""
+    routes = _service_routes(config)
+    leaving = {EXIT, *config.exits}
+    changed = True
+    while changed:  # the services from which an exit can be reached, grown to a fixed point
+        changed = False
+        for name, targets in routes.items():
+            if name not in leaving and targets & leaving:
+                leaving.add(name)
+                changed = True
+    for name in config.services:
+        if name not in leaving:
+            raise reference_error(
+                f"services.{name}.next",
+                f"patients at '{name}' can never leave: no route from it reaches an exit",
+            )
+    instant = {n for n, s in config.services.items() if _takes_no_time(s)}
+    for name in sorted(instant):
+        cycle = _instant_cycle(name, routes, instant)
+        if cycle:
+            raise reference_error(
+                f"services.{name}.next",
+                f"the services {' -> '.join(cycle)} form a loop that takes no time; "
+                "a patient could go round it for ever",
+            )
+
+
+def _instant_cycle(start: str, routes: dict[str, set[str]], instant: set[str]) -> list[str]:
+    """A loop of zero-time services back to ``start``, or an empty list."""
+    stack = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        name, trail = stack.pop()
+        for target in sorted(routes.get(name, ())):
+            if target == start:
+                return [*trail, start]
+            if target in instant and target not in seen:
+                seen.add(target)
+                stack.append((target, [*trail, target]))
+    return []
+
+
+def _capacity(config: Config, pool: str) -> int | None:
+    capacity = config.beds[pool].capacity if pool in config.beds else None
+    return capacity if isinstance(capacity, int) else None
+
+
+def _starting_occupancy(config: Config) -> None:
+    """Patients already in beds at the start fit in those beds."""
+    state = config.starting_state
+    if state.hospital is not None and config.hospital is not None:
+        occupied = state.hospital.occupied_beds + sum(state.hospital.medically_fit.values())
+        capacity = _capacity(config, config.hospital.beds)
+        if capacity is not None and occupied > capacity:
+            raise reference_error(
+                "starting_state.hospital.occupied_beds",
+                f"{occupied} patients in acute beds at the start (occupied and medically fit), "
+                f"but beds.{config.hospital.beds} has {capacity}",
+                (f"beds.{config.hospital.beds}.capacity",),
+            )
+    if state.intermediate_care is not None and config.intermediate_care is not None:
+        for kind in ("bed_based", "home_based", "assessment_beds"):
+            service = getattr(config.intermediate_care, kind)
+            count = getattr(state.intermediate_care, kind)
+            capacity = _capacity(config, service.uses) if service is not None else None
+            if capacity is not None and count > capacity:
+                raise reference_error(
+                    f"starting_state.intermediate_care.{kind}",
+                    f"{count} places occupied at the start, but beds.{service.uses} has {capacity}",
+                    (f"beds.{service.uses}.capacity",),
+                )
+
+
 def _starting_state(config: Config) -> None:
     state = config.starting_state
     if state is None:
@@ -293,6 +393,7 @@ def _starting_state(config: Config) -> None:
                     f"starting_state.intermediate_care.{kind}",
                     f"there is no intermediate_care.{kind}",
                 )
+    _starting_occupancy(config)
 
 
 def _costs(config: Config) -> None:

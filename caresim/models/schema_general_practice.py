@@ -166,7 +166,7 @@ class SupervisionSpec(Frozen):
 class GeneralPracticeSpec(Frozen):
     """Appointment slots by role, and the activities patients ask for."""
 
-    slot_length: dict[NameType, Duration] = Field(
+    slot_length: dict[NameType, Annotated[Duration, Field(gt=0)]] = Field(
         min_length=1, description="appointment slot length by role; these roles book by slots"
     )
     on_the_day_share: dict[NameType, Probability] = Field(

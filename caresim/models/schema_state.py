@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -10,6 +10,10 @@ from caresim.models.schema_population import NameType
 from caresim.models.schema_types import Duration, Frozen, Probability
 
 __all__ = ["CostsSpec", "StartingStateSpec"]
+
+
+Cost = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+"""A unit cost: zero or more."""
 
 
 class GeneralPracticeStart(Frozen):
@@ -63,10 +67,10 @@ class CostsSpec(Frozen):
     """Unit costs, for totals in the results."""
 
     currency: str = "GBP"
-    staff_hour: dict[NameType, float] = Field(
+    staff_hour: dict[NameType, Cost] = Field(
         default_factory=dict, description="cost of an hour on duty, by role"
     )
-    bed_day: dict[NameType, float] = Field(
+    bed_day: dict[NameType, Cost] = Field(
         default_factory=dict, description="cost of an occupied bed-day, by bed pool"
     )
     delayed_bed_day: float | None = Field(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import re
+import types
+import typing
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -41,15 +43,82 @@ __all__ = [
 ]
 
 
-def reference_error(path: str, message: str) -> PydanticCustomError:
-    """A validation error at a key path the validator names itself (checks across sections)."""
-    return PydanticCustomError("config_reference", "{message}", {"path": path, "message": message})
+def reference_error(path: str, message: str, related: tuple[str, ...] = ()) -> PydanticCustomError:
+    """A validation error at a key path the validator names itself (checks across sections).
+
+    ``related`` are the other key paths the problem involves, so that it can be blamed on
+    whichever file (or ``--set``) changed one of them last.
+    """
+    return PydanticCustomError(
+        "config_reference",
+        "{message}",
+        {"path": path, "message": message, "related": ",".join(related)},
+    )
+
+
+def _concrete(annotation: Any) -> list[Any]:
+    """The types an annotation allows, through Annotated, unions and Optional."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _concrete(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [t for arg in typing.get_args(annotation) for t in _concrete(arg)]
+    return [annotation]
+
+
+def _plain_number_problem(annotation: Any, value: Any, key: str) -> tuple[str, str] | None:
+    """(key, what is wrong) if ``value`` is a boolean or a non-finite number where the
+    annotation wants a number; looks inside tables and lists of numbers."""
+    kinds = _concrete(annotation)
+    numeric = any(tp in (int, float) for tp in kinds) and bool not in kinds
+    if numeric and isinstance(value, bool):
+        return key, f"expected a number, not {str(value).lower()}"
+    if numeric and isinstance(value, float) and not math.isfinite(value):
+        return key, f"expected a finite number, got {value}"
+    for tp in kinds:
+        origin, args = typing.get_origin(tp), typing.get_args(tp)
+        if origin is dict and isinstance(value, dict) and len(args) == 2:
+            for name, item in value.items():
+                found = _plain_number_problem(args[1], item, f"{key}.{name}")
+                if found:
+                    return found
+        if origin in (list, tuple) and isinstance(value, list | tuple) and args:
+            for index, item in enumerate(value):
+                found = _plain_number_problem(args[0], item, f"{key}[{index}]")
+                if found:
+                    return found
+    return None
 
 
 class Frozen(BaseModel):
-    """Base of every config object: immutable, and unknown keys are errors."""
+    """Base of every config object: immutable, and unknown keys are errors.
+
+    A number is never read from ``true`` or ``false`` (``headcount: true`` is not 1), nor is
+    ``.nan`` or ``.inf`` accepted where a number is expected.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_numbers(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for name, field in cls.model_fields.items():
+                key = field.alias or name
+                if key in data:
+                    found = _plain_number_problem(field.annotation, data[key], key)
+                    if found:
+                        raise PydanticCustomError(
+                            "plain_number",
+                            "{key}: {message}",
+                            {"key": found[0], "message": found[1]},
+                        )
+        return data
+
+
+#: The longest duration and the highest rate a config may give: past these a run cannot end.
+MAX_HOURS = 1000 * 8760.0
+MAX_RATE_PER_HOUR = 1e9
 
 
 #: A number written with thousands separators, which YAML reads as text: "12,000", "1,234.5".
@@ -74,11 +143,19 @@ def _count(value: Any) -> Any:
 
 
 def _duration(value: Any) -> float:
-    return parse_duration(_ungrouped(value))
+    hours = parse_duration(_ungrouped(value))
+    if not hours <= MAX_HOURS:
+        raise ValueError(f"expected a duration of at most 1000 years, got {value!r}")
+    return hours
 
 
 def _rate(value: Any) -> float:
-    return parse_rate(_ungrouped(value))
+    per_hour = parse_rate(_ungrouped(value))
+    if not per_hour <= MAX_RATE_PER_HOUR:
+        raise ValueError(
+            f"expected a rate of at most {MAX_RATE_PER_HOUR:g} per hour, got {value!r}"
+        )
+    return per_hour
 
 
 Count = Annotated[
@@ -333,18 +410,54 @@ DistributionSpec = Annotated[
 
 
 # -- rotas ----------------------------------------------------------------------------------------
-def _check_rota(hours: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+_SHIFT = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*(next day)?\s*$")
+
+
+def _shift(text: Any, day: str) -> Any:
+    """A shift as the engine reads it: the end after the start, or explicitly the next day."""
+    match = _SHIFT.match(text) if isinstance(text, str) else None
+    if match is None:
+        return text  # 'off', or not a shift: the rota's own check says what is expected
+    h1, m1, h2, m2 = (int(g) for g in match.groups()[:4])
+    start, end = h1 * 60 + m1, h2 * 60 + m2
+    overnight = match.group(5) is not None
+    if overnight and end >= start:
+        raise ValueError(f"{day}: '{text}' ends after it starts; drop 'next day'")
+    if not overnight and end == start:
+        raise ValueError(
+            f"{day}: '{text}' ends when it starts; for a whole day write '00:00-24:00'"
+        )
+    if not overnight and end < start:
+        raise ValueError(
+            f"{day}: '{text}' ends before it starts; for a night shift write "
+            f"'{text.strip()} next day'"
+        )
+    return text.replace("next day", "").strip()
+
+
+def _check_rota(hours: Any) -> Any:
+    if isinstance(hours, dict):
+        hours = {
+            day: [_shift(t, day) for t in value] if isinstance(value, list) else _shift(value, day)
+            for day, value in hours.items()
+        }
+    return hours
+
+
+def _build_rota(hours: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
     Rota.from_hours(hours)  # raises ValueError with what was expected
     return hours
 
 
 RotaHours = Annotated[
     dict[str, str | list[str]],
-    AfterValidator(_check_rota),
+    BeforeValidator(_check_rota),
+    AfterValidator(_build_rota),
     Field(description="working hours by day, e.g. {mon-fri: '08:00-18:30', sat: '09:00-12:00'}"),
 ]
 """Working hours by day; keys are days (monday, mon), ranges (mon-fri), weekdays, weekends or
-every_day; values are 'HH:MM-HH:MM', a list of them, or 'off'."""
+every_day; values are 'HH:MM-HH:MM' (the end after the start), 'HH:MM-HH:MM next day' (a night
+shift), a list of them, or 'off'."""
 
 
 def _rota_name(value: Any) -> Any:

@@ -18,27 +18,66 @@ from typing import Any
 
 import pandas as pd
 
+from caresim.errors import CaresimError
 from caresim.sim.units import UnitError, parse_duration
 
 __all__ = ["ResultFolder", "ResultFolderError", "open_result"]
 
 
-class ResultFolderError(Exception):
+class ResultFolderError(CaresimError):
     """A folder that is not a finished caresim result; ``str()`` is one line for the user."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(" ".join(str(message).split()))
+
+_KEY = ["scenario", "setting", "group", "measure", "unit"]
+#: The columns each table must have, and those of them that hold numbers.
+SHAPES: dict[str, tuple[list[str], list[str]]] = {
+    "summary.csv": ([*_KEY, "mean", "ci_low", "ci_high"], ["mean", "ci_low", "ci_high"]),
+    "replications.csv": ([*_KEY, "replication", "value"], ["replication", "value"]),
+    "replications.parquet": ([*_KEY, "replication", "value"], ["replication", "value"]),
+    "timeseries.parquet": (
+        [*_KEY, "replication", "time", "value"],
+        ["replication", "time", "value"],
+    ),
+    "comparison.csv": (
+        [*_KEY, "baseline", "mean_difference", "ci_low", "ci_high"],
+        ["mean_difference", "ci_low", "ci_high"],
+    ),
+    "scenarios.csv": (["scenario", "parameter", "value"], []),
+    "events.parquet": (["entity_id", "event_type", "event", "time"], ["time"]),
+}
+
+
+def _check_shape(path: Path, table: pd.DataFrame) -> pd.DataFrame:
+    """Refuse a table without the columns (and numbers) caresim writes in it."""
+    columns, numeric = SHAPES.get(path.name, ([], []))
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ResultFolderError(
+            f"{path}: not a caresim table: no column {', '.join(missing)}; expected the columns "
+            f"{', '.join(columns)}"
+        )
+    for column in numeric:
+        if not pd.api.types.is_numeric_dtype(table[column]) or pd.api.types.is_bool_dtype(
+            table[column]
+        ):
+            raise ResultFolderError(
+                f"{path}: column {column}: expected numbers, found other values"
+            )
+    return table
 
 
 def _read_optional(path: Path) -> pd.DataFrame | None:
     if not path.exists():
         return None
+    if not path.is_file():
+        raise ResultFolderError(f"{path}: not a file; expected a table written by caresim")
     try:
-        if path.suffix == ".parquet":
-            return pd.read_parquet(path)
-        return pd.read_csv(path)
+        table = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
     except Exception as error:  # a damaged optional file is reported, not fatal to a report
-        raise ResultFolderError(f"{path}: cannot be read as a table ({error})") from None
+        raise ResultFolderError(
+            f"{path}: cannot be read as a table ({type(error).__name__})"
+        ) from None
+    return _check_shape(path, table)
 
 
 @dataclass
@@ -194,10 +233,7 @@ def open_result(folder: str | Path) -> ResultFolder:
             "run the same command again to finish it, then report"
         )
     summary = _read_optional(summary_path)
-    expected = {"scenario", "setting", "group", "measure", "unit", "mean", "ci_low", "ci_high"}
-    if summary is None or not expected <= set(summary.columns):
-        raise ResultFolderError(
-            f"{summary_path}: expected the columns {', '.join(sorted(expected))}"
-        )
+    if summary is None:
+        raise ResultFolderError(f"{summary_path}: missing; expected the run's summary")
     summary = summary.astype({"scenario": str, "setting": str, "group": str, "measure": str})
     return ResultFolder(path, manifest, summary)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from caresim.config.files import validate_document
+from caresim.errors import CaresimError
 from caresim.runs.replication import ReplicationFrames, simulate_replication
 
 __all__ = [
@@ -31,15 +32,18 @@ __all__ = [
     "SerialBackend",
     "Task",
     "TaskFailed",
+    "caresim_version",
+    "check_worker_versions",
     "run_task",
 ]
 
 
-class BackendError(Exception):
-    """A backend that cannot be used as asked; ``str()`` is one line for the user."""
+#: Seconds to wait for a Dask scheduler to answer.
+CONNECT_TIMEOUT = 10.0
 
-    def __init__(self, message: str) -> None:
-        super().__init__(" ".join(str(message).split()))
+
+class BackendError(CaresimError):
+    """A backend that cannot be used as asked; ``str()`` is one line for the user."""
 
 
 class TaskFailed(BackendError):
@@ -209,9 +213,14 @@ class DaskBackend(Backend):
         self.description = description or f"on Dask ({workers} worker threads)"
 
     @classmethod
-    def connect(cls, address: str, timeout: float = 10.0) -> DaskBackend:
-        """Connect to a running scheduler, e.g. ``tcp://127.0.0.1:8786``."""
+    def connect(cls, address: str, timeout: float = CONNECT_TIMEOUT) -> DaskBackend:
+        """Connect to a running scheduler, e.g. ``tcp://127.0.0.1:8786``.
+
+        An address that does not answer as a Dask scheduler within ``timeout`` seconds, or a
+        cluster whose workers run another version of caresim, is a :class:`BackendError`.
+        """
         distributed = _import_distributed()
+        _check_is_scheduler(distributed, address, timeout)
         try:
             client = distributed.Client(address, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as error:
@@ -220,6 +229,11 @@ class DaskBackend(Backend):
         if workers == 0:
             client.close()
             raise BackendError(f"the Dask scheduler at {address} has no workers")
+        try:
+            check_worker_versions(client, address)
+        except BackendError:
+            client.close()
+            raise
         return cls(client, None, f"on the Dask scheduler at {address} ({workers} worker threads)")
 
     @classmethod
@@ -274,6 +288,91 @@ class DaskBackend(Backend):
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def caresim_version() -> str:
+    """The version of caresim installed where this runs (asked of every Dask worker)."""
+    from caresim import __version__
+
+    return __version__
+
+
+def check_worker_versions(client: Any, address: str, expected: str | None = None) -> None:
+    """Refuse workers that run another version of caresim than ``expected`` (this command's)."""
+    mine = expected or caresim_version()
+    try:
+        theirs = client.run(caresim_version)
+    except Exception as error:  # a worker without caresim cannot even unpickle the question
+        raise BackendError(
+            f"the Dask workers at {address} cannot run caresim ({type(error).__name__}); "
+            f"install caresim {mine} on every worker"
+        ) from None
+    other = sorted({version for version in theirs.values() if version != mine})
+    if other:
+        raise BackendError(
+            f"the Dask workers at {address} run caresim {', '.join(other)}, this command "
+            f"{mine}; install the same version on every worker"
+        )
+
+
+def _check_listening(address: str, timeout: float) -> None:
+    """For a TCP address, fail at once if nothing listens there (Dask would retry until timeout)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if not address.startswith("tcp://"):
+        return
+    try:
+        parts = urlsplit(address)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        raise BackendError(
+            f"{address}: expected a scheduler address such as tcp://HOST:PORT"
+        ) from None
+    if not host or port is None:
+        raise BackendError(f"{address}: expected a scheduler address such as tcp://HOST:PORT")
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except TimeoutError:
+        raise BackendError(
+            f"cannot reach the Dask scheduler at {address}: no answer within {timeout:g} s"
+        ) from None
+    except OSError as error:
+        raise BackendError(
+            f"cannot reach the Dask scheduler at {address}: {error.strerror or error}"
+        ) from None
+
+
+def _check_is_scheduler(distributed: Any, address: str, timeout: float) -> None:
+    """Ask ``address`` who it is, within ``timeout`` seconds; refuse anything but a scheduler."""
+    import asyncio
+
+    _check_listening(address, timeout)
+
+    async def identity() -> Any:
+        comm = await distributed.comm.connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    async def bounded() -> Any:
+        return await asyncio.wait_for(identity(), timeout)
+
+    try:
+        reply = asyncio.run(bounded())
+    except (OSError, TimeoutError, ValueError) as error:
+        reason = str(error) or "no answer"
+        raise BackendError(
+            f"cannot reach the Dask scheduler at {address} within {timeout:g} s: {reason}"
+        ) from None
+    except Exception as error:  # something answered, but not in Dask's protocol
+        raise BackendError(
+            f"{address} does not answer as a Dask scheduler ({type(error).__name__})"
+        ) from None
+    if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
+        raise BackendError(f"{address} does not answer as a Dask scheduler")
 
 
 def _import_distributed():

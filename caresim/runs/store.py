@@ -4,18 +4,23 @@ Layout::
 
     DIR/manifest.json          what was run (resolved config, seeds, versions, times, status)
     DIR/parts/*.parquet        one file per finished (scenario, replication), written atomically
+    DIR/parts/*.check.json     per part: its scenario, replication, config hash and checksums
     DIR/replications.csv       every replication × measure, long format
     DIR/summary.csv            mean and 95% t-interval per measure
     DIR/timeseries.parquet     queue length and occupancy over time, per replication
     DIR/events.parquet         the event log, when asked for
 
-Running the same command into the same folder skips the parts already there; a folder holding a
-different config is refused, never overwritten.
+Running the same command into the same folder skips the parts already there, once each has been
+checked against its record (its files' SHA-256 and the config hash it was written for); a part
+that fails the check (truncated, altered, or from another config) is redone, and said so, never
+mixed in. A folder holding a different config is refused, never overwritten.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import os
 import re
 import tempfile
@@ -24,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from caresim.errors import CaresimError
 
 __all__ = [
     "REPLICATION_COLUMNS",
@@ -56,11 +63,12 @@ TIMESERIES_COLUMNS = [
 ]
 
 
-class StoreError(Exception):
+class StoreError(CaresimError):
     """An output folder that cannot be used as asked; ``str()`` is one line for the user."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(" ".join(str(message).split()))
+
+log = logging.getLogger(__name__)
+PART_KINDS = ("events", "timeseries", "measures")
 
 
 def _file_mode() -> int:
@@ -70,15 +78,35 @@ def _file_mode() -> int:
     return 0o666 & ~mask
 
 
+def make_folder(folder: Path) -> None:
+    """Create ``folder`` (and its parents), or raise :class:`StoreError` naming it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise StoreError(f"{folder}: exists and is not a folder; choose another --out") from None
+    except OSError as error:
+        raise StoreError(
+            f"{folder}: cannot create the output folder ({error.strerror}); choose another --out"
+        ) from None
+
+
 def _atomic(path: Path, write) -> None:
     """Write through a temporary file in the same folder, then rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    make_folder(path.parent)
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+    except OSError as error:
+        raise StoreError(f"{path}: cannot be written ({error.strerror})") from None
     os.close(handle)
     try:
         write(temporary)
         os.chmod(temporary, _file_mode())
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise StoreError(f"{path}: cannot be written ({error.strerror})") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -116,13 +144,39 @@ def default_folder(name: str, now: str, root: Path = Path("results")) -> Path:
     return root / f"{slug(name)}-{now}"
 
 
+def file_checksum(path: Path) -> str:
+    """The SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise StoreError(
+            f"{path}: cannot be read as a caresim manifest; choose another --out"
+        ) from None
+    if not isinstance(manifest, dict) or "config_hash" not in manifest:
+        raise StoreError(f"{path}: not the manifest of a caresim run; choose another --out")
+    return manifest
+
+
 class ResultStore:
-    """An output folder for one config (by its hash), holding finished replications as parts."""
+    """An output folder for one config (by its hash), holding finished replications as parts.
+
+    ``redone`` lists the parts found but not trusted (with the reason), which are run again.
+    """
 
     def __init__(self, folder: Path, config_hash: str) -> None:
         self.folder = Path(folder)
         self.config_hash = config_hash
         self.parts = self.folder / "parts"
+        self.redone: dict[tuple[str, int], str] = {}
+        self._verified: set[tuple[str, int]] = set()
 
     @classmethod
     def open(cls, folder: Path, config_hash: str, manifest: dict[str, Any]) -> ResultStore:
@@ -135,21 +189,16 @@ class ResultStore:
         if folder.exists() and not folder.is_dir():
             raise StoreError(f"{folder}: exists and is not a folder; choose another --out")
         if manifest_path.exists():
-            try:
-                existing = json.loads(manifest_path.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError):
-                raise StoreError(
-                    f"{folder}: its manifest.json cannot be read; choose another --out"
-                ) from None
+            existing = _read_manifest(manifest_path)
             if existing.get("config_hash") != config_hash:
                 raise StoreError(
                     f"{folder}: holds results of a different config; choose another --out "
                     "(results are never overwritten)"
                 )
-        elif folder.exists() and any(folder.iterdir()):
+        elif folder.exists() and _has_contents(folder):
             raise StoreError(f"{folder}: exists and is not empty; choose another --out")
         store = cls(folder, config_hash)
-        store.parts.mkdir(parents=True, exist_ok=True)
+        make_folder(store.parts)
         if not manifest_path.exists():
             store.write_manifest({**manifest, "config_hash": config_hash, "status": "running"})
         return store
@@ -157,50 +206,131 @@ class ResultStore:
     def subfolder(self, name: str) -> ResultStore:
         """A store of parts in a folder inside this one, under the same config (e.g. pilot runs)."""
         store = ResultStore(self.folder / name, self.config_hash)
-        store.parts.mkdir(parents=True, exist_ok=True)
+        make_folder(store.parts)
         return store
 
     # -- manifest ------------------------------------------------------------------------------
     def read_manifest(self) -> dict[str, Any]:
-        return json.loads((self.folder / "manifest.json").read_text(encoding="utf-8"))
+        """The folder's manifest."""
+        return _read_manifest(self.folder / "manifest.json")
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
+        """Replace the manifest, atomically."""
         atomic_write_text(
             self.folder / "manifest.json",
             json.dumps(manifest, indent=2, sort_keys=False, default=str) + "\n",
         )
 
     def update_manifest(self, **fields: Any) -> None:
+        """Change some fields of the manifest."""
         self.write_manifest({**self.read_manifest(), **fields})
 
     # -- parts ---------------------------------------------------------------------------------
     def _part(self, scenario: str, replication: int, kind: str = "measures") -> Path:
         return self.parts / f"{slug(scenario)}__r{replication:05d}.{kind}.parquet"
 
+    def _check_path(self, scenario: str, replication: int) -> Path:
+        return self.parts / f"{slug(scenario)}__r{replication:05d}.check.json"
+
+    def _problem(self, scenario: str, replication: int) -> str | None:
+        """Why a part may not be trusted, or None if its record and its files agree."""
+        check_path = self._check_path(scenario, replication)
+        if not check_path.exists():
+            return (
+                "no record of it being finished"
+                if self._part(scenario, replication).exists()
+                else ""
+            )
+        try:
+            record = json.loads(check_path.read_text(encoding="utf-8"))
+            files = record["files"]
+            if not isinstance(files, dict) or "measures" not in files:
+                raise TypeError
+        except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError):
+            return "its record cannot be read"
+        if record.get("config_hash") != self.config_hash:
+            return "it was written for another config"
+        if record.get("scenario") != scenario or record.get("replication") != replication:
+            return "it belongs to another scenario or replication"
+        for kind, checksum in files.items():
+            path = self._part(scenario, replication, str(kind))
+            try:
+                if kind not in PART_KINDS or file_checksum(path) != checksum:
+                    return f"its {kind} file has changed since it was written"
+            except OSError:
+                return f"its {kind} file is missing"
+        return None
+
     def is_done(self, scenario: str, replication: int) -> bool:
-        return self._part(scenario, replication).exists()
+        """Whether the replication is finished and its part passes its check.
+
+        A part that fails is noted in ``redone`` (and logged once) so that it is run again.
+        """
+        key = (scenario, replication)
+        if key in self._verified:
+            return True
+        problem = self._problem(scenario, replication)
+        if problem is None:
+            self._verified.add(key)
+            return True
+        if problem and key not in self.redone:
+            self.redone[key] = problem
+            log.warning(
+                "%s: redoing scenario '%s', replication %d: %s",
+                self.parts,
+                scenario,
+                replication,
+                problem,
+            )
+        return False
 
     def write_replication(self, scenario: str, replication: int, frames) -> None:
         """Keep one finished replication (a ``ReplicationFrames``).
 
-        The measures part is written last: its presence is what marks the replication done, so a
-        run killed mid-write leaves that replication to be redone, never half-kept.
+        Its record (checksums and config hash) is written last: its presence is what marks the
+        replication done, so a run killed mid-write leaves that replication to be redone.
         """
+        self._check_path(scenario, replication).unlink(missing_ok=True)
+        written = {}
         if frames.events is not None:
-            atomic_write_parquet(self._part(scenario, replication, "events"), frames.events)
-        atomic_write_parquet(self._part(scenario, replication, "timeseries"), frames.timeseries)
-        atomic_write_parquet(self._part(scenario, replication), frames.measures)
+            written["events"] = frames.events
+        written["timeseries"] = frames.timeseries
+        written["measures"] = frames.measures
+        checksums = {}
+        for kind, frame in written.items():
+            path = self._part(scenario, replication, kind)
+            atomic_write_parquet(path, frame)
+            checksums[kind] = file_checksum(path)
+        if frames.events is None:
+            self._part(scenario, replication, "events").unlink(missing_ok=True)
+        record = {
+            "scenario": scenario,
+            "replication": replication,
+            "config_hash": self.config_hash,
+            "files": checksums,
+        }
+        atomic_write_text(self._check_path(scenario, replication), json.dumps(record) + "\n")
+        self._verified.add((scenario, replication))
+
+    def _read_part(self, path: Path) -> pd.DataFrame:
+        try:
+            return pd.read_parquet(path)
+        except Exception as error:  # checked when resumed; damaged since: say which, in a line
+            raise StoreError(
+                f"{path}: cannot be read ({type(error).__name__}); run the same command again "
+                "to redo it"
+            ) from None
 
     def replications(self, keys: Iterable[tuple[str, int]]) -> pd.DataFrame:
         """The measures of the given (scenario, replication) parts, in that order."""
-        frames = [pd.read_parquet(self._part(s, r)) for s, r in keys]
+        frames = [self._read_part(self._part(s, r)) for s, r in keys]
         if not frames:
             return pd.DataFrame(columns=REPLICATION_COLUMNS)
         return pd.concat(frames, ignore_index=True)[REPLICATION_COLUMNS]
 
     def timeseries(self, keys: Iterable[tuple[str, int]]) -> pd.DataFrame:
         """The time series of the given parts, in that order."""
-        frames = [pd.read_parquet(self._part(s, r, "timeseries")) for s, r in keys]
+        frames = [self._read_part(self._part(s, r, "timeseries")) for s, r in keys]
         frames = [f for f in frames if not f.empty]
         if not frames:
             return pd.DataFrame(columns=TIMESERIES_COLUMNS)
@@ -209,15 +339,26 @@ class ResultStore:
     def events(self, keys: Iterable[tuple[str, int]]) -> pd.DataFrame | None:
         """The event logs of the given parts, where they were kept."""
         paths = [self._part(s, r, "events") for s, r in keys]
-        frames = [pd.read_parquet(p) for p in paths if p.exists()]
+        frames = [self._read_part(p) for p in paths if p.exists()]
         return pd.concat(frames, ignore_index=True) if frames else None
 
     def write_csv(self, name: str, frame: pd.DataFrame) -> Path:
+        """Write a table into the folder as CSV, atomically."""
         path = self.folder / name
         atomic_write_csv(path, frame)
         return path
 
     def write_parquet(self, name: str, frame: pd.DataFrame) -> Path:
+        """Write a table into the folder as Parquet, atomically."""
         path = self.folder / name
         atomic_write_parquet(path, frame)
         return path
+
+
+def _has_contents(folder: Path) -> bool:
+    try:
+        return any(folder.iterdir())
+    except OSError as error:
+        raise StoreError(
+            f"{folder}: cannot be read ({error.strerror}); choose another --out"
+        ) from None

@@ -26,7 +26,7 @@ replications: 4
 measures: [system.service.wait_mean, system.servers.utilisation]
 scenarios:
   four: {staff.servers.headcount: 4}
-  unused_pool: {staff.unused.headcount: 2}
+  unused_pool: {staff.unused: {headcount: 2}}  # a new pool, given in full
 sweep:
   kind: grid
   parameters:
@@ -99,12 +99,15 @@ def test_an_experiment_writes_its_files_and_compares_every_scenario_with_the_bas
 
     scenarios = pd.read_csv(out / "scenarios.csv")
     assert list(scenarios.columns) == ["scenario", "parameter", "value", "number"]
-    assert scenarios.values.tolist() == [
-        ["four", "staff.servers.headcount", "4", 4.0],
-        ["unused_pool", "staff.unused.headcount", "2", 2.0],
-        ["sweep_001", "services.service.duration.mean", "50 min", pytest.approx(50 / 60)],
-        ["sweep_002", "services.service.duration.mean", "55 min", pytest.approx(55 / 60)],
+    assert scenarios[["scenario", "parameter", "value"]].values.tolist() == [
+        ["four", "staff.servers.headcount", "4"],
+        ["unused_pool", "staff.unused", "{headcount: 2}"],
+        ["sweep_001", "services.service.duration.mean", "50 min"],
+        ["sweep_002", "services.service.duration.mean", "55 min"],
     ]
+    number = scenarios["number"].tolist()
+    assert number[0] == 4.0 and math.isnan(number[1])  # a whole pool is not a number
+    assert number[2:] == [pytest.approx(50 / 60), pytest.approx(55 / 60)]
     series = pd.read_parquet(out / "timeseries.parquet")
     assert set(series["scenario"]) == set(table["scenario"]) and set(series["replication"]) == {
         0, 1, 2, 3,
