@@ -2,6 +2,7 @@
 
 import json
 import logging
+import math
 import os
 import signal
 import subprocess
@@ -12,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from caresim.runs.backends import BackendError, DaskBackend, ProcessBackend
 from caresim.experiments.experiment import run_experiment
 from caresim.experiments.files import load_experiment
+from caresim.runs.backends import BackendError, DaskBackend, ProcessBackend
 from tests.caresim.conftest import small_queue
 from tests.conftest import ROOT
 
