@@ -13,18 +13,17 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from caresim.config.build_check import check_buildable
 from caresim.config.cost import MAX_PATIENTS, WARN_SECONDS, RunCost, run_cost
-from caresim.config.files import load_config
 from caresim.errors import CaresimError
-from caresim.models.schema import Config
-from caresim.outputs.formatting import format_interval, format_number
-from caresim.outputs.run_summary import headline
-from caresim.runs.provenance import timestamp
-from caresim.runs.store import default_folder
+
+# Each command imports what it needs when it runs, so that `caresim --help`, `validate` and
+# `schema` start without pandas, scipy, Dask, matplotlib or Streamlit.
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from caresim.models.schema import Config
 
 __all__ = ["app_command", "main"]
 
@@ -240,6 +239,9 @@ def _app(args: argparse.Namespace) -> int:
 
 
 def _summary_table(summary: pd.DataFrame, config: Config) -> str:
+    from caresim.outputs.formatting import format_interval, format_number
+    from caresim.outputs.run_summary import headline
+
     shown = headline(summary, config)
     if shown.empty:
         return "(no measures)"
@@ -264,7 +266,11 @@ def _summary_table(summary: pd.DataFrame, config: Config) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from caresim.config.build_check import check_buildable
+    from caresim.config.files import load_config
+    from caresim.runs.provenance import timestamp
     from caresim.runs.scenario import run_scenario  # heavy imports only when running
+    from caresim.runs.store import default_folder
 
     overrides = list(args.overrides)
     if args.replications is not None:
@@ -336,6 +342,8 @@ def _check_cost(cost: RunCost, args: argparse.Namespace, where: str) -> str | No
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from caresim.config.build_check import check_buildable
+    from caresim.config.files import load_config
     from caresim.runs.calibration import check_targets
 
     config = load_config(args.config, args.overrides).config
@@ -361,6 +369,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _place(args: argparse.Namespace) -> int:
+    from caresim.config.files import load_config
     from caresim.place import build_place, read_tables, write_place
 
     if args.out.exists() and not args.force:
@@ -377,6 +386,8 @@ def _place(args: argparse.Namespace) -> int:
 
 
 def _schema(_args: argparse.Namespace) -> int:
+    from caresim.models.schema import Config
+
     schema = Config.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "caresim scenario"
@@ -460,6 +471,8 @@ def _backend(args: argparse.Namespace, tasks: int | None = None):
 
 
 def _experiment(args: argparse.Namespace) -> int:
+    from caresim.config.build_check import check_buildable
+
     # heavy imports only when running
     from caresim.experiments.experiment import run_experiment
     from caresim.experiments.files import load_experiment
@@ -471,6 +484,8 @@ def _experiment(args: argparse.Namespace) -> int:
         sensitivity_text,
         warm_up_text,
     )
+    from caresim.runs.provenance import timestamp
+    from caresim.runs.store import default_folder
 
     experiment = load_experiment(args.experiment, args.replications)
     for scenario in experiment.scenarios[:MAX_BUILT]:  # a bad sweep point fails in one line too
@@ -561,6 +576,9 @@ def main(argv: list[str] | None = None) -> int:
     except CaresimError as error:
         print(f"caresim: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # the reader stopped early (``caresim schema | head``): not an error
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print(
             "caresim: interrupted; finished replications are kept — run the same command to resume",

@@ -9,8 +9,10 @@ guide from :data:`SECONDS_PER_PATIENT`, measured on the shipped scenarios.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from caresim.models.schema import Config
+if TYPE_CHECKING:
+    from caresim.models.schema import Config
 
 __all__ = ["MAX_PATIENTS", "SECONDS_PER_PATIENT", "WARN_SECONDS", "RunCost", "run_cost"]
 
