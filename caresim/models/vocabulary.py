@@ -42,7 +42,8 @@ IC_OF_PATHWAY = {
 
 
 class _HasRole(Protocol):
-    role: str | None
+    @property
+    def role(self) -> str | None: ...
 
 
 def role_of(name: str, staff: _HasRole) -> str:
