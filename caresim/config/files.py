@@ -359,7 +359,7 @@ def _prefix(path: tuple, origins: dict, file: str) -> str:
     return f"{file}: {SET} " if source == SET else f"{source}: "
 
 
-def _expected(error: dict) -> str:
+def _expected(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     if kind in ("int_parsing", "int_type", "int_from_float"):
