@@ -24,7 +24,7 @@ from caresim.models.model import Replication
 from caresim.models.patients import LEFT_EXITS
 from caresim.sim.measures import LogView, PoolUse, mean_or_nan, p95, share
 from caresim.sim.recorder import Kind
-from caresim.sim.units import from_hours
+from caresim.sim.units import HOURS_PER_UNIT, canonical_unit
 
 __all__ = ["KINDS", "Measure", "TracePoint", "group_kinds", "measure", "time_series"]
 
@@ -167,7 +167,7 @@ def _service_measures(
     setting = spec.setting
     name = group or name
     completed = len(out.service_times)
-    waits = from_hours(out.waits, unit)
+    waits = _in_unit(out.waits, unit)
     add(setting, name, "arrivals", "patients", out.requests)
     add(setting, name, "completed", "patients", completed)
     add(setting, name, "abandoned", "patients", out.abandoned)
@@ -186,14 +186,14 @@ def _service_measures(
         name,
         "waited_share",
         "proportion",
-        share(np.count_nonzero(out.waits > 0), out.started),
+        share(int(np.count_nonzero(out.waits > 0)), out.started),
     )
     add(setting, name, "turned_away_share", "proportion", share(out.turned_away, out.requests))
     if spec.patience is not None:
         add(setting, name, "abandoned_share", "proportion", share(out.abandoned, out.requests))
     # Of services that ended: long ones still running at the horizon are left out (biased low
     # when many are), so how many were still running is reported beside it.
-    add(setting, name, "service_time_mean", unit, mean_or_nan(from_hours(out.service_times, unit)))
+    add(setting, name, "service_time_mean", unit, mean_or_nan(_in_unit(out.service_times, unit)))
     add(setting, name, "in_service_end", "patients", out.started - completed)
     add(
         setting,
@@ -259,9 +259,9 @@ def _system_measures(view: LogView, result: Replication, rows: list[Measure], ad
         "all",
         "time_in_system_mean",
         unit,
-        mean_or_nan(from_hours(system.times_in_system, unit)),
+        mean_or_nan(_in_unit(system.times_in_system, unit)),
     )
-    add("system", "all", "time_in_system_p95", unit, p95(from_hours(system.times_in_system, unit)))
+    add("system", "all", "time_in_system_p95", unit, p95(_in_unit(system.times_in_system, unit)))
     waiting = sum(
         r.value
         for r in rows
@@ -278,7 +278,7 @@ def _class_measures(view: LogView, result: Replication, cls: str, streams: list[
         for how, n in outcome.departures.items():
             departures[how] = departures.get(how, 0) + n
     left = sum(n for how, n in departures.items() if how in LEFT_EXITS)
-    times = from_hours(
+    times = _in_unit(
         np.concatenate([o.times_in_system for o in outcomes]), _system_unit(result.config)
     )
     unit = _system_unit(result.config)
@@ -290,6 +290,11 @@ def _class_measures(view: LogView, result: Replication, cls: str, streams: list[
         add("system", cls, f"departed_{how}", "patients", departures.get(how, 0))
     add("system", cls, "time_in_system_mean", unit, mean_or_nan(times))
     add("system", cls, "time_in_system_p95", unit, p95(times))
+
+
+def _in_unit(hours: np.ndarray, unit: str) -> np.ndarray:
+    """Times in hours expressed in another unit, element by element."""
+    return hours / HOURS_PER_UNIT[canonical_unit(unit)]
 
 
 def _occupancy_p95(view: LogView, pool: str, window) -> float:

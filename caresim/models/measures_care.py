@@ -9,7 +9,7 @@ for that setting (days for appointments and stays, hours for visits and trolley 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -19,8 +19,9 @@ from caresim.models.model import Replication
 from caresim.models.schema_social_care import SOCIAL_CARE_NEEDS
 from caresim.models.social_care import SOURCES as SOCIAL_CARE_SOURCES
 from caresim.models.vocabulary import DISCHARGE_PATHWAYS, IC_KINDS
+from caresim.sim.appointments import AppointmentBook
 from caresim.sim.calendar import HOURS_PER_DAY
-from caresim.sim.measures import LogView, Window, mean_or_nan, p95, share
+from caresim.sim.measures import LogView, PoolUse, Window, mean_or_nan, p95, share
 from caresim.sim.monitors import Level
 from caresim.sim.recorder import Kind
 
@@ -55,6 +56,7 @@ def _in_window(view: LogView, rows: np.ndarray, window: Window) -> np.ndarray:
 def general_practice_measures(view: LogView, result: Replication, add: Add) -> None:
     """Booking waits by activity, role and practice; % within target; tries; gave up; slot use."""
     spec = result.config.general_practice
+    assert spec is not None  # measured only for a config with general practice
     window = result.window
     setting = "general_practice"
     all_requests, all_starts, all_days, all_within, all_missed = [], [], [], [], []
@@ -95,7 +97,9 @@ def general_practice_measures(view: LogView, result: Replication, add: Add) -> N
     )
     add(setting, "all", "patient_hours_waiting", "hours", float(np.sum(waits) * HOURS_PER_DAY))
     years = window.length / (365.0 * HOURS_PER_DAY)
-    registered = result.config.population.registered
+    population = result.config.population
+    assert population is not None  # the config's checks require one with general practice
+    registered = population.registered
     add(
         setting,
         "all",
@@ -128,14 +132,14 @@ def _practice_rows(view: LogView, add, setting, requests, starts, gave_up, waits
             name,
             "within_target_share",
             "proportion",
-            share(np.count_nonzero(within[mine]), np.count_nonzero(mine)),
+            share(int(np.count_nonzero(within[mine])), int(np.count_nonzero(mine))),
         )
         add(
             setting,
             name,
             "gave_up_share",
             "proportion",
-            share(np.count_nonzero(gave_up_practice == code), asked),
+            share(int(np.count_nonzero(gave_up_practice == code)), asked),
         )
 
 
@@ -204,12 +208,15 @@ def _unmet_rows(add, view: LogView, window: Window, setting, registered, years) 
 def _role_rows(view: LogView, result: Replication, add: Add) -> None:
     """By role: appointments, their share, hand-backs, and the use of the slots offered."""
     spec = result.config.general_practice
+    assert spec is not None  # measured only for a config with general practice
     window = result.window
     setting = "general_practice"
     pools_of: dict[str, list[str]] = {}
+    books: dict[str, AppointmentBook] = {}
     for pool, info in result.pools.items():
         if info.book is not None:
             pools_of.setdefault(info.role, []).append(pool)
+            books[pool] = info.book
     days_in_window = range(
         int(window.start // HOURS_PER_DAY), int(np.ceil(window.end / HOURS_PER_DAY))
     )
@@ -237,7 +244,7 @@ def _role_rows(view: LogView, result: Replication, add: Add) -> None:
             add(setting, group, f"appointments_by_{role}", "patients", seen)
             seen_all += seen
             missed_all += missed
-        offered = sum(result.pools[p].book.offered(d) for p in pools for d in days_in_window)
+        offered = sum(books[p].offered(d) for p in pools for d in days_in_window)
         handed = _in_window(
             view,
             view.rows(Kind.MILESTONE, role, setting=setting, event=f"handed_back_by_{role}"),
@@ -294,7 +301,7 @@ def _booking_rows(
         group,
         "within_target_share",
         "proportion",
-        share(np.count_nonzero(within), len(within)),
+        share(int(np.count_nonzero(within)), len(within)),
     )
     for band, low, high in WAIT_BANDS:
         add(
@@ -302,10 +309,8 @@ def _booking_rows(
             group,
             f"wait_share_{band}",
             "proportion",
-            share(np.count_nonzero((days >= low) & (days <= high)), len(days)),
+            share(int(np.count_nonzero((days >= low) & (days <= high))), len(days)),
         )
-
-
 
 
 # -- intermediate care ---------------------------------------------------------------------------
@@ -395,6 +400,7 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
     """Attendances, admissions by source, trolley waits, stays, delayed discharges, avoidance."""
     config = result.config
     spec = config.hospital
+    assert spec is not None  # measured only for a config with a hospital
     window = result.window
     setting = "hospital"
     days = window.length / HOURS_PER_DAY
@@ -464,7 +470,7 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
         "admission",
         "waited_over_4_hours_share",
         "proportion",
-        share(np.count_nonzero(trolley > 4.0), len(trolley)),
+        share(int(np.count_nonzero(trolley > 4.0)), len(trolley)),
     )
     add(
         setting,
@@ -590,7 +596,7 @@ def _delay_reason_rows(view: LogView, result: Replication, add: Add, occupied: f
         "all",
         "zero_day_share",
         "proportion",
-        share(np.count_nonzero(stays < HOURS_PER_DAY), len(fit)),
+        share(int(np.count_nonzero(stays < HOURS_PER_DAY)), len(fit)),
     )
 
 
@@ -622,7 +628,9 @@ def delayed_bed_days(view: LogView, result: Replication) -> float:
     return float(np.sum(held)) / HOURS_PER_DAY
 
 
-def cost_measures(view: LogView, result: Replication, add: Add, pool_use: dict) -> None:
+def cost_measures(
+    view: LogView, result: Replication, add: Add, pool_use: Mapping[str, PoolUse]
+) -> None:
     """Staff cost (paid hours and overtime) by role, bed cost by pool, delayed-discharge cost.
 
     With ``costs.delayed_bed_day`` an acute bed-day held by a patient fit to leave is priced at
@@ -630,6 +638,7 @@ def cost_measures(view: LogView, result: Replication, add: Add, pool_use: dict) 
     so that every occupied bed-day is priced once.
     """
     costs = result.config.costs
+    assert costs is not None  # measured only for a config with costs
     window = result.window
     currency = costs.currency
     total = 0.0
@@ -643,6 +652,7 @@ def cost_measures(view: LogView, result: Replication, add: Add, pool_use: dict) 
         total += cost
     for name, info in result.pools.items():
         if info.kind == "staff" and info.role in costs.staff_hour:
+            assert info.on_duty is not None  # every staff pool has its rota
             paid = (info.capacity or 0) * info.on_duty.hours_between(window.start, window.end)
             cost = (paid + pool_use[name].overtime_hours) * costs.staff_hour[info.role]
             key = (info.setting, info.role)

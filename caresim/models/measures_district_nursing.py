@@ -27,6 +27,7 @@ Add = Callable[[str, str, str, str, float], None]  # (setting, group, measure, u
 def district_nursing_measures(view: LogView, result: Replication, add: Add) -> None:
     """Visits due and made, waits, lateness by kind of visit; travel; contacts; episodes."""
     spec = result.config.district_nursing
+    assert spec is not None  # measured only for a config with district nursing
     window = result.window
     due_rows, waits, lateness, travel = [], [], [], []
     for kind, visit in spec.visit_kinds.items():

@@ -257,11 +257,12 @@ def _destinations(config: Config) -> None:
                 raise reference_error(f"{path}.{destination}", "needs intermediate_care.bed_based")
             if destination == "intermediate_care_home" and (ic is None or ic.home_based is None):
                 raise reference_error(f"{path}.{destination}", "needs intermediate_care.home_based")
-            if (
-                destination == "urgent_community_response"
-                and config.hospital.admission_avoidance is None
-            ):
-                raise reference_error(f"{path}.{destination}", "needs hospital.admission_avoidance")
+            if destination == "urgent_community_response":
+                assert config.hospital is not None  # its setting's section was checked above
+                if config.hospital.admission_avoidance is None:
+                    raise reference_error(
+                        f"{path}.{destination}", "needs hospital.admission_avoidance"
+                    )
     if config.hospital:
         for cohort, shares in config.hospital.discharge_pathways.items():
             for pathway, share in shares.items():

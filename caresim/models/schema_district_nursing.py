@@ -112,11 +112,15 @@ EscalationShares = Annotated[
 ]
 
 
+def _admitted_on_escalation() -> EscalationShares:
+    return {"hospital_admission": 1.0}
+
+
 class EscalationSpec(Frozen):
     """After a visit, the chance the patient needs more than district nursing, and where to."""
 
     per_visit: Probability = 0.0
-    to: EscalationShares = Field(default_factory=lambda: {"hospital_admission": 1.0})
+    to: EscalationShares = Field(default_factory=_admitted_on_escalation)
 
 
 class DistrictNursingSpec(Frozen):

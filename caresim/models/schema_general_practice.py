@@ -42,6 +42,14 @@ GaveUpShares = Annotated[
 ]
 
 
+def _self_care_on_giving_up() -> GaveUpShares:
+    return {"self_care": 1.0}
+
+
+def _home_after() -> DestinationShares:
+    return {"home": 1.0}
+
+
 class ReturnSpec(Frozen):
     """Patients who come back for the same problem some time after seeing a role."""
 
@@ -119,12 +127,12 @@ class ActivitySpec(Frozen):
         description="how long the patient keeps trying when no slot is offered in the window"
     )
     on_no_appointment: GaveUpShares = Field(
-        default_factory=lambda: {"self_care": 1.0},
+        default_factory=_self_care_on_giving_up,
         description="where patients go when they give up",
     )
     did_not_attend: Probability = Field(0.0, description="share of booked patients who do not come")
     outcomes: DestinationShares = Field(
-        default_factory=lambda: {"home": 1.0}, description="what follows the consultation"
+        default_factory=_home_after, description="what follows the consultation"
     )
     follow_up: FollowUpSpec | None = Field(
         None, description="needed if outcomes include gp_follow_up"

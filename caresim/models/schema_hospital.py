@@ -28,6 +28,14 @@ AvoidanceOutcomes = Annotated[
 ]
 
 
+def _low_acuity() -> list[Acuity]:
+    return ["low"]
+
+
+def _home_after() -> AvoidanceOutcomes:
+    return {"home": 1.0}
+
+
 class PresentationsSpec(Frozen):
     """Emergency department attendances from the registered population."""
 
@@ -39,10 +47,10 @@ class AdmissionAvoidanceSpec(Frozen):
     """A share of low-acuity admissions treated at home instead, when a place is free."""
 
     share: Probability = Field(description="share of eligible admissions offered the service")
-    acuity: list[Acuity] = Field(default_factory=lambda: ["low"], min_length=1)
+    acuity: list[Acuity] = Field(default_factory=_low_acuity, min_length=1)
     uses: NameType = Field(description="the bed pool of its places (virtual ward / caseload)")
     length_of_stay: DistributionSpec
-    outcomes: AvoidanceOutcomes = Field(default_factory=lambda: {"home": 1.0})
+    outcomes: AvoidanceOutcomes = Field(default_factory=_home_after)
 
 
 NeedShares = Annotated[

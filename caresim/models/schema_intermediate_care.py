@@ -37,6 +37,14 @@ GaveUpShares = Annotated[
 ]
 
 
+def _home_after() -> OutcomeShares:
+    return {"home": 1.0}
+
+
+def _admitted_on_giving_up() -> GaveUpShares:
+    return {"hospital_admission": 1.0}
+
+
 class IntermediateCareServiceSpec(Frozen):
     """One kind of intermediate care: its places, how long people stay, where they go after."""
 
@@ -56,7 +64,7 @@ class IntermediateCareServiceSpec(Frozen):
             "team, a first visit planned), spent in the acute bed before a free place is sought"
         ),
     )
-    outcomes: OutcomeShares = Field(default_factory=lambda: {"home": 1.0})
+    outcomes: OutcomeShares = Field(default_factory=_home_after)
 
 
 class IntermediateCareSpec(Frozen):
@@ -82,7 +90,7 @@ class IntermediateCareSpec(Frozen):
         ),
     )
     step_up_gave_up: GaveUpShares = Field(
-        default_factory=lambda: {"hospital_admission": 1.0},
+        default_factory=_admitted_on_giving_up,
         description="where a patient goes when no step-up place comes in time",
     )
 
