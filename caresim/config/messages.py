@@ -11,6 +11,7 @@ A value set on the command line is blamed on ``FILE: --set KEY.PATH``.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -69,6 +70,10 @@ def dotted(path: tuple) -> str:
     return text or "(top level)"
 
 
+# How pydantic names a validator wrapping a union member in an error's location.
+_WRAPPER = re.compile(r"[a-z][a-z-]*\[.*\]")
+
+
 def _document_path(document: Any, loc: tuple) -> tuple:
     """The error location as keys of the document, without pydantic's union-member segments."""
     path: list[Any] = []
@@ -87,7 +92,7 @@ def _document_path(document: Any, loc: tuple) -> tuple:
             path.append(segment)  # a missing key
         # otherwise: a union member or tag name pydantic inserts; skip it
     # pydantic names a validator wrapping a union member, e.g. "function-after[...]"; not a key
-    return tuple(p for p in path if not str(p).endswith("]"))
+    return tuple(p for p in path if not _WRAPPER.fullmatch(str(p)))
 
 
 def _origin(path: tuple, origins: dict, default: str) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from caresim.config.files import load_config
 from caresim.models.schema import Config
+from caresim.models.vocabulary import IC_KINDS
 from caresim.place.cohorts import COHORTS, cohort_shares
 from caresim.place.roles import COMMUNITY_ROLES, care_role
 from caresim.place.tables import BEDS, DEMAND, WORKFORCE, PlaceError, PracticeRow, Tables
@@ -239,10 +240,17 @@ def _bed_pools(defaults: Config) -> dict[str, str]:
         if defaults.hospital.admission_avoidance is not None:
             pools["virtual_ward"] = defaults.hospital.admission_avoidance.uses
     ic = defaults.intermediate_care
-    for kind in ("bed_based", "home_based", "assessment_beds"):
+    for kind in IC_KINDS:
         service = getattr(ic, kind, None) if ic is not None else None
         if service is not None:
             pools[kind] = service.uses
+            if service.step_up_uses is not None:
+                pools[f"{kind}_step_up"] = service.step_up_uses
+    social = defaults.social_care
+    for need in ("home_care", "care_home"):
+        service = getattr(social, need, None) if social is not None else None
+        if service is not None:
+            pools[need] = service.uses
     return pools
 
 
@@ -306,6 +314,13 @@ def _starting_state(defaults: Config, beds: dict[str, int], scale: float) -> dic
             share_of(acute, state.hospital.occupied_beds), beds[acute] - sum(fit.values())
         )
         result["hospital"] = {"occupied_beds": max(0, occupied), "medically_fit": fit}
+    social = defaults.social_care
+    if state.social_care is not None and social is not None:
+        result["social_care"] = {
+            need: share_of(getattr(social, need).uses, getattr(state.social_care, need))
+            for need in ("home_care", "care_home")
+            if getattr(social, need) is not None
+        }
     return result
 
 

@@ -110,12 +110,12 @@ def test_numbers_may_carry_thousands_separators(tmp_path):
         "    capacity: 1,200\n"
         "general_practice:\n"
         "  activities:\n"
-        "    same_day: {rate: {general: '1,450 per 1000 years'}}\n",
+        "    same_day: {rate: {general: '1,450 per fortnight'}}\n",
         encoding="utf-8",
     )
-    with pytest.raises(ConfigError):  # '1000 years' is not a unit: the rate stays checked
+    with pytest.raises(ConfigError):  # 'fortnight' is not a unit: the rate stays checked
         load_config(path)
-    path.write_text(path.read_text().replace("per 1000 years", "per year"), encoding="utf-8")
+    path.write_text(path.read_text().replace("per fortnight", "per year"), encoding="utf-8")
     config = load_config(path).config
     assert config.population.practices["northside"].registered == 12_000
     assert config.population.practices["southside"].registered == 9_500
