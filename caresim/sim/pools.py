@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import simpy
@@ -294,7 +294,7 @@ class ServerPool:
 
 
 def request_any(
-    pools: list[ServerPool],
+    pools: Sequence[ServerPool],
     entity: int,
     step: Step,
     on_start: Callable[[Request], object],
@@ -327,7 +327,7 @@ def request_any(
 
 
 def acquire_any(
-    pools: list[ServerPool],
+    pools: Sequence[ServerPool],
     entity: int,
     step: Step,
     priority: float = 0,
