@@ -17,7 +17,8 @@ finds its capacity free at once holds no bed and leaves no record.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import cast
 
 from caresim.models.context import CareContext
 from caresim.models.draws import chance, destination_draw
@@ -78,9 +79,11 @@ class Discharge:
             )
             for reason in DELAY_REASONS
         }
+        # Keyed by the schema's literal names; looked up here by the plain names of the vocabulary.
+        needs = cast("Mapping[str, Mapping[str, float]]", spec.discharge_needs)
         self.need = {
             pathway: destination_draw(
-                spec.discharge_needs.get(pathway, {kind: 1.0}),
+                needs.get(pathway, {kind: 1.0}),
                 context,
                 f"hospital.discharge_needs.{pathway}",
             )
@@ -122,20 +125,24 @@ class Discharge:
         yield from self._hold(entity, self.assessment, "assessment", bed)
         need = self.need[pathway]()
         if need in ("home_care", "care_home"):
-            arranging = self.social.arranging_time(need)
-            if arranging > 0 or not self.social.has_free(need):
+            social = self.social
+            assert social is not None  # the config checks name social care for these needs
+            arranging = social.arranging_time(need)
+            if arranging > 0 or not social.has_free(need):
                 self._delayed(entity, REASON_OF_NEED[need], bed)
             if arranging > 0:
                 yield self.env.timeout(arranging)
-            package = yield self.social.wait_for(entity, need, SETTING)
+            package = yield social.wait_for(entity, need, SETTING)
             self.beds.release(bed)
-            self.social.start(package, need, SETTING)
+            social.start(package, need, SETTING)
             return
-        arranging = self.ic.arranging_time(need)
-        if arranging > 0 or not self.ic.has_free(need):
+        ic = self.ic
+        assert ic is not None  # the config checks name intermediate care for pathways 1-3
+        arranging = ic.arranging_time(need)
+        if arranging > 0 or not ic.has_free(need):
             self._delayed(entity, REASON_OF_NEED[need], bed)
         if arranging > 0:
             yield self.env.timeout(arranging)
-        place = yield self.ic.step_down(entity, need)
+        place = yield ic.step_down(entity, need)
         self.beds.release(bed)
-        self.ic.stay(place, need)
+        ic.stay(place, need)

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from simpy.events import Event
 
 from caresim.models.context import CareContext
 from caresim.models.draws import chance, destination_draw, population_arrivals
@@ -104,14 +105,14 @@ class _Activity:
         self.by_share = None
         if allocation is not None and allocation.shares is not None:
             shares = allocation.shares
-            roles = [r for r in spec.roles if shares.get(r, 0.0) > 0] or list(spec.roles)
-            weights = [shares.get(r, 0.0) for r in roles]
+            shared = [r for r in spec.roles if shares.get(r, 0.0) > 0] or list(spec.roles)
+            weights = [shares.get(r, 0.0) for r in shared]
             draw = sampler(
-                choice_of(roles, np.array(weights) / sum(weights)),
+                choice_of(shared, np.array(weights) / sum(weights)),
                 streams.generator(f"{prefix}.allocation"),
             )
             # The chosen role first, then the others in order of preference.
-            orders = [[first] + [r for r in self.order if r != first] for first in roles]
+            orders = [[first] + [r for r in self.order if r != first] for first in shared]
             self.by_share = (orders, draw)
         self.not_before = (
             sampler(spec.not_before.build(), streams.generator(f"{prefix}.not_before"))
@@ -284,16 +285,22 @@ class GeneralPractice:
                     best = slot
             if best is not None:
                 best.book.take(best)
-                call_later(
-                    self.env,
-                    best.time - now,
-                    lambda _e, r=req, s=best, role=role: self._appointment(r, s, role),
-                )
+
+                def appointment(
+                    _e: Event, r: _Request = req, s: Slot = best, ro: str = role
+                ) -> None:
+                    self._appointment(r, s, ro)
+
+                call_later(self.env, best.time - now, appointment)
                 return
         self.log.record(req.entity, req.activity.no_slot, now, -1, req.queue_row)
         waited = now - req.first
         if waited + self.spec.retry_every <= spec.patience + 1e-6:  # clock sums drift by ulps
-            call_later(self.env, self.spec.retry_every, lambda _e, r=req: self._try_to_book(r))
+
+            def retry(_e: Event, r: _Request = req) -> None:
+                self._try_to_book(r)
+
+            call_later(self.env, self.spec.retry_every, retry)
         else:
             self.log.record(req.entity, req.activity.gave_up, now, -1, req.queue_row)
             destination = req.activity.no_appointment()
@@ -393,11 +400,13 @@ class GeneralPractice:
                 entity = self.patients.arrive(label, practice, cohort_draw())
                 queue_row = self.log.record(entity, activity.queue, 0.0)
                 req = _Request(activity, entity, practice, 0.0, queue_row, [role])
-                call_later(
-                    self.env,
-                    slot.time,
-                    lambda _e, r=req, s=slot, ro=role: self._appointment(r, s, ro),
-                )
+
+                def appointment(
+                    _e: Event, r: _Request = req, s: Slot = slot, ro: str = role
+                ) -> None:
+                    self._appointment(r, s, ro)
+
+                call_later(self.env, slot.time, appointment)
 
     def _scope_code(self, pool: str) -> int | None:
         """The practice a pool belongs to, or None for a network pool."""

@@ -222,9 +222,12 @@ class Hospital:
         env = self.env
         bed = yield self.beds.acquire(entity, self.admission)
         cohort = self.cohorts[self.patients.cohort_of(entity)]
+        pathway: str
         if fit_now is None:
             if zero_day:
-                length = self.zero_day_stay()
+                zero_day_stay = self.zero_day_stay
+                assert zero_day_stay is not None  # the config checks give a share above 0 a stay
+                length = zero_day_stay()
             elif length is None:
                 length = self.length_of_stay[cohort]()
             yield env.timeout(length)

@@ -74,6 +74,7 @@ class _Service:
 
     def release(self, req: Request) -> None:
         """Give the place back to whichever pool granted it."""
+        assert req.pool is not None  # only a granted place is given back
         req.pool.release(req)
 
     def leave(self, ic: IntermediateCare, req: Request) -> None:
@@ -142,7 +143,9 @@ class IntermediateCare:
         # A ring-fenced place if one is free, else a shared one; with neither, the patient waits
         # for a ring-fenced place, where no patient from hospital competes.
         if fenced is not None and (fenced.has_free_unit() or not pool.has_free_unit()):
-            pool, step = fenced, service.step_up_ring_fenced
+            fenced_step = service.step_up_ring_fenced
+            assert fenced_step is not None  # registered whenever there is a ring-fenced pool
+            pool, step = fenced, fenced_step
         pool.request(
             entity,
             step,

@@ -92,7 +92,7 @@ class _Service:
             for cls in network.classes
         ]
 
-    def visit(self, entity: int, priority: int) -> None:
+    def visit(self, entity: int, priority: float) -> None:
         patience = self.patience() if self.patience is not None else None
         self.pool.request(entity, self.step, self.started, priority, patience, self.left)
 
@@ -226,7 +226,7 @@ class ServiceNetwork:
             return -1
         return self._class_by_pathway.get(self.log.entity_pathway[entity], -1)
 
-    def route(self, entity: int, target: str, priority: int, how: str) -> None:
+    def route(self, entity: int, target: str, priority: float, how: str) -> None:
         """Send a patient to the next service, or out of the system by ``exit`` or a named exit."""
         if target == EXIT:
             self.log.record(

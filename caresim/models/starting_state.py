@@ -104,11 +104,11 @@ def apply_starting_state(
                 intermediate_care.occupy(entity, kind, residual())
     if state.hospital is not None and hospital is not None:
         label = patients.arrival_label("existing_admission", "hospital")
-        stays = config.hospital.length_of_stay
-        residual = {c: ResidualStay(stays[c].build(), rng) for c in hospital.cohorts}
+        stays = hospital.spec.length_of_stay  # the config's hospital section
+        residuals = {c: ResidualStay(stays[c].build(), rng) for c in hospital.cohorts}
         for _ in range(state.hospital.occupied_beds):
             entity = patients.arrive(label, practice_draw(), cohort_draw())
-            hospital.occupy(entity, residual[hospital.cohorts[patients.cohort_of(entity)]]())
+            hospital.occupy(entity, residuals[hospital.cohorts[patients.cohort_of(entity)]]())
         for pathway, count in sorted(state.hospital.medically_fit.items()):
             for _ in range(count):
                 entity = patients.arrive(label, practice_draw(), cohort_draw())

@@ -106,8 +106,8 @@ def summarise_occupancy(parts: pd.DataFrame, confidence: float = 0.95) -> pd.Dat
         ["scenario", "setting", "pool"], sort=False
     ):
         for measure, wide in _by_replication(table).items():
-            for beds, values in wide.iterrows():
-                mean, low, high, n = t_interval(values.to_numpy(), confidence)
+            for beds, values in zip(wide.index.tolist(), wide.to_numpy(), strict=True):
+                mean, low, high, n = t_interval(values, confidence)
                 low, high = (float(np.clip(v, 0.0, 1.0)) for v in (low, high))
                 rows.append((scenario, setting, pool, int(beds), measure, mean, low, high, n))
     return pd.DataFrame(rows, columns=OCCUPANCY_COLUMNS)

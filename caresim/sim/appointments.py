@@ -34,7 +34,9 @@ class Slot(NamedTuple):
     book: AppointmentBook
     day: int
     on_the_day: bool
-    count: int = 1  # slots in a row, for a consultation longer than one slot
+    # Slots in a row, for a consultation longer than one slot. The field deliberately hides the
+    # tuple's count() method, which nothing asks of a slot.
+    count: int = 1  # type: ignore[assignment]
 
 
 class AppointmentBook:

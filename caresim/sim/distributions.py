@@ -13,9 +13,9 @@ variance are those of the truncated form, from each distribution's ``partial_mom
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 from scipy.special import gammainc, gammaln, ndtr
@@ -524,7 +524,17 @@ class Sampler:
             return self._buffer.pop()
 
 
-def sampler(dist: Distribution | DiscreteChoice, rng: np.random.Generator) -> Callable[[], float]:
+@overload
+def sampler(dist: DiscreteChoice, rng: np.random.Generator) -> Callable[[], int]: ...
+
+
+@overload
+def sampler(dist: Distribution, rng: np.random.Generator) -> Callable[[], float]: ...
+
+
+def sampler(
+    dist: Distribution | DiscreteChoice, rng: np.random.Generator
+) -> Callable[[], float] | Callable[[], int]:
     """A callable giving one value per call: a constant for :class:`Fixed`, else a :class:`Sampler`."""
     if isinstance(dist, Fixed):
         value = float(dist.value)
@@ -532,6 +542,6 @@ def sampler(dist: Distribution | DiscreteChoice, rng: np.random.Generator) -> Ca
     return Sampler(dist, rng)
 
 
-def choice_of(options: Sequence[str], probabilities: Sequence[float]) -> DiscreteChoice:
+def choice_of(options: Iterable[str], probabilities: Iterable[float]) -> DiscreteChoice:
     """A :class:`DiscreteChoice` from any sequences."""
     return DiscreteChoice(tuple(options), tuple(float(p) for p in probabilities))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import simpy
@@ -116,12 +116,19 @@ class Request:
         "unit",
     )
 
-    def __init__(self, entity: int, step: Step, priority: float, on_start, on_leave) -> None:
+    def __init__(
+        self,
+        entity: int,
+        step: Step,
+        priority: float,
+        on_start: Callable[[Request], object],
+        on_leave: Callable[[Request], object] | None,
+    ) -> None:
         self.entity = entity
         self.step = step
         self.priority = priority
-        self.on_start: Callable[[Request], None] = on_start
-        self.on_leave: Callable[[Request], None] | None = on_leave
+        self.on_start = on_start
+        self.on_leave = on_leave
         self.state = WAITING
         self.unit = -1
         self.queue_row = -1
@@ -160,10 +167,10 @@ class ServerPool:
         self,
         entity: int,
         step: Step,
-        on_start: Callable[[Request], None],
+        on_start: Callable[[Request], object],
         priority: float = 0,
         patience: float | None = None,
-        on_leave: Callable[[Request], None] | None = None,
+        on_leave: Callable[[Request], object] | None = None,
     ) -> Request:
         """Ask for a unit. ``on_start(request)`` runs when granted, ``on_leave(request)`` if it leaves.
 
@@ -205,8 +212,10 @@ class ServerPool:
         """Give back the unit a granted request holds (to whichever pool granted it)."""
         if req.state != SERVING:
             raise RuntimeError(f"pool {self.name!r}: release of a request that holds no unit")
-        if req.pool is not self:
-            req.pool.release(req)
+        pool = req.pool
+        if pool is not self:
+            assert pool is not None  # a request being served was granted by some pool
+            pool.release(req)
             return
         now = self.env.now
         end = req.step.end if req.pools is None else req.step.by_pool[self.name][1]
@@ -285,13 +294,13 @@ class ServerPool:
 
 
 def request_any(
-    pools: list[ServerPool],
+    pools: Sequence[ServerPool],
     entity: int,
     step: Step,
-    on_start: Callable[[Request], None],
+    on_start: Callable[[Request], object],
     priority: float = 0,
     patience: float | None = None,
-    on_leave: Callable[[Request], None] | None = None,
+    on_leave: Callable[[Request], object] | None = None,
 ) -> Request:
     """Ask for a unit of any of ``pools`` (in order of preference when several are free).
 
@@ -318,7 +327,7 @@ def request_any(
 
 
 def acquire_any(
-    pools: list[ServerPool],
+    pools: Sequence[ServerPool],
     entity: int,
     step: Step,
     priority: float = 0,
