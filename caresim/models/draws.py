@@ -4,7 +4,7 @@ the registered population. Each takes its own named stream, so settings never sh
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from caresim.models.context import CareContext
 from caresim.sim.arrivals import PoissonArrivals
@@ -35,9 +35,8 @@ def destination_draw(
         only = targets[0]
         return lambda: only
     # a discrete choice draws the index of an option
-    draw = cast(
-        Callable[[], int],
-        sampler(choice_of(targets, [shares[t] for t in targets]), context.streams.generator(name)),
+    draw = sampler(
+        choice_of(targets, [shares[t] for t in targets]), context.streams.generator(name)
     )
     return lambda: targets[draw()]
 
@@ -63,12 +62,9 @@ def population_arrivals(
     per_patient = sum(weights)  # per registered patient per hour
     if per_patient <= 0:
         return
-    cohort_draw = cast(
-        Callable[[], int],
-        sampler(
-            choice_of(cohorts, [w / per_patient for w in weights]),
-            context.streams.generator(f"{name}.cohort"),
-        ),
+    cohort_draw = sampler(
+        choice_of(cohorts, [w / per_patient for w in weights]),
+        context.streams.generator(f"{name}.cohort"),
     )
     shape = None
     if profile is not None:

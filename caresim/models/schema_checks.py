@@ -352,6 +352,8 @@ def _capacity(config: Config, pool: str) -> int | None:
 def _starting_occupancy(config: Config) -> None:
     """Patients already in beds at the start fit in those beds."""
     state = config.starting_state
+    if state is None:
+        return
     if state.hospital is not None and config.hospital is not None:
         occupied = state.hospital.occupied_beds + sum(state.hospital.medically_fit.values())
         capacity = _capacity(config, config.hospital.beds)
@@ -363,7 +365,7 @@ def _starting_occupancy(config: Config) -> None:
                 (f"beds.{config.hospital.beds}.capacity",),
             )
     if state.intermediate_care is not None and config.intermediate_care is not None:
-        for kind in ("bed_based", "home_based", "assessment_beds"):
+        for kind in IC_KINDS:
             service = getattr(config.intermediate_care, kind)
             count = getattr(state.intermediate_care, kind)
             capacity = _capacity(config, service.uses) if service is not None else None
