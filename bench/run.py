@@ -33,12 +33,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import care_system, plain_simpy  # noqa: E402
-from caresim.runs.backends import ProcessBackend, SerialBackend, Task, run_task  # noqa: E402
 from caresim.config.files import load_config  # noqa: E402
 from caresim.experiments.experiment import run_experiment  # noqa: E402
 from caresim.experiments.files import load_experiment  # noqa: E402
 from caresim.models.measures import measure  # noqa: E402
 from caresim.models.model import simulate  # noqa: E402
+from caresim.runs.backends import ProcessBackend, SerialBackend, Task, run_task  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 SWEEP_ROUNDS = int(os.environ.get("BENCH_SWEEP_ROUNDS", "3"))

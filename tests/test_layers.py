@@ -60,9 +60,7 @@ def test_no_module_imports_a_layer_above_its_own(module):
     if allowed is None:
         return  # the outer layer may import everything below it
     upward = sorted(
-        name
-        for name in imported(SOURCES[module])
-        if name in SOURCES and layer(name) not in allowed
+        name for name in imported(SOURCES[module]) if name in SOURCES and layer(name) not in allowed
     )
     assert not upward, f"{module} ({layer(module)}) imports {upward}"
 

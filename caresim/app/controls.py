@@ -373,10 +373,7 @@ def _run_controls(config: Config, care_system: bool) -> list[Control]:
 
 def is_care_system(config: Config) -> bool:
     """Whether the config has a care setting (rather than services and arrival streams only)."""
-    return any(
-        getattr(config, s) is not None
-        for s in CARE_SETTINGS
-    )
+    return any(getattr(config, s) is not None for s in CARE_SETTINGS)
 
 
 def scenario_controls(config: Config, document: Mapping[str, Any]) -> tuple[Control, ...]:

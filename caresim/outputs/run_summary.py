@@ -47,10 +47,7 @@ SERVICE_MEASURES = (
 def headline(summary: pd.DataFrame, config: Config) -> pd.DataFrame:
     """The rows of ``summary`` to print, in reading order."""
     picks: list[tuple[str, str, str]] = []
-    care = any(
-        getattr(config, s) is not None
-        for s in CARE_SETTINGS
-    )
+    care = any(getattr(config, s) is not None for s in CARE_SETTINGS)
     if not care:
         return summary[summary["measure"].isin(SERVICE_MEASURES)].sort_values(
             ["setting", "group"], kind="stable"

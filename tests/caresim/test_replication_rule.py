@@ -5,7 +5,12 @@ import math
 import numpy as np
 from scipy import stats
 
-from caresim.experiments.replication_rule import AutomaticRule, decide, look_ahead_length, relative_half_width
+from caresim.experiments.replication_rule import (
+    AutomaticRule,
+    decide,
+    look_ahead_length,
+    relative_half_width,
+)
 from caresim.runs.stats import t_interval
 
 MEAN, SD, PRECISION = 10.0, 2.0, 0.05
