@@ -51,7 +51,10 @@ def occupancy_distribution(result: Replication) -> list[OccupancyShare]:
         level = view.busy_level(name)
         shares = level.time_at_levels(window.start, window.end)
         index = np.searchsorted(level.times, midnights, side="right") - 1
-        census = np.where(index < 0, level.initial, level.values[np.maximum(index, 0)])
+        if len(level.values) == 0:  # a pool whose level never changed
+            census = np.full(len(midnights), level.initial)
+        else:
+            census = np.where(index < 0, level.initial, level.values[np.maximum(index, 0)])
         top = int(max([*shares, *census.tolist(), 0.0]))
         counts = np.bincount(census.astype(int), minlength=top + 1) if len(census) else None
         for beds in range(top + 1):

@@ -131,7 +131,8 @@ def test_a_table_without_workforce_or_beds_takes_the_national_defaults(tmp_path)
     config = load_config(out).config
     # 22 GPs for 50,000 patients in the defaults: 5.3 for Riverside's 12,000
     assert config.staff["z00001_gp"].headcount == 5
-    assert config.beds["acute"].capacity == round(82 * 39_500 / 50_000)
+    national = load_config(ROOT / "configs/pcn_baseline.yaml").config.beds["acute"].capacity
+    assert config.beds["acute"].capacity == round(national * 39_500 / 50_000)
     assert "Not given (workforce.csv, beds.csv, demand.csv)" in out.read_text(encoding="utf-8")
 
 

@@ -70,7 +70,11 @@ def test_patients_who_give_up_make_an_overload_not_an_unbounded_queue():
 
 
 def test_too_few_acute_beds_for_the_admissions():
-    found = warnings(BASELINE, "beds.acute.capacity=30")
+    found = warnings(
+        BASELINE,
+        "beds.acute.capacity=30",
+        "starting_state.hospital={occupied_beds: 20, medically_fit: {}}",  # fits in 30 beds
+    )
     acute = [w for w in found if w.startswith("beds.acute.capacity: offered load at least")]
     assert len(acute) == 1 and "unstable" in acute[0]
     assert not any(w.startswith("beds.acute") for w in warnings(BASELINE))

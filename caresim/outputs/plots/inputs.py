@@ -48,12 +48,7 @@ def _steps(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     if isinstance(practice, Mapping):
         for name, spec in _entries(practice, "activities").items():
             steps[name] = {"report_in": "days", **spec}
-    # District nursing: one target for every visit kind (a visit started later is late).
-    nursing = config.get("district_nursing")
-    if isinstance(nursing, Mapping):
-        target = nursing.get("target", "24 hours")
-        for name in _entries(nursing, "visit_kinds"):
-            steps.setdefault(name, {"report_in": "hours", "target": target})
+    # District nursing has no wait target: a visit is late against its own window of the day.
     return steps
 
 
