@@ -65,11 +65,13 @@ def test_minor_illness_to_pharmacists_with_spare_time_shortens_gp_waits():
     assert mean < 0 and high < 0
 
 
-def test_more_intermediate_care_places_mean_fewer_delayed_discharge_bed_days():
+def test_more_intermediate_care_places_mean_fewer_bed_days_waiting_for_them():
+    # Delays also wait for home care, care homes and assessments, which more intermediate care
+    # places do not shorten: the bed-days that wait for intermediate care are the ones that fall.
     mean, low, high = paired(
         ["beds.ic_beds.capacity=5", "beds.ic_home_places.capacity=6", "beds.d2a_beds.capacity=4"],
         "hospital",
-        "all",
+        "intermediate_care",
         "delayed_discharge_bed_days",
     )
     assert mean < 0 and high < 0
