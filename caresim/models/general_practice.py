@@ -31,6 +31,7 @@ from simpy.events import Event
 
 from caresim.models.context import CareContext
 from caresim.models.draws import chance, destination_draw, population_arrivals
+from caresim.models.front_door import FrontDoor
 from caresim.models.schema_general_practice import ActivitySpec, RoleWorkSpec
 from caresim.models.vocabulary import role_of
 from caresim.sim.appointments import AppointmentBook, Slot
@@ -208,6 +209,7 @@ class GeneralPractice:
             for role in {r for a in spec.activities.values() for r in a.roles}
         }
         self.arrival = patients.arrival_label("general_practice_request", SETTING)
+        self.front_door = FrontDoor(self, spec.front_door) if spec.front_door else None
         for activity in self.activities.values():
             population_arrivals(
                 context,
@@ -230,9 +232,19 @@ class GeneralPractice:
     def _new_patient(self, activity: _Activity):
         def arrive(practice: int, cohort: int) -> None:
             entity = self.patients.arrive(self.arrival, practice, cohort)
-            self.request(entity, activity, practice)
+            if activity.not_before is None:
+                self.patient_asks(entity, activity, practice)
+            else:
+                self.request(entity, activity, practice)
 
         return arrive
+
+    def patient_asks(self, entity: int, activity: _Activity, practice: int) -> None:
+        """A patient asks for help themselves: through the front door, if there is one."""
+        if self.front_door is None:
+            self.ask(entity, activity, practice)
+        else:
+            self.front_door.ask(entity, activity, practice)
 
     # -- booking ---------------------------------------------------------------------------------
     def request(
@@ -260,16 +272,28 @@ class GeneralPractice:
                 lambda _e: self._falls_due(entity, activity, practice, roles, planned_row),
             )
             return
-        self._ask(entity, activity, practice, roles)
+        self.ask(entity, activity, practice, roles)
 
     def _falls_due(self, entity, activity, practice, roles, planned_row: int) -> None:
         self.log.record(entity, activity.fell_due, self.env.now, -1, planned_row)
-        self._ask(entity, activity, practice, roles)
+        self.ask(entity, activity, practice, roles)
 
-    def _ask(self, entity: int, activity: _Activity, practice: int, roles) -> None:
+    def ask(
+        self,
+        entity: int,
+        activity: _Activity,
+        practice: int,
+        roles: list[str] | None = None,
+        first: float | None = None,
+    ) -> None:
+        """Book ``activity`` now: the booking-to-appointment wait starts here.
+
+        ``first`` is when the patient started trying (before a triage), if earlier than now.
+        """
         now = self.env.now
         queue_row = self.log.record(entity, activity.queue, now)
-        self._try_to_book(_Request(activity, entity, practice, now, queue_row, roles))
+        started = now if first is None else first
+        self._try_to_book(_Request(activity, entity, practice, started, queue_row, roles))
 
     def _try_to_book(self, req: _Request) -> None:
         now = self.env.now
@@ -303,9 +327,13 @@ class GeneralPractice:
             call_later(self.env, self.spec.retry_every, retry)
         else:
             self.log.record(req.entity, req.activity.gave_up, now, -1, req.queue_row)
-            destination = req.activity.no_appointment()
-            self.log.record(req.entity, self.unmet[destination], now, -1, req.queue_row)
-            self.router.send(req.entity, destination, SETTING)
+            self.no_appointment(req.entity, req.activity, req.queue_row)
+
+    def no_appointment(self, entity: int, activity: _Activity, request_row: int) -> None:
+        """A patient who gave up without an appointment goes elsewhere."""
+        destination = activity.no_appointment()
+        self.log.record(entity, self.unmet[destination], self.env.now, -1, request_row)
+        self.router.send(entity, destination, SETTING)
 
     # -- the appointment -------------------------------------------------------------------------
     def _appointment(self, req: _Request, slot: Slot, role: str) -> None:
@@ -361,7 +389,7 @@ class GeneralPractice:
             call_later(
                 self.env,
                 work.return_after(),
-                lambda _e: self._ask(req.entity, activity, req.practice, None),
+                lambda _e: self.patient_asks(req.entity, activity, req.practice),
             )
             return
         destination = activity.outcome()

@@ -15,6 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from caresim.models.discharge import DELAY_EVENT, DELAY_REASONS
+from caresim.models.measures_front_door import front_door_measures
 from caresim.models.model import Replication
 from caresim.models.schema_social_care import SOCIAL_CARE_NEEDS
 from caresim.models.social_care import SOURCES as SOCIAL_CARE_SOURCES
@@ -108,6 +109,7 @@ def general_practice_measures(view: LogView, result: Replication, add: Add) -> N
         (len(starts) + len(missed)) / (registered * years) if registered else float("nan"),
     )
     _unmet_rows(add, view, window, setting, registered, years)
+    front_door_measures(view, result, add)
 
     _practice_rows(view, add, setting, requests, starts, gave_up, waits, within)
     _role_rows(view, result, add)
@@ -244,6 +246,10 @@ def _role_rows(view: LogView, result: Replication, add: Add) -> None:
             add(setting, group, f"appointments_by_{role}", "patients", seen)
             seen_all += seen
             missed_all += missed
+        used += sum(
+            len(_in_window(view, view.rows(Kind.MILESTONE, "triage_slots", pool=p), window))
+            for p in pools
+        )
         offered = sum(books[p].offered(d) for p in pools for d in days_in_window)
         handed = _in_window(
             view,
@@ -252,7 +258,7 @@ def _role_rows(view: LogView, result: Replication, add: Add) -> None:
         )
         starts = np.concatenate(
             [
-                _in_window(view, view.rows(Kind.START, pool=p, setting=setting), window)
+                _in_window(view, _appointment_starts(view, p, setting), window)
                 for p in pools
             ]
         )
@@ -269,6 +275,13 @@ def _role_rows(view: LogView, result: Replication, add: Add) -> None:
     for group, roles in spec.staff_groups.items():
         n = sum(counts.get(role, 0) for role in roles)
         add(setting, group, "appointment_share", "proportion", share(n, total))
+
+
+def _appointment_starts(view: LogView, pool: str, setting: str) -> np.ndarray:
+    """Starts of a pool's appointments (not its triages), in the order they were recorded."""
+    rows = view.rows(Kind.START, pool=pool, setting=setting)
+    triage = view.rows(Kind.START, "triage", pool=pool, setting=setting)
+    return rows[~np.isin(rows, triage)] if len(triage) else rows
 
 
 def _slots_by_activity_and_role(spec) -> dict[str, dict[str, int]]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import simpy
 
+from caresim.models.community_pharmacy import PharmacyFirst
 from caresim.models.context import CareContext
 from caresim.models.district_nursing import DistrictNursing
 from caresim.models.general_practice import GeneralPractice
@@ -66,6 +67,19 @@ class CareSystemModel:
         )
         self.general_practice = (
             GeneralPractice(context, self.pools.books) if config.general_practice else None
+        )
+        gp_spec = config.general_practice
+        self.pharmacy_first = (
+            PharmacyFirst(
+                context,
+                gp_spec.pharmacy_first,
+                self.pools.staff[gp_spec.pharmacy_first.uses],
+                self.general_practice,
+            )
+            if gp_spec is not None
+            and gp_spec.pharmacy_first is not None
+            and self.general_practice is not None
+            else None
         )
         self.district_nursing = (
             DistrictNursing(context, self.pools.staff) if config.district_nursing else None

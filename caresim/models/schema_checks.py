@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from caresim.models.schema_front_door import TRIAGE_EXITS
 from caresim.models.schema_population import SETTING_OF_DESTINATION
 from caresim.models.schema_services import EXIT
 from caresim.models.schema_types import reference_error
@@ -132,6 +133,53 @@ def _general_practice(config: Config) -> None:
                 f"services.{name}.uses",
                 f"pool '{service.uses}' books general practice appointments; a service needs its own pool",
             )
+    _front_door(config, booking_pools)
+
+
+def _front_door(config: Config, booking_pools: set[str]) -> None:
+    """Total triage and Pharmacy First name roles, activities, practices and a pool that exist."""
+    gp = config.general_practice
+    assert gp is not None  # called for a config with general practice
+    triage = gp.front_door.total_triage if gp.front_door else None
+    if triage is not None:
+        for problem in triage.problems(gp.activities, set(gp.slot_length)):
+            raise reference_error(*problem)
+        slot = gp.slot_length[triage.by]
+        for channel, time in triage.time.items():
+            if time > slot + 1e-9:
+                raise reference_error(
+                    f"general_practice.front_door.total_triage.time.{channel}",
+                    f"a triage must fit in one {triage.by} slot of {slot * 60:g} min; "
+                    f"got {time * 60:g} min",
+                )
+        practices = config.population.practices if config.population else {}
+        for practice in triage.practices or ():
+            if practice not in practices:
+                raise reference_error(
+                    "general_practice.front_door.total_triage.practices",
+                    f"unknown practice '{practice}'; expected one of {_listing(practices)}",
+                )
+    pharmacy = gp.pharmacy_first
+    if pharmacy is None:
+        return
+    path = "general_practice.pharmacy_first"
+    if pharmacy.uses not in config.staff:
+        raise reference_error(
+            f"{path}.uses",
+            f"unknown staff pool '{pharmacy.uses}'; expected one of {_listing(config.staff)}",
+        )
+    if pharmacy.uses in booking_pools:
+        raise reference_error(
+            f"{path}.uses",
+            f"pool '{pharmacy.uses}' books general practice appointments; "
+            "community pharmacists need a pool of their own",
+        )
+    if pharmacy.returns is not None and pharmacy.returns.activity not in gp.activities:
+        raise reference_error(
+            f"{path}.returns.activity",
+            f"'{pharmacy.returns.activity}' is not an activity; expected one of "
+            f"{_listing(gp.activities)}",
+        )
 
 
 def _district_nursing(config: Config) -> None:
@@ -225,6 +273,7 @@ def _destination_tables(config: Config):
             base = f"general_practice.activities.{name}"
             yield f"{base}.outcomes", activity.outcomes
             yield f"{base}.on_no_appointment", activity.on_no_appointment
+        yield from _front_door_tables(config.general_practice)
     if config.district_nursing and config.district_nursing.escalation.per_visit > 0:
         yield "district_nursing.escalation.to", config.district_nursing.escalation.to
     if config.intermediate_care:
@@ -236,6 +285,19 @@ def _destination_tables(config: Config):
                 yield f"intermediate_care.{kind}.outcomes", service.outcomes
     if config.hospital and config.hospital.admission_avoidance:
         yield "hospital.admission_avoidance.outcomes", config.hospital.admission_avoidance.outcomes
+
+
+def _front_door_tables(gp):
+    """(key path, shares) of the places triage and Pharmacy First send patients."""
+    triage = gp.front_door.total_triage if gp.front_door else None
+    if triage is not None:
+        for asked, decision in triage.decides.items():
+            elsewhere = {to: share for to, share in decision.items() if to in TRIAGE_EXITS}
+            yield f"general_practice.front_door.total_triage.decides.{asked}", elsewhere
+    if gp.pharmacy_first is not None:
+        yield "general_practice.pharmacy_first.on_no_consultation", (
+            gp.pharmacy_first.on_no_consultation
+        )
 
 
 _PATHWAY_SERVICE = IC_OF_PATHWAY

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from caresim.models.schema_front_door import FrontDoorSpec, PharmacyFirstSpec
 from caresim.models.schema_population import CohortRates, DestinationShares, NameType
 from caresim.models.schema_types import (
     DistributionSpec,
@@ -190,6 +191,12 @@ class GeneralPracticeSpec(Frozen):
         None, description="GP time supervising other roles, out of GP patient-facing time"
     )
     activities: dict[NameType, ActivitySpec] = Field(min_length=1)
+    front_door: FrontDoorSpec | None = Field(
+        None, description="how patients ask (phone, online, in person) and total triage"
+    )
+    pharmacy_first: PharmacyFirstSpec | None = Field(
+        None, description="community pharmacists who see the patients sent to a pharmacy"
+    )
 
     @model_validator(mode="after")
     def _roles_have_slots(self):

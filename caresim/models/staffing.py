@@ -102,6 +102,8 @@ def _settings_of_pools(config: Config) -> dict[str, str]:
         for name, role in roles.items():
             if role in config.general_practice.slot_length:
                 setting[name] = "general_practice"
+        if config.general_practice.pharmacy_first is not None:
+            setting[config.general_practice.pharmacy_first.uses] = "general_practice"
     if config.district_nursing:
         dn_roles = {r for kind in config.district_nursing.visit_kinds.values() for r in kind.roles}
         for name, role in roles.items():
