@@ -108,6 +108,7 @@ TIERS = {
         "tests/models/test_care_conservation.py",
         "tests/models/test_conservation.py",
         "tests/models/test_general_practice.py",
+        "tests/models/test_front_door.py",
         "tests/models/test_reproducibility.py",
         "tests/models/test_teaching.py",
         "tests/caresim/test_app.py",

@@ -137,6 +137,49 @@ def _general_practice(config: Config, d: ModelDescription) -> None:
         )
         if activity.profile:
             d.profiled = True
+    _front_door(gp, d)
+
+
+def _front_door(gp, d: ModelDescription) -> None:
+    """Total triage and Pharmacy First, as steps and queues of their own."""
+    triage = gp.front_door.total_triage if gp.front_door else None
+    if triage is not None:
+        practices = ", ".join(triage.practices) if triage.practices else "every practice"
+        times = ", ".join(f"{c} {t * 60:g} min" for c, t in triage.time.items())
+        d.steps.append(
+            (
+                f"total triage ({practices})",
+                "general practice",
+                f"{triage.by} time out of their slots ({times})",
+                "the activity (and role) decided, or a place elsewhere",
+            )
+        )
+        d.queues.append(
+            (
+                "triage",
+                triage.by,
+                f"the earliest triage time within {duration_words(triage.within)}",
+                "the activity's patience",
+                "as the activity's on_no_appointment",
+            )
+        )
+    pharmacy = gp.pharmacy_first
+    if pharmacy is not None:
+        back = (
+            f"{pharmacy.returns.share:.0%} back to the practice ({pharmacy.returns.activity})"
+            if pharmacy.returns
+            else "done"
+        )
+        d.steps.append(("Pharmacy First", "general practice", pharmacy.uses, back))
+        d.queues.append(
+            (
+                "Pharmacy First",
+                pharmacy.uses,
+                "first free pharmacist on duty",
+                duration_words(pharmacy.patience),
+                _shares(pharmacy.on_no_consultation),
+            )
+        )
 
 
 def _district_nursing(config: Config, d: ModelDescription) -> None:

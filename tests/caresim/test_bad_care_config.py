@@ -52,6 +52,34 @@ SMALL = ROOT / "configs/teaching/whole_system.yaml"
             "hospital.admission_avoidance.acuity=[urgent]",
             ["hospital.admission_avoidance.acuity", "'high', 'medium' or 'low'"],
         ),
+        (
+            "general_practice.front_door.channels={phone: 0.5, online: 0.4}",
+            ["general_practice.front_door.channels", "sum to 1"],
+        ),
+        (
+            "general_practice.front_door.total_triage={time: {phone: 25 min}, decides: {same_day: {same_day: 1}}}",
+            ["general_practice.front_door.total_triage.time.phone", "fit in one gp slot"],
+        ),
+        (
+            "general_practice.front_door.total_triage={time: {phone: 4 min}, decides: {same_day: {visit: 1}}}",
+            ["total_triage.decides.same_day.visit", "neither an activity nor a place"],
+        ),
+        (
+            "general_practice.front_door.total_triage={time: {phone: 4 min}, decides: {same_day: {same_day: {physio: 1}}}}",
+            ["total_triage.decides.same_day.same_day.physio", "role 'physio' does not do"],
+        ),
+        (
+            "general_practice.front_door.total_triage={time: {phone: 4 min}, practices: [eastside], decides: {same_day: {same_day: 1}}}",
+            ["total_triage.practices", "unknown practice 'eastside'"],
+        ),
+        (
+            "general_practice.pharmacy_first.uses=northside_gp",
+            ["general_practice.pharmacy_first.uses", "books general practice appointments"],
+        ),
+        (
+            "general_practice.pharmacy_first.returns.activity=walk_in",
+            ["general_practice.pharmacy_first.returns.activity", "'walk_in' is not an activity"],
+        ),
     ],
 )
 def test_a_care_config_mistake_is_named(cli, override, needles):

@@ -1,0 +1,170 @@
+"""General practice's front doors: channels, total triage that uses clinician time, Pharmacy First."""
+
+import math
+
+import numpy as np
+
+from caresim.config.files import validate_document
+from caresim.models.model import simulate
+from caresim.runs.stats import t_interval
+from caresim.sim.measures import LogView
+from caresim.sim.recorder import Kind
+from tests.conftest import replicate
+from tests.models.test_general_practice import FIXED, practice
+
+CHANNELS = {"phone": 0.6, "online": 0.3, "in_person": 0.1}
+TRIAGE = {
+    "by": "gp",
+    "time": {"phone": "4 min", "online": "3 min", "in_person": "4 min"},
+    "decides": {
+        "visit": {
+            "visit": {"gp": 0.5, "practice_nurse": 0.2},
+            "community_pharmacy": 0.2,
+            "self_care": 0.1,
+        }
+    },
+}
+STAFF = {
+    "gp": {"headcount": 3, "rota": "surgery"},
+    "nurse": {"role": "practice_nurse", "headcount": 3, "rota": "surgery"},
+    "chemist": {"role": "community_pharmacist", "headcount": 1, "rota": "surgery"},
+}
+PHARMACY = {
+    "uses": "chemist",
+    "consultation": {"distribution": "fixed", "value": "10 min"},
+    "patience": "1 day",
+    "on_no_consultation": {"self_care": 1.0},
+    "returns": {
+        "share": 0.3,
+        "activity": "visit",
+        "after": {"distribution": "fixed", "value": "2 days"},
+    },
+}
+ACTIVITY = {
+    "roles": {"gp": FIXED(10), "practice_nurse": FIXED(10)},
+    "allocation": {"shares": {"gp": 0.7, "practice_nurse": 0.3}},
+    "rate": {"everyone": "3 per year"},
+    "book_within": "2 days",
+    "patience": "3 days",
+    "on_no_appointment": {"self_care": 1.0},
+}
+
+
+def front_door(triage: dict | None = TRIAGE, pharmacy: dict | None = PHARMACY, **run) -> dict:
+    general: dict = {"front_door": {"channels": CHANNELS}}
+    if triage is not None:
+        general["front_door"]["total_triage"] = triage
+    if pharmacy is not None:
+        general["pharmacy_first"] = dict(pharmacy)
+    document = practice(dict(ACTIVITY), staff=dict(STAFF), **general)
+    document["general_practice"]["slot_length"] = {"gp": "10 min", "practice_nurse": "10 min"}
+    document["population"]["practices"]["only"]["registered"] = 12000
+    document["run"].update(run)
+    return document
+
+
+def value(table, group, measure):
+    rows = table[(table["group"] == group) & (table["measure"] == measure)]
+    return rows["value"].to_numpy()
+
+
+def test_requests_come_by_each_channel_at_its_share():
+    table = replicate(front_door(triage=None, pharmacy=None), 1, seed=3)
+    total = value(table, "front_door", "requests")[0]
+    assert total > 5000
+    for channel, share in CHANNELS.items():
+        observed = value(table, "front_door", f"asked_by_{channel}_share")[0]
+        assert abs(observed - share) <= 4 * math.sqrt(share * (1 - share) / total)
+
+
+def test_total_triage_uses_gp_time_so_fewer_gp_appointments_are_offered():
+    """Paired on common random numbers: the same demand with and without total triage."""
+    with_triage = replicate(front_door(pharmacy=None), 3, seed=5)
+    without = replicate(front_door(triage=None, pharmacy=None), 3, seed=5)
+    used = value(with_triage, "triage", "slots_used")
+    assert np.all(used > 1000)
+    # Each triage slot is a GP slot no patient could book: slot use counts them.
+    gp_slots = value(with_triage, "gp", "slots_offered")
+    gp_seen = value(with_triage, "gp", "appointments")
+    gp_use = value(with_triage, "gp", "slot_use")
+    missed = value(with_triage, "visit", "did_not_attend")
+    assert np.all(missed == 0)
+    assert np.allclose(gp_use * gp_slots, used + gp_seen, rtol=0.02)
+    # Clinician time: each triage takes its channel's minutes of a GP's time.
+    triaged = value(with_triage, "triage", "triaged")
+    hours = value(with_triage, "triage", "clinician_hours")
+    assert np.all(hours >= triaged * 3 / 60 - 1) and np.all(hours <= triaged * 4 / 60 + 1)
+    # Fewer patients booked with a GP under triage than without, beyond chance.
+    difference = value(with_triage, "visit", "appointments_by_gp") - value(
+        without, "visit", "appointments_by_gp"
+    )
+    _, low, high, _ = t_interval(difference, 0.95)
+    assert high < 0
+
+
+def test_triage_decides_the_role_and_the_booking_wait_starts_after_it():
+    config = validate_document(front_door(pharmacy=None))
+    result = simulate(config, 0, seed=2)
+    view = LogView(result.log)
+    # Requests booked straight after triage, and the triage that decided each.
+    booked = view.rows(Kind.QUEUE, "visit")
+    decided = view.rows(Kind.MILESTONE, "triage")
+    assert len(decided) > 3000
+    to_visit = next(lb.code for lb in result.log.labels if lb.event == "triaged_to_visit")
+    before = booked - 1
+    assert np.all(view.label[before] == to_visit)
+    assert np.all(view.time[before] == view.time[booked])
+    # Shares decided: 70% booked (of whom 2 in 7 with a nurse), 20% to a pharmacy, 10% self-care.
+    table = replicate(front_door(pharmacy=None), 1, seed=2)
+    n = value(table, "triage", "triaged")[0]
+    for to, share in (("visit", 0.7), ("community_pharmacy", 0.2), ("self_care", 0.1)):
+        observed = value(table, "triage", f"to_{to}_share")[0]
+        assert abs(observed - share) <= 4 * math.sqrt(share * (1 - share) / n)
+    nurse = value(table, "visit", "appointments_by_practice_nurse")[0]
+    gp = value(table, "visit", "appointments_by_gp")[0]
+    assert abs(nurse / (nurse + gp) - 2 / 7) < 0.03
+    # Triage waits are short and the booking wait is counted from the triage.
+    assert 0 < value(table, "triage", "wait_mean")[0] < 24
+
+
+def test_pharmacy_first_sees_patients_with_its_pharmacists_and_some_come_back():
+    table = replicate(front_door(), 2, seed=4)
+    arrivals = value(table, "pharmacy_first", "arrivals")
+    seen = value(table, "pharmacy_first", "seen")
+    assert np.all(arrivals > 300) and np.all(seen <= arrivals)
+    returned = value(table, "pharmacy_first", "returned_share")
+    n = seen.sum()
+    assert abs(returned.mean() - 0.3) <= 4 * math.sqrt(0.3 * 0.7 / n)
+    # Patients done at the pharmacy leave by it; the pool is the pharmacists'.
+    assert np.all(value(table, "chemist", "utilisation") > 0)
+
+
+def test_fewer_pharmacists_mean_more_patients_give_up_at_the_pharmacy():
+    busy = front_door()
+    busy["general_practice"]["pharmacy_first"] = {
+        **PHARMACY,
+        "patience": "1 hour",
+        "consultation": {"distribution": "fixed", "value": "20 min"},
+    }
+    quiet = {**busy, "staff": {**STAFF, "chemist": {**STAFF["chemist"], "headcount": 3}}}
+    few = value(replicate(busy, 3, seed=6), "pharmacy_first", "gave_up_share")
+    many = value(replicate(quiet, 3, seed=6), "pharmacy_first", "gave_up_share")
+    _, low, high, _ = t_interval(few - many, 0.95)
+    assert low > 0
+
+
+def test_a_returning_pharmacy_patient_asks_the_practice_again_later():
+    """Patients who go straight to the pharmacy; some then ask their practice two days later."""
+    document = front_door(triage=None)
+    document["general_practice"]["pharmacy_first"]["self_referrals"] = {"everyone": "1 per year"}
+    config = validate_document(document)
+    result = simulate(config, 0, seed=8)
+    view = LogView(result.log)
+    returned = view.rows(Kind.MILESTONE, "pharmacy_first", event="pharmacy_first_returned")
+    assert len(returned) > 50
+    asked = view.rows(Kind.MILESTONE, "front_door")
+    for row in returned[:50]:
+        entity = view.entity[row]
+        later = asked[(view.entity[asked] == entity) & (view.time[asked] > view.time[row])]
+        if view.time[row] + 48 < result.window.end:
+            assert len(later) == 1 and math.isclose(view.time[later[0]], view.time[row] + 48)
