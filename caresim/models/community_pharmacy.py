@@ -15,7 +15,7 @@ from caresim.models.draws import chance, destination_draw, population_arrivals
 from caresim.models.schema_front_door import PharmacyFirstSpec
 from caresim.sim.clock import call_later
 from caresim.sim.distributions import sampler
-from caresim.sim.pools import Request, StaffPool, Step
+from caresim.sim.pools import Request, ServerPool, Step
 from caresim.sim.recorder import Kind
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ class PharmacyFirst:
     """The network's community pharmacists, seeing the patients sent to a pharmacy."""
 
     def __init__(
-        self, context: CareContext, spec: PharmacyFirstSpec, pool: StaffPool, gp: GeneralPractice
+        self, context: CareContext, spec: PharmacyFirstSpec, pool: ServerPool, gp: GeneralPractice
     ) -> None:
         streams = context.streams
         self.env = context.env

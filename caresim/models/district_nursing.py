@@ -21,7 +21,7 @@ from caresim.models.draws import chance, destination_draw, population_arrivals
 from caresim.models.schema_district_nursing import CountSpec
 from caresim.models.vocabulary import role_of
 from caresim.sim.distributions import Empirical, Fixed, Geometric, sampler
-from caresim.sim.pools import StaffPool, Step, acquire_any
+from caresim.sim.pools import ServerPool, Step, acquire_any
 from caresim.sim.recorder import Kind
 from caresim.sim.windows import DailyWindows
 
@@ -43,7 +43,7 @@ class VisitKind:
     """What the episodes of one kind need: who may visit, when, how long, how many, how often."""
 
     name: str
-    pools: list[StaffPool]  # the roles' pools, the preferred role first
+    pools: list[ServerPool]  # the roles' pools, the preferred role first
     step: Step
     durations: dict[str, Callable[[], float]]  # by role
     visits: Callable[[], float]
@@ -55,7 +55,7 @@ class VisitKind:
 class DistrictNursing:
     """The community nursing team's caseload of episodes and its visits."""
 
-    def __init__(self, context: CareContext, pools: dict[str, StaffPool]) -> None:
+    def __init__(self, context: CareContext, pools: dict[str, ServerPool]) -> None:
         config = context.config
         log, router = context.log, context.router
         spec = config.district_nursing
@@ -103,7 +103,7 @@ class DistrictNursing:
                 ),
             )
 
-    def _visit_kind(self, context: CareContext, pools: dict[str, StaffPool], kind: str):
+    def _visit_kind(self, context: CareContext, pools: dict[str, ServerPool], kind: str):
         """The pools, labels and draws of one kind of visit, each draw on its own stream."""
         spec = self.spec
         visit = spec.visit_kinds[kind]

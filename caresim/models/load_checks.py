@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from caresim.models.schema import Config
+from caresim.models.schema_checks import roster_of
 from caresim.models.staffing import build_rota
 
 __all__ = ["NATIONAL_PER_10K", "load_warnings"]
@@ -59,6 +60,9 @@ NATIONAL_PER_10K: dict[str, tuple[float, str]] = {
 def _staff_capacity(config: Config, pool: str) -> float:
     """Staff of a pool available to patients on average: on duty x patient-facing share."""
     staff = config.staff[pool]
+    if staff.roster is not None:
+        people = roster_of(config, staff.roster).person_rotas()
+        return sum(rota.hours_per_week for rota in people) / HOURS_PER_WEEK
     rota = build_rota(config, staff.rota)
     return staff.headcount * staff.patient_facing * rota.hours_per_week / HOURS_PER_WEEK
 

@@ -211,7 +211,9 @@ def _pool_measures(view: LogView, result: Replication, add) -> dict[str, PoolUse
     uses: dict[str, PoolUse] = {}
     by_role: dict[tuple[str, str], list[str]] = {}
     for name, info in result.pools.items():
-        use = view.pool_use(name, window, info.capacity, info.patient_facing, info.on_duty)
+        use = view.pool_use(
+            name, window, info.capacity, info.patient_facing, info.on_duty, info.people
+        )
         uses[name] = use
         setting = info.setting
         if name in queued_pools:

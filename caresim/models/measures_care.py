@@ -257,10 +257,7 @@ def _role_rows(view: LogView, result: Replication, add: Add) -> None:
             window,
         )
         starts = np.concatenate(
-            [
-                _in_window(view, _appointment_starts(view, p, setting), window)
-                for p in pools
-            ]
+            [_in_window(view, _appointment_starts(view, p, setting), window) for p in pools]
         )
         counts[role] = seen_all + missed_all
         add(setting, role, "appointments", "patients", seen_all)
@@ -665,8 +662,7 @@ def cost_measures(
         total += cost
     for name, info in result.pools.items():
         if info.kind == "staff" and info.role in costs.staff_hour:
-            assert info.on_duty is not None  # every staff pool has its rota
-            paid = (info.capacity or 0) * info.on_duty.hours_between(window.start, window.end)
+            paid = _paid_hours(info, window)
             cost = (paid + pool_use[name].overtime_hours) * costs.staff_hour[info.role]
             key = (info.setting, info.role)
             staff_by_role[key] = staff_by_role.get(key, 0.0) + cost
@@ -681,3 +677,11 @@ def cost_measures(
         add(setting, role, "staff_cost", currency, cost)
         total += cost
     add("system", "all", "total_cost", currency, total)
+
+
+def _paid_hours(info, window: Window) -> float:
+    """Hours on duty of a staff pool over the window: its rota's, or each person's on a roster."""
+    if info.people is not None:
+        return sum(rota.hours_between(window.start, window.end) for rota in info.people)
+    assert info.on_duty is not None  # every staff pool has its rota or its roster
+    return (info.capacity or 0) * info.on_duty.hours_between(window.start, window.end)

@@ -44,7 +44,9 @@ def _channel_rows(view: LogView, window: Window, channels: list[str], add: Add) 
         channel: len(
             _in_window(
                 view,
-                view.rows(Kind.MILESTONE, "front_door", setting=SETTING, event=f"asked_by_{channel}"),
+                view.rows(
+                    Kind.MILESTONE, "front_door", setting=SETTING, event=f"asked_by_{channel}"
+                ),
                 window,
             )
         )

@@ -19,6 +19,7 @@ from caresim.models.social_care import SocialCare
 from caresim.models.staffing import PoolInfo, build_pools
 from caresim.models.starting_state import apply_starting_state
 from caresim.sim.measures import Window
+from caresim.sim.pools import ServerPool
 from caresim.sim.recorder import EventLog
 from caresim.sim.streams import RandomStreams
 
@@ -59,7 +60,7 @@ class CareSystemModel:
         )
         self.router = Router(self.patients)
         context = CareContext(config, env, streams, log, self.patients, self.router, self.horizon)
-        queueing = {**self.pools.staff, **self.pools.beds}
+        queueing: dict[str, ServerPool] = {**self.pools.staff, **self.pools.beds}
         self.network = (
             ServiceNetwork(config, env, streams, log, queueing, self.horizon)
             if config.services

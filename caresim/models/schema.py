@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from caresim.models.schema_checks import check_care_system, check_routing
+from caresim.models.schema_checks import check_care_system, check_rosters, check_routing
 from caresim.models.schema_district_nursing import DistrictNursingSpec
 from caresim.models.schema_general_practice import GeneralPracticeSpec
 from caresim.models.schema_hospital import HospitalSpec
@@ -132,8 +132,15 @@ class AbsenceSpec(Frozen):
         return 1.0 - present
 
 
+class RosterPeriodSpec(Frozen):
+    """One period of a roster: a rota and the people on duty in its hours."""
+
+    rota: RotaName
+    headcount: Count = Field(ge=0, le=100_000, description="people on duty in this rota's hours")
+
+
 class StaffSpec(Frozen):
-    """A pool of staff of one role who work the same rota."""
+    """A pool of staff of one role who work the same rota, or a roster of periods."""
 
     role: Name | None = Field(None, description="the profession; defaults to the pool's name")
     headcount: Count = Field(ge=0, le=100_000, description="people in the pool")
@@ -153,6 +160,23 @@ class StaffSpec(Frozen):
     scope: Name = Field(
         "network", description="the practice whose patients they see, or 'network' for all"
     )
+    roster: list[RosterPeriodSpec] | None = Field(
+        None,
+        min_length=1,
+        description="headcount on duty by period (3 by day, 1 at night), instead of one rota; "
+        "headcount is then the most on duty at once",
+    )
+
+    @model_validator(mode="after")
+    def _roster_or_rota(self):
+        if self.roster is not None:
+            if "rota" in self.model_fields_set:
+                raise ValueError("give either 'rota' or 'roster', not both")
+            if self.patient_facing != 1.0 or self.sessions != 1:
+                raise ValueError(
+                    "a roster's hours are all patient-facing: leave out patient_facing and sessions"
+                )
+        return self
 
 
 class BedsSpec(Frozen):
@@ -265,6 +289,14 @@ class Config(Frozen):
                     f"staff.{name}.rota",
                     f"unknown rota '{staff.rota}'; expected '24/7' or one of {_listing(self.rotas)}",
                 )
+            for k, period in enumerate(staff.roster or ()):
+                if period.rota != "24/7" and period.rota not in self.rotas:
+                    raise reference_error(
+                        f"staff.{name}.roster.{k}.rota",
+                        f"unknown rota '{period.rota}'; expected '24/7' or one of "
+                        f"{_listing(self.rotas)}",
+                    )
+        check_rosters(self)
         booking = set(self.general_practice.slot_length) if self.general_practice else set()
         for name, staff in self.staff.items():
             if staff.absence is not None and role_of(name, staff) not in booking:

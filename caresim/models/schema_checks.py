@@ -13,11 +13,12 @@ from caresim.models.schema_population import SETTING_OF_DESTINATION
 from caresim.models.schema_services import EXIT
 from caresim.models.schema_types import reference_error
 from caresim.models.vocabulary import CARE_SETTINGS, IC_KINDS, IC_OF_PATHWAY, role_of
+from caresim.sim.calendar import Roster, Rota
 
 if TYPE_CHECKING:
     from caresim.models.schema import Config
 
-__all__ = ["check_care_system", "check_routing"]
+__all__ = ["check_care_system", "check_rosters", "check_routing"]
 
 NETWORK = "network"
 
@@ -295,8 +296,9 @@ def _front_door_tables(gp):
             elsewhere = {to: share for to, share in decision.items() if to in TRIAGE_EXITS}
             yield f"general_practice.front_door.total_triage.decides.{asked}", elsewhere
     if gp.pharmacy_first is not None:
-        yield "general_practice.pharmacy_first.on_no_consultation", (
-            gp.pharmacy_first.on_no_consultation
+        yield (
+            "general_practice.pharmacy_first.on_no_consultation",
+            (gp.pharmacy_first.on_no_consultation),
         )
 
 
@@ -477,3 +479,40 @@ def _costs(config: Config) -> None:
                 f"costs.bed_day.{pool}",
                 f"unknown bed pool '{pool}'; expected one of {_listing(config.beds)}",
             )
+
+
+def check_rosters(config: Config) -> None:
+    """A roster's pool has as many people as are ever on duty at once, and is not a booking role."""
+    booking = set(config.general_practice.slot_length) if config.general_practice else set()
+    for name, staff in config.staff.items():
+        if staff.roster is None:
+            continue
+        if role_of(name, staff) in booking:
+            raise reference_error(
+                f"staff.{name}.roster",
+                "a roster is for staff patients queue for; appointment-booking roles "
+                f"('{role_of(name, staff)}') work one rota",
+            )
+        most = roster_of(config, staff.roster).headcount
+        if staff.headcount != most:
+            raise reference_error(
+                f"staff.{name}.headcount",
+                f"the roster has at most {most} on duty at once; expected headcount {most}, "
+                f"got {staff.headcount}",
+                (f"staff.{name}.roster",),
+            )
+
+
+def roster_of(config: Config, periods) -> Roster:
+    """The engine's roster for a staff pool's periods."""
+    return Roster(
+        tuple(
+            (
+                Rota.around_the_clock()
+                if period.rota == "24/7"
+                else Rota.from_hours(config.rotas[period.rota]),
+                period.headcount,
+            )
+            for period in periods
+        )
+    )

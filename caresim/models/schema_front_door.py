@@ -52,6 +52,10 @@ Elsewhere = Literal[
 ChannelShares = Annotated[dict[Channel, Probability], AfterValidator(check_shares)]
 
 
+def _self_care() -> dict[Elsewhere, float]:
+    return {"self_care": 1.0}
+
+
 def _decision_total(decision: dict[str, float | dict[str, float]]) -> dict:
     """Raise unless a triage decision's shares (plain, or split by role) sum to one."""
     total = 0.0
@@ -91,8 +95,10 @@ class TotalTriageSpec(Frozen):
         """(key path, message) of each reference triage makes to an unknown name."""
         path = "general_practice.front_door.total_triage"
         if self.by not in roles:
-            yield f"{path}.by", f"role '{self.by}' has no slot_length; expected one of " + ", ".join(
-                f"'{r}'" for r in sorted(roles)
+            yield (
+                f"{path}.by",
+                f"role '{self.by}' has no slot_length; expected one of "
+                + ", ".join(f"'{r}'" for r in sorted(roles)),
             )
         for asked, decision in self.decides.items():
             if asked not in activities:
@@ -148,14 +154,16 @@ class PharmacyReturnSpec(Frozen):
 class PharmacyFirstSpec(Frozen):
     """Community pharmacists who see the patients sent to a community pharmacy."""
 
-    uses: NameType = Field(description="the staff pool of community pharmacists (not a booking role)")
+    uses: NameType = Field(
+        description="the staff pool of community pharmacists (not a booking role)"
+    )
     consultation: DistributionSpec = Field(description="pharmacist time per consultation")
     patience: Duration = Field(
         description="how long a patient waits at the pharmacy before giving up"
     )
     on_no_consultation: Annotated[dict[Elsewhere, Probability], AfterValidator(check_shares)] = (
         Field(
-            default_factory=lambda: {"self_care": 1.0},
+            default_factory=_self_care,
             description="where patients go who give up waiting at the pharmacy",
         )
     )

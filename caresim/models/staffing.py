@@ -18,10 +18,11 @@ import numpy as np
 import simpy
 
 from caresim.models.schema import Config
+from caresim.models.schema_checks import roster_of
 from caresim.models.vocabulary import IC_KINDS, role_of
 from caresim.sim.appointments import AppointmentBook
 from caresim.sim.calendar import Rota
-from caresim.sim.pools import BedPool, StaffPool
+from caresim.sim.pools import BedPool, RosteredPool, ServerPool, StaffPool
 from caresim.sim.recorder import EventLog
 from caresim.sim.streams import RandomStreams
 
@@ -46,6 +47,7 @@ class PoolInfo:
         "name",
         "on_duty",
         "patient_facing",
+        "people",
         "role",
         "setting",
     )
@@ -60,8 +62,10 @@ class PoolInfo:
         patient_facing: Rota | None = None,
         on_duty: Rota | None = None,
         book: AppointmentBook | None = None,
+        people: list[Rota] | None = None,
     ) -> None:
         self.name = name
+        self.people = people  # each person's rota, for a pool whose headcount changes in a day
         self.book = book  # the appointment book, whose slots offered the measures count
         self.kind = kind  # "staff" or "beds"
         self.capacity = capacity
@@ -75,7 +79,7 @@ class PoolInfo:
 class Pools:
     """All the pools of one replication."""
 
-    staff: dict[str, StaffPool] = field(default_factory=dict)
+    staff: dict[str, ServerPool] = field(default_factory=dict)  # StaffPool or RosteredPool
     books: dict[str, AppointmentBook] = field(default_factory=dict)
     beds: dict[str, BedPool] = field(default_factory=dict)
     info: dict[str, PoolInfo] = field(default_factory=dict)
@@ -180,6 +184,18 @@ def build_pools(
     gp = config.general_practice
     facing = patient_facing_shares(config)
     for name, staff in config.staff.items():
+        if staff.roster is not None:
+            roster = roster_of(config, staff.roster)
+            pools.staff[name] = RosteredPool(env, name, log, roster)
+            pools.info[name] = PoolInfo(
+                name,
+                "staff",
+                staff.headcount,
+                setting.get(name, "system"),
+                role_of(name, staff),
+                people=roster.person_rotas(),
+            )
+            continue
         role = role_of(name, staff)
         on_duty = build_rota(config, staff.rota)
         available = on_duty.patient_facing(facing[name], staff.sessions)

@@ -307,6 +307,13 @@ def _services(config: Config, d: ModelDescription) -> None:
             d.exits.append(name)
 
 
+def _rota_words(staff) -> str:
+    """A pool's rota, or its roster as 'N on ROTA' by period."""
+    if staff.roster is None:
+        return staff.rota
+    return "roster: " + ", ".join(f"{p.headcount} on {p.rota}" for p in staff.roster)
+
+
 def _pools(config: Config, d: ModelDescription) -> None:
     where = pool_settings(config)
     for name, staff in config.staff.items():
@@ -316,7 +323,7 @@ def _pools(config: Config, d: ModelDescription) -> None:
                 where.get(name, "system").replace("_", " "),
                 staff.role or name,
                 str(staff.headcount),
-                staff.rota,
+                _rota_words(staff),
                 f"{staff.patient_facing:.0%}",
                 staff.scope,
             )

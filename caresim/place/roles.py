@@ -12,7 +12,12 @@ __all__ = ["COMMUNITY_ROLES", "PRACTICE_ROLES", "care_role"]
 
 PRACTICE_ROLES = ("gp", "practice_nurse", "hca", "clinical_pharmacist", "advanced_practitioner")
 #: Roles of community providers (not practices or networks): each place has one pool of each.
-COMMUNITY_ROLES = ("district_nurse", "community_staff_nurse", "community_hca", "community_pharmacist")
+COMMUNITY_ROLES = (
+    "district_nurse",
+    "community_staff_nurse",
+    "community_hca",
+    "community_pharmacist",
+)
 
 #: (words in the role, care model role), the first match winning: community roles first, so
 #: that a community HCA is not a practice HCA.

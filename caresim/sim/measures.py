@@ -266,15 +266,19 @@ class LogView:
         capacity: int | None,
         patient_facing: Rota | None = None,
         on_duty: Rota | None = None,
+        people: list[Rota] | None = None,
     ) -> PoolUse:
         """Queue, use, utilisation and overtime of a pool over the window.
 
         ``patient_facing`` is the rota in which units are available to patients (every hour, if
         not given) and ``on_duty`` the paid hours (the same, if not given); use outside the on-duty
-        rota is overtime.
+        rota is overtime. A pool whose headcount changes through the day gives instead each
+        person's rota (``people``): use beyond the number on duty is overtime.
         """
         queue = self.queue_level(pool)
         busy = self.busy_level(pool)
+        if people is not None:
+            return _rostered_use(queue, busy, window, people)
         available = patient_facing or Rota.around_the_clock()
         paid = on_duty or available
         in_hours = list(available.shifts(window.start, window.end))
@@ -296,3 +300,43 @@ class LogView:
             # Sums of areas leave rounding dust (1e-14 hours) where there is no overtime at all.
             overtime_hours=overtime if overtime > 1e-9 else 0.0,
         )
+
+
+def _rostered_use(queue: Level, busy: Level, window: Window, people: list[Rota]) -> PoolUse:
+    """Pool use when the number on duty changes: busy up to those on duty, and beyond it."""
+    times: list[float] = []
+    deltas: list[float] = []
+    for rota in people:
+        for a, b in rota.shifts(window.start, window.end):
+            times += [a, b]
+            deltas += [1.0, -1.0]
+    on_duty = Level.from_changes(np.array(times), np.array(deltas))
+    grid = np.unique(
+        np.concatenate(
+            (
+                [window.start, window.end],
+                busy.times[(busy.times > window.start) & (busy.times < window.end)],
+                on_duty.times[(on_duty.times > window.start) & (on_duty.times < window.end)],
+            )
+        )
+    )
+    widths = np.diff(grid)
+    in_use = _values_at(busy, grid[:-1])
+    staffed = _values_at(on_duty, grid[:-1])
+    return PoolUse(
+        queue_length_mean=queue.mean(window.start, window.end),
+        queue_length_max=queue.maximum(window.start, window.end),
+        busy_mean=busy.mean(window.start, window.end),
+        busy_max=busy.maximum(window.start, window.end),
+        capacity_hours=float(np.sum(staffed * widths)),
+        busy_hours_in_capacity=float(np.sum(np.minimum(in_use, staffed) * widths)),
+        overtime_hours=float(np.sum(np.maximum(in_use - staffed, 0.0) * widths)),
+    )
+
+
+def _values_at(level: Level, points: np.ndarray) -> np.ndarray:
+    """The level in force at each of ``points`` (after any change at exactly that time)."""
+    index = np.searchsorted(level.times, points, side="right") - 1
+    if not len(level.values):
+        return np.full(len(points), level.initial)
+    return np.where(index < 0, level.initial, level.values[np.maximum(index, 0)])
