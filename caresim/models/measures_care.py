@@ -77,6 +77,7 @@ def general_practice_measures(view: LogView, result: Replication, add: Add) -> N
         all_within.append(within)
         all_missed.append(missed)
         _booking_rows(add, setting, group, requests, starts, gave_up, missed, waits, days, within)
+        add(setting, group, "ask_to_appointment_mean", "days", _ask_to_appointment(view, starts))
         no_slot = view.closing(Kind.MILESTONE, requests, f"{group}_tries")
         _try_rows(add, view, setting, group, requests, no_slot)
         _planned_rows(add, view, window, setting, group)
@@ -88,6 +89,7 @@ def general_practice_measures(view: LogView, result: Replication, add: Add) -> N
     missed = np.concatenate(all_missed)
     waits = (view.time[starts] - view.time[view.ref[starts]]) / HOURS_PER_DAY
     _booking_rows(add, setting, "all", requests, starts, gave_up, missed, waits, days, within)
+    add(setting, "all", "ask_to_appointment_mean", "days", _ask_to_appointment(view, starts))
     tries = np.concatenate(
         [view.closing(Kind.MILESTONE, requests, f"{group}_tries") for group in spec.activities]
     )
@@ -113,6 +115,30 @@ def general_practice_measures(view: LogView, result: Replication, add: Add) -> N
 
     _practice_rows(view, add, setting, requests, starts, gave_up, waits, within)
     _role_rows(view, result, add)
+
+
+def _ask_to_appointment(view: LogView, starts: np.ndarray) -> float:
+    """Mean days from when the patient first asked (before any triage) to the appointment.
+
+    A request booked by triage follows its triage decision, whose record points back to the
+    triage request: the patient asked then. Other requests asked when they were made.
+    """
+    booked = view.ref[starts]
+    asked = view.time[booked].copy()
+    before = np.maximum(booked - 1, 0)
+    triage = [
+        label.code
+        for label in view.log.labels
+        if label.kind == Kind.MILESTONE and label.group == "triage"
+    ]
+    if triage:
+        triaged = (
+            np.isin(view.label[before], triage)
+            & (view.entity[before] == view.entity[booked])
+            & (booked > 0)
+        )
+        asked[triaged] = view.time[view.ref[before[triaged]]]
+    return mean_or_nan((view.time[starts] - asked) / HOURS_PER_DAY)
 
 
 def _practice_rows(view: LogView, add, setting, requests, starts, gave_up, waits, within) -> None:

@@ -168,3 +168,17 @@ def test_a_returning_pharmacy_patient_asks_the_practice_again_later():
         later = asked[(view.entity[asked] == entity) & (view.time[asked] > view.time[row])]
         if view.time[row] + 48 < result.window.end:
             assert len(later) == 1 and math.isclose(view.time[later[0]], view.time[row] + 48)
+
+
+def test_the_wait_from_first_asking_includes_the_triage():
+    """Booking-to-appointment starts after triage; ask-to-appointment from the first request."""
+    with_triage = replicate(front_door(pharmacy=None), 1, seed=2)
+    without = replicate(front_door(triage=None, pharmacy=None), 1, seed=2)
+    asked = value(without, "visit", "ask_to_appointment_mean")[0]
+    assert asked == value(without, "visit", "wait_mean")[0]
+    gap = (
+        value(with_triage, "visit", "ask_to_appointment_mean")[0]
+        - value(with_triage, "visit", "wait_mean")[0]
+    )
+    triage_days = value(with_triage, "triage", "wait_mean")[0] / 24
+    assert 0.5 * triage_days < gap < 1.5 * triage_days
