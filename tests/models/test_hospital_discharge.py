@@ -204,3 +204,37 @@ def test_places_ring_fenced_for_step_up_are_never_given_to_patients_from_hospita
     # The shared places serve patients from hospital.
     shared = view.rows(Kind.START, pool="ic_home_places")
     assert "home_based_step_down" in set(groups[shared])
+
+
+def test_waits_for_a_bed_over_4_and_12_hours_are_counted_from_arrival():
+    """One bed, 2-day stays: many wait in ED; the counts match the waits in the event log."""
+    from caresim.config.files import validate_document
+
+    document = {
+        "name": "one_bed",
+        "run": {"horizon": "200 days", "warm_up": "10 days", "seed": 5},
+        "population": {"practices": {"town": {"registered": 1000}}},
+        "beds": {"ward": {"capacity": 1}},
+        "hospital": {
+            "beds": "ward",
+            "presentations": {"rate": {"everyone": "0.08 per year"}},
+            "acuity": {"high": 1.0},
+            "admitted_share": {"high": 1.0, "medium": 1.0, "low": 1.0},
+            "length_of_stay": {"everyone": {"distribution": "fixed", "value": "2 days"}},
+            "discharge_pathways": {"everyone": {"pathway_0": 1.0}},
+        },
+    }
+    result = CareSystemModel(validate_document(document)).run()
+    values = values_of(result)
+    view = LogView(result.log)
+    asked = view.rows(Kind.QUEUE, "admission")
+    asked = asked[view.time[asked] >= result.window.start]
+    started = view.closing(Kind.START, asked, "admission")
+    waits = view.time[started] - view.time[view.ref[started]]
+    for hours in (4, 12):
+        expected = int(np.count_nonzero(waits > hours))
+        assert values[("hospital", "admission", f"waited_over_{hours}_hours")] == expected
+        assert values[("hospital", "admission", f"waited_over_{hours}_hours_share")] == (
+            expected / len(waits)
+        )
+    assert 0 < values[("hospital", "admission", "waited_over_12_hours")] < len(waits)
