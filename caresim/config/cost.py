@@ -82,7 +82,10 @@ def run_cost(config: Config, replications: int | None = None) -> RunCost:
     """The estimated size of a run of ``config`` (by default its own replications)."""
     horizon = config.run.horizon
     rate = sum(arrival.rate for arrival in config.arrivals.values()) + _population_rate(config)
-    growth = config.population.demand_growth if config.population else 0.0
+    growth_given = config.population.demand_growth if config.population else 0.0
+    growth = (
+        max(growth_given.values(), default=0.0) if isinstance(growth_given, dict) else growth_given
+    )
     years = horizon / 8760.0
     scale = max(1.0, (1.0 + growth) ** years) if growth > -1 else 1.0
     return RunCost(rate * horizon * scale, replications or config.run.replications)

@@ -163,8 +163,14 @@ def _expected(error: Mapping[str, Any]) -> str:
         return _pattern_expected(str(ctx.get("pattern", "")))
     if kind in ("too_short", "too_long"):
         low, high = ctx.get("min_length"), ctx.get("max_length")
+        actual = ctx.get("actual_length")
+        got = f", got {actual}" if actual is not None else ""
         if low == high and low is not None:
-            return f"a list of {low} values"
+            return f"a list of {low} values{got}"
+        if kind == "too_short" and low is not None:
+            return f"at least {low} values{got}"
+        if kind == "too_long" and high is not None:
+            return f"at most {high} values{got}"
         return "a list of a different length"
     message = str(error.get("msg", "a valid value"))
     return message[len("Input should be ") :] if message.startswith("Input should be ") else message

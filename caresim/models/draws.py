@@ -8,10 +8,10 @@ from typing import TypeVar
 
 from caresim.models.context import CareContext
 from caresim.sim.arrivals import PoissonArrivals
-from caresim.sim.calendar import WeeklyProfile
+from caresim.sim.calendar import WeeklyProfile, YearlyProfile
 from caresim.sim.distributions import choice_of, sampler
 
-__all__ = ["chance", "destination_draw", "population_arrivals"]
+__all__ = ["chance", "demand_shape", "destination_draw", "population_arrivals"]
 
 Place = TypeVar("Place", bound=str)
 
@@ -41,6 +41,16 @@ def destination_draw(
     return lambda: targets[draw()]
 
 
+def demand_shape(config, profile: str | None) -> tuple[WeeklyProfile | None, YearlyProfile | None]:
+    """The week and the year a named profile shapes demand by (None where it does not)."""
+    if profile is None:
+        return None, None
+    spec = config.profiles[profile]
+    weekly = WeeklyProfile(spec.weekday, spec.hour)
+    yearly = YearlyProfile(spec.month, config.run.first_month) if spec.month else None
+    return weekly, yearly
+
+
 def population_arrivals(
     context: CareContext,
     name: str,
@@ -53,6 +63,8 @@ def population_arrivals(
     ``on_arrival(practice, cohort)`` is called with the codes of the practice and of a cohort
     drawn in proportion to its share of the list times its rate. Each practice has its own stream
     (``{name}.practice.{practice}``), so a change to one practice's list leaves the others' demand as it was.
+    Where demand grows at a rate of its own in each cohort, each cohort of each practice is a
+    stream of its own (``{name}.practice.{practice}.{cohort}``).
     """
     config = context.config
     population = config.population
@@ -66,10 +78,10 @@ def population_arrivals(
         choice_of(cohorts, [w / per_patient for w in weights]),
         context.streams.generator(f"{name}.cohort"),
     )
-    shape = None
-    if profile is not None:
-        weekly = config.profiles[profile]
-        shape = WeeklyProfile(weekly.weekday, weekly.hour)
+    shape, season = demand_shape(config, profile)
+    if isinstance(population.demand_growth, dict):
+        _arrivals_by_cohort(context, name, rates, shape, season, on_arrival)
+        return
 
     def arrival_at(code: int) -> Callable[[], None]:
         return lambda: on_arrival(code, cohort_draw())
@@ -83,4 +95,32 @@ def population_arrivals(
             shape,
             until=context.horizon,
             growth=population.demand_growth,
+            season=season,
         )
+
+
+def _arrivals_by_cohort(context, name, rates, shape, season, on_arrival) -> None:
+    """Demand from each cohort of each practice's list, each growing at its own yearly rate."""
+    config = context.config
+    population = config.population
+    growth = population.demand_growth
+    for code, (practice, spec) in enumerate(population.practices.items()):
+        for index, (cohort, share) in enumerate(population.cohorts.items()):
+            rate = share * rates.get(cohort, 0.0) * config.demand.scale * spec.registered
+            if rate <= 0:
+                continue
+            PoissonArrivals(
+                context.env,
+                rate,
+                context.streams.generator(f"{name}.practice.{practice}.{cohort}"),
+                _arrival_of(on_arrival, code, index),
+                shape,
+                until=context.horizon,
+                growth=growth.get(cohort, 0.0),
+                season=season,
+            )
+
+
+def _arrival_of(on_arrival: Callable[[int, int], None], practice: int, cohort: int):
+    """An arrival of one practice's patients of one cohort."""
+    return lambda: on_arrival(practice, cohort)

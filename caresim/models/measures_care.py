@@ -505,14 +505,14 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
     # (or sent in by a GP) asks for a bed when they arrive; the 4- and 12-hour marks of the
     # national statistics count from then.
     for hours in (4, 12):
-        over = int(np.count_nonzero(trolley > hours))
-        add(setting, "admission", f"waited_over_{hours}_hours", "patients", over)
+        waited = int(np.count_nonzero(trolley > hours))
+        add(setting, "admission", f"waited_over_{hours}_hours", "patients", waited)
         add(
             setting,
             "admission",
             f"waited_over_{hours}_hours_share",
             "proportion",
-            share(over, len(trolley)),
+            share(waited, len(trolley)),
         )
     add(
         setting,

@@ -58,6 +58,36 @@ __all__ = [
 MAX_TRACE_BINS = 200_000
 
 
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+Month = Literal[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+
+
 class RunSpec(Frozen):
     """How long to simulate, how much of it to discard, how many replications, which seed."""
 
@@ -68,6 +98,14 @@ class RunSpec(Frozen):
     trace_interval: Duration = Field(
         24.0, description="width of the bins of the time series (queue length, occupancy over time)"
     )
+    starts_in: Month = Field(
+        "january", description="the month the run starts in, for month-of-year profiles"
+    )
+
+    @property
+    def first_month(self) -> int:
+        """The month the run starts in, 1 for January."""
+        return MONTHS.index(self.starts_in) + 1
 
     @model_validator(mode="after")
     def _warm_up_inside(self):
@@ -93,11 +131,19 @@ class ProfileSpec(Frozen):
 
     weekday: tuple[float, ...] = Field((1.0,) * 7, min_length=7, max_length=7)
     hour: tuple[float, ...] = Field((1.0,) * 24, min_length=24, max_length=24)
+    month: tuple[float, ...] | None = Field(
+        None,
+        min_length=12,
+        max_length=12,
+        description="relative demand by month of the year, January first (winter pressure)",
+    )
 
     @model_validator(mode="after")
     def _weights(self):
-        for name in ("weekday", "hour"):
+        for name in ("weekday", "hour", "month"):
             weights = getattr(self, name)
+            if weights is None:
+                continue
             if any(w < 0 for w in weights) or sum(weights) <= 0:
                 raise ValueError(f"{name} weights must not be negative and must not all be zero")
         return self

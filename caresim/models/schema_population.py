@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 
-from caresim.models.schema_types import Count, Frozen, Probability, Rate, check_shares
+from caresim.models.schema_types import (
+    Count,
+    Frozen,
+    Probability,
+    Rate,
+    check_shares,
+    reference_error,
+)
 
 __all__ = [
     "CohortRates",
@@ -77,9 +84,26 @@ class PopulationSpec(Frozen):
         default_factory=lambda: {"everyone": 1.0},
         description="share of registered patients in each cohort, summing to 1",
     )
-    demand_growth: float = Field(
-        0.0, ge=-0.5, le=1.0, description="yearly growth of every demand rate, e.g. 0.02"
+    demand_growth: (
+        Annotated[float, Field(ge=-0.5, le=1.0)]
+        | dict[Name, Annotated[float, Field(ge=-0.5, le=1.0)]]
+    ) = Field(
+        0.0,
+        description="yearly growth of every demand rate, e.g. 0.02, or by cohort, "
+        "e.g. {frail_older: 0.04, general: 0.005}",
     )
+
+    @model_validator(mode="after")
+    def _growth_of_cohorts(self):
+        if isinstance(self.demand_growth, dict):
+            for cohort in self.demand_growth:
+                if cohort not in self.cohorts:
+                    raise reference_error(
+                        f"population.demand_growth.{cohort}",
+                        f"unknown cohort '{cohort}'; expected one of "
+                        + ", ".join(f"'{c}'" for c in self.cohorts),
+                    )
+        return self
 
     @property
     def registered(self) -> int:

@@ -19,9 +19,9 @@ from collections.abc import Callable
 
 import simpy
 
+from caresim.models.draws import demand_shape
 from caresim.models.schema import EXIT, ClassRouteSpec, Config, ServiceSpec
 from caresim.sim.arrivals import PoissonArrivals
-from caresim.sim.calendar import WeeklyProfile
 from caresim.sim.clock import call_later
 from caresim.sim.distributions import choice_of, sampler
 from caresim.sim.pools import Request, ServerPool, Step
@@ -190,10 +190,7 @@ class ServiceNetwork:
         }
         self.arrival_row = array("q")  # the arrival record of each entity, by entity id
         for name, spec in config.arrivals.items():
-            profile = None
-            if spec.profile is not None:
-                p = config.profiles[spec.profile]
-                profile = WeeklyProfile(p.weekday, p.hour)
+            profile, season = demand_shape(config, spec.profile)
             PoissonArrivals(
                 env,
                 spec.rate * config.demand.scale,
@@ -201,6 +198,7 @@ class ServiceNetwork:
                 self._arrival_handler(name, spec.to, spec.priority, spec.patient_class),
                 profile,
                 until=horizon,
+                season=season,
             )
 
     def _arrival_handler(self, stream: str, first: str, priority: int, patient_class: str | None):

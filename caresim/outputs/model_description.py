@@ -73,7 +73,8 @@ class ModelDescription:
     exits: list[str] = field(default_factory=list)
     starting_state: list[str] = field(default_factory=list)
     profiled: bool = False  # some demand follows a weekly profile
-    growth: float = 0.0  # yearly demand growth
+    growth: float | dict[str, float] = 0.0  # yearly demand growth, or by cohort
+    seasonal: bool = False  # some profile has month-of-year weights
 
 
 def _per_year(rates: Mapping[str, float], config: Config) -> float:
@@ -386,6 +387,8 @@ def describe_model(config: Config) -> ModelDescription:
             *d.exits,
         ]
     d.starting_state = _starting_state(config)
-    d.growth = config.population.demand_growth if config.population else 0.0
+    growth = config.population.demand_growth if config.population else 0.0
+    d.growth = growth if isinstance(growth, float | int) else dict(growth)
     d.profiled = d.profiled or bool(config.profiles)
+    d.seasonal = any(p.month for p in config.profiles.values())
     return d

@@ -9,7 +9,8 @@ inverting the cumulative rate across those hours (a unit-exponential amount of "
 hour by hour; hours with no demand are skipped at no cost). Demand that grows year on year varies
 within an hour too: it is handled by thinning (Lewis and Shedler, 1979) against the
 hour-by-hour majorant at the run's final growth, each candidate kept with probability
-``growth(t) / growth(end)``.
+``growth(t) / growth(end)``. A month-of-year profile (winter pressure) is thinned the same way,
+against its busiest month.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Callable
 import numpy as np
 import simpy
 
-from caresim.sim.calendar import WeeklyProfile
+from caresim.sim.calendar import WeeklyProfile, YearlyProfile
 from caresim.sim.clock import call_later
 from caresim.sim.distributions import Exponential, Sampler, Uniform
 from caresim.sim.units import HOURS_PER_UNIT
@@ -34,7 +35,8 @@ HOURS_PER_WEEK = 168
 class PoissonArrivals:
     """Poisson arrivals at ``rate`` per hour on average, shaped by ``profile`` if given.
 
-    The rate at time t is ``rate × profile.multiplier(t) × (1 + growth) ** (t / year)``.
+    The rate at time t is ``rate × profile.multiplier(t) × season.multiplier(t) × (1 + growth) **
+    (t / year)``.
     Arrivals happen in ``[start, until)``; growth needs a finite ``until``.
     """
 
@@ -48,6 +50,7 @@ class PoissonArrivals:
         start: float = 0.0,
         until: float = math.inf,
         growth: float = 0.0,
+        season: YearlyProfile | None = None,
     ) -> None:
         if not (math.isfinite(rate) and rate >= 0):
             raise ValueError(f"arrival rate must be a finite number, zero or more, got {rate}")
@@ -59,8 +62,10 @@ class PoissonArrivals:
         self.until = until
         self.profile = None if profile is None or profile.is_flat else profile
         self.growth = growth
+        self.season = season
         self._final_growth = (1.0 + growth) ** (until / HOURS_PER_YEAR) if growth else 1.0
-        majorant = rate * max(1.0, self._final_growth)
+        peak = season.peak if season is not None else 1.0
+        majorant = rate * max(1.0, self._final_growth) * peak
         # The majorant's rate in each hour of the week.
         if self.profile is None:
             self._hourly = None
@@ -71,8 +76,9 @@ class PoissonArrivals:
         self._majorant = majorant
         # unit-rate exponential work between candidates: drawn only when the rate is above zero
         self._spend = Sampler(Exponential(1.0), rng)
-        self._keep = Sampler(Uniform(0.0, 1.0), rng) if growth else None
-        self._growth_cap = max(1.0, self._final_growth)
+        thinned = bool(growth) or season is not None
+        self._keep = Sampler(Uniform(0.0, 1.0), rng) if thinned else None
+        self._growth_cap = max(1.0, self._final_growth) * peak
         if majorant > 0:
             first = self._next_after(max(start, env.now))
             if first is not None:
@@ -107,7 +113,9 @@ class PoissonArrivals:
             self.on_arrival()
 
     def _growth(self, t: float) -> float:
-        return (1.0 + self.growth) ** (t / HOURS_PER_YEAR) if self.growth else 1.0
+        """Growth and season at ``t``: the share of the majorant's candidates kept, times its cap."""
+        grown = (1.0 + self.growth) ** (t / HOURS_PER_YEAR) if self.growth else 1.0
+        return grown * self.season.multiplier(t) if self.season is not None else grown
 
     def multiplier(self, t: float) -> float:
         """The rate at time ``t`` as a multiple of the base rate."""

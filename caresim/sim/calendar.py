@@ -18,12 +18,14 @@ __all__ = [
     "Rota",
     "Roster",
     "WeeklyProfile",
+    "YearlyProfile",
     "day_of_week",
     "hour_of_day",
 ]
 
 HOURS_PER_DAY = 24.0
 HOURS_PER_WEEK = 168.0
+HOURS_PER_MONTH = 365.0 * HOURS_PER_DAY / 12  # a twelfth of a 365-day year
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 _DAY_ALIASES = {name[:3]: i for i, name in enumerate(DAYS)} | {
@@ -309,3 +311,35 @@ class WeeklyProfile:
     def multiplier(self, t: float) -> float:
         """The rate multiplier at time ``t`` hours."""
         return self.weekday[int(t // HOURS_PER_DAY) % 7] * self.hour[int(t % HOURS_PER_DAY)]
+
+
+@dataclass(frozen=True)
+class YearlyProfile:
+    """Multipliers of a rate by month of the year (12, January first), averaging one.
+
+    A month here is a twelfth of a 365-day year; time 0 falls at the start of ``first_month``
+    (1 for January). Weights are normalised on construction.
+    """
+
+    month: tuple[float, ...]
+    first_month: int = 1
+
+    def __post_init__(self) -> None:
+        if len(self.month) != 12:
+            raise ValueError(f"month profile needs 12 weights, got {len(self.month)}")
+        if any(w < 0 or not math.isfinite(w) for w in self.month) or sum(self.month) <= 0:
+            raise ValueError("month profile weights must be finite, not negative, not all zero")
+        if not 1 <= self.first_month <= 12:
+            raise ValueError(f"the first month must be 1 to 12, got {self.first_month}")
+        total = sum(self.month)
+        object.__setattr__(self, "month", tuple(w * 12 / total for w in self.month))
+
+    @property
+    def peak(self) -> float:
+        """The largest multiplier in the year."""
+        return max(self.month)
+
+    def multiplier(self, t: float) -> float:
+        """The rate multiplier at time ``t`` hours."""
+        month = int(t // HOURS_PER_MONTH) + self.first_month - 1
+        return self.month[month % 12]

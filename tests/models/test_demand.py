@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -129,3 +130,44 @@ def test_numbers_may_carry_thousands_separators(tmp_path):
 def test_a_misplaced_separator_is_an_error_naming_the_key(text):
     with pytest.raises(ConfigError, match=r"staff\.clinicians\.headcount"):
         load_config(PRACTICE_QUEUE, [f"staff.clinicians.headcount={text}"])
+
+
+def test_demand_grows_at_its_own_rate_in_each_cohort():
+    """Frail older patients' requests grow 30% a year, everyone else's not at all."""
+    from caresim.config.files import validate_document
+    from caresim.models.model import simulate
+    from caresim.sim.measures import LogView
+    from caresim.sim.recorder import Kind
+    from tests.models.test_general_practice import FIXED, practice
+
+    document = practice(
+        {"roles": {"gp": FIXED(10)}, "rate": {"frail": "4 per year", "general": "4 per year"}},
+    )
+    document["population"]["cohorts"] = {"frail": 0.5, "general": 0.5}
+    document["population"]["demand_growth"] = {"frail": 0.3}
+    document["population"]["practices"]["only"]["registered"] = 4000
+    document["run"].update(horizon="730 days", warm_up="0 days")
+    result = simulate(validate_document(document), 0, seed=3)
+    view = LogView(result.log)
+    asked = view.rows(Kind.ARRIVAL)
+    cohort = view.attribute("cohort")[view.entity[asked]]
+    second_year = view.time[asked] >= 365 * 24
+    for code, growth in ((0, 1.3), (1, 1.0)):
+        mine = cohort == code
+        ratio = np.sum(mine & second_year) / np.sum(mine & ~second_year)
+        assert ratio == pytest.approx(growth, rel=0.06)
+
+
+def test_growth_by_cohort_names_a_cohort_of_the_population(cli):
+    from tests.caresim.test_bad_input import check_one_line_error
+
+    check_one_line_error(
+        *cli(
+            "validate",
+            ROOT / "configs/pcn_baseline.yaml",
+            "--set",
+            "population.demand_growth={students: 0.1}",
+        ),
+        "population.demand_growth.students",
+        "unknown cohort",
+    )

@@ -62,3 +62,32 @@ def test_growing_demand_compounds_year_on_year():
     expected_first = 8760 * 0.5 / math.log(1.5)
     assert first == pytest.approx(expected_first, rel=0.03)
     assert second / first == pytest.approx(1.5, rel=0.04)
+
+
+def test_a_month_of_year_profile_shapes_arrivals_through_the_year():
+    """Winter twice as busy as the rest: January and December weigh 2, the other months 1."""
+    from caresim.sim.calendar import HOURS_PER_MONTH, YearlyProfile
+
+    weights = (2.0,) + (1.0,) * 10 + (2.0,)
+    env = simpy.Environment()
+    times = []
+    season = YearlyProfile(weights, first_month=1)
+    PoissonArrivals(
+        env, 1.0, np.random.default_rng(7), lambda: times.append(env.now), season=season
+    )
+    env.run(until=3 * 8760)
+    months = (np.array(times) // HOURS_PER_MONTH).astype(int) % 12
+    counts = np.bincount(months, minlength=12)
+    # The weights average one, so the year's total stands; a winter month holds 2/14 of it.
+    assert counts.sum() == pytest.approx(3 * 8760, rel=0.02)
+    assert counts[0] / counts[5] == pytest.approx(2.0, rel=0.08)
+    assert counts[11] / counts[6] == pytest.approx(2.0, rel=0.08)
+
+
+def test_a_run_starting_in_october_meets_winter_in_its_third_month():
+    from caresim.sim.calendar import HOURS_PER_MONTH, YearlyProfile
+
+    weights = (3.0,) + (1.0,) * 11  # only January is busy
+    season = YearlyProfile(weights, first_month=10)
+    assert season.multiplier(0.5 * HOURS_PER_MONTH) == pytest.approx(12 / 14)
+    assert season.multiplier(3.5 * HOURS_PER_MONTH) == pytest.approx(36 / 14)
