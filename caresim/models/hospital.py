@@ -20,7 +20,7 @@ from caresim.models.social_care import SocialCare
 from caresim.models.vocabulary import DISCHARGE_PATHWAYS
 from caresim.sim.clock import call_later
 from caresim.sim.distributions import sampler
-from caresim.sim.pools import BedPool, Request, Step
+from caresim.sim.pools import BedPool, Request, Step, acquire_any
 from caresim.sim.recorder import Kind
 
 __all__ = ["PATHWAYS", "SETTING", "Hospital"]
@@ -60,6 +60,10 @@ class Hospital:
         self.router = context.router
         self.ic = intermediate_care
         self.beds = beds[spec.beds]
+        # Where an admission may go: the acute beds, then escalation beds when all are full.
+        self.admission_beds = [self.beds]
+        if spec.escalation_beds is not None:
+            self.admission_beds.append(beds[spec.escalation_beds])
         self.cohorts = list(config.population.cohorts) if config.population else ["everyone"]
         self._register_events()
         self._draws()
@@ -77,7 +81,11 @@ class Hospital:
 
     def _register_events(self) -> None:
         log, beds = self.log, self.spec.beds
-        self.admission = Step.register(log, "admission", beds, SETTING)
+        if self.spec.escalation_beds is None:
+            self.admission = Step.register(log, "admission", beds, SETTING)
+        else:
+            pools = [beds, self.spec.escalation_beds]
+            self.admission = Step.register_any(log, "admission", pools, SETTING)
         self.attended = log.register(
             Kind.MILESTONE, "ed_attendance", "emergency_department", SETTING
         )
@@ -220,7 +228,10 @@ class Hospital:
         self, entity: int, zero_day: bool, length: float | None = None, fit_now: str | None = None
     ):
         env = self.env
-        bed = yield self.beds.acquire(entity, self.admission)
+        if len(self.admission_beds) == 1:
+            bed = yield self.beds.acquire(entity, self.admission)
+        else:
+            bed = yield acquire_any(self.admission_beds, entity, self.admission)
         cohort = self.cohorts[self.patients.cohort_of(entity)]
         pathway: str
         if fit_now is None:

@@ -221,6 +221,8 @@ def _bed_uses(config: Config) -> list[tuple[str, str]]:
             uses.append(
                 ("hospital.admission_avoidance.uses", config.hospital.admission_avoidance.uses)
             )
+        if config.hospital.escalation_beds:
+            uses.append(("hospital.escalation_beds", config.hospital.escalation_beds))
     if config.intermediate_care:
         for kind in IC_KINDS:
             service = getattr(config.intermediate_care, kind)
@@ -253,11 +255,13 @@ def _hospital(config: Config) -> None:
     hospital = config.hospital
     if hospital is None:
         return
-    if config.beds[hospital.beds].when_full == "turn_away":
-        raise reference_error(
-            f"beds.{hospital.beds}.when_full",
-            "acute beds must queue admissions (patients wait in ED for a bed), not turn them away",
-        )
+    for pool in (hospital.beds, hospital.escalation_beds):
+        if pool is not None and config.beds[pool].when_full == "turn_away":
+            raise reference_error(
+                f"beds.{pool}.when_full",
+                "acute and escalation beds must queue admissions (patients wait in ED for a "
+                "bed), not turn them away",
+            )
     if hospital.zero_day_share > 0 and hospital.zero_day_stay is None:
         raise reference_error("hospital.zero_day_stay", "needed when zero_day_share is above 0")
     missing = sorted({"high", "medium", "low"} - set(hospital.admitted_share))

@@ -113,3 +113,8 @@ class HospitalSpec(Frozen):
         0.0, description="share of patients going home (pathway 0) referred to district nursing"
     )
     readmission: ReadmissionSpec | None = None
+    escalation_beds: NameType | None = Field(
+        None,
+        description="a bed pool of escalation beds, opened to an admission only when every "
+        "acute bed is full",
+    )

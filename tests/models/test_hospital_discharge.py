@@ -238,3 +238,43 @@ def test_waits_for_a_bed_over_4_and_12_hours_are_counted_from_arrival():
             expected / len(waits)
         )
     assert 0 < values[("hospital", "admission", "waited_over_12_hours")] < len(waits)
+
+
+def test_escalation_beds_take_admissions_only_when_every_acute_bed_is_full():
+    """Two acute beds and two escalation beds: escalation is used, never with an acute bed free."""
+    from caresim.config.files import validate_document
+
+    def document(escalation: bool) -> dict:
+        doc = {
+            "name": "escalation",
+            "run": {"horizon": "300 days", "warm_up": "20 days", "seed": 4},
+            "population": {"practices": {"town": {"registered": 1000}}},
+            "beds": {"ward": {"capacity": 2}},
+            "hospital": {
+                "beds": "ward",
+                "presentations": {"rate": {"everyone": "0.25 per year"}},
+                "acuity": {"high": 1.0},
+                "admitted_share": {"high": 1.0, "medium": 1.0, "low": 1.0},
+                "length_of_stay": {"everyone": {"distribution": "exponential", "mean": "2 days"}},
+                "discharge_pathways": {"everyone": {"pathway_0": 1.0}},
+            },
+        }
+        if escalation:
+            doc["beds"]["surge"] = {"capacity": 2}
+            doc["hospital"]["escalation_beds"] = "surge"
+        return doc
+
+    with_surge = CareSystemModel(validate_document(document(True))).run()
+    view = LogView(with_surge.log)
+    surge_starts = view.rows(Kind.START, "admission", pool="surge")
+    assert len(surge_starts) > 20
+    ward = view.busy_level("ward")
+    # Every escalation admission began while both acute beds were taken.
+    assert all(ward.value_at(t) == 2 for t in view.time[surge_starts])
+    values = values_of(with_surge)
+    assert values[("hospital", "surge", "occupancy_mean")] > 0
+    without = values_of(CareSystemModel(validate_document(document(False))).run())
+    assert (
+        values[("hospital", "admission", "wait_mean")]
+        < without[("hospital", "admission", "wait_mean")]
+    )
