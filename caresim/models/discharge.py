@@ -13,24 +13,32 @@ their discharge needs is done, in this order:
 Each step that holds the bed starts a *delay record* naming its reason, so that the delayed
 bed-days, delayed patients and mean delay are measured by reason from the event log. A step that
 finds its capacity free at once holds no bed and leaves no record.
+
+With a discharge profile, a patient going home (pathway 0) after an overnight stay leaves at a time drawn from the
+profile's weekday and hour weights over the day after they are ready, as discharges bunch in the
+afternoon and thin out at weekends. That wait is part of leaving, not a delay with a reason.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import cast
 
+import numpy as np
+
 from caresim.models.context import CareContext
-from caresim.models.draws import chance, destination_draw
+from caresim.models.draws import chance, demand_shape, destination_draw
 from caresim.models.intermediate_care import IntermediateCare
 from caresim.models.schema_hospital import DischargeDelaySpec, HospitalSpec
 from caresim.models.social_care import SocialCare
 from caresim.models.vocabulary import IC_OF_PATHWAY
+from caresim.sim.calendar import WeeklyProfile
 from caresim.sim.distributions import sampler
 from caresim.sim.pools import BedPool, Request
 from caresim.sim.recorder import Kind
 
-__all__ = ["DELAY_REASONS", "REASON_OF_NEED", "Discharge"]
+__all__ = ["DELAY_REASONS", "REASON_OF_NEED", "Discharge", "LeavingTimes"]
 
 SETTING = "hospital"
 
@@ -91,6 +99,12 @@ class Discharge:
         }
         self.process = self._step(spec.process_delay, "process_delay")
         self.assessment = self._step(spec.assessment, "assessment")
+        self.leaving_time = None
+        if spec.discharge_profile is not None:
+            weekly, _ = demand_shape(context.config, spec.discharge_profile)
+            assert weekly is not None  # a named profile always has its week
+            rng = context.streams.generator("hospital.discharge_profile")
+            self.leaving_time = LeavingTimes(weekly, rng)
 
     def _step(
         self, spec: DischargeDelaySpec | None, name: str
@@ -119,6 +133,8 @@ class Discharge:
         if overnight:
             yield from self._hold(entity, self.process, "process", bed)
         if pathway == "pathway_0":
+            if self.leaving_time is not None and overnight:  # zero-day stays leave when done
+                yield self.env.timeout(self.leaving_time.after(self.env.now) - self.env.now)
             self.beds.release(bed)
             home(entity)
             return
@@ -146,3 +162,30 @@ class Discharge:
         place = yield ic.step_down(entity, need)
         self.beds.release(bed)
         ic.stay(place, need)
+
+
+class LeavingTimes:
+    """When a patient ready to go home at ``t`` leaves: drawn from a weekly profile's weights.
+
+    The draw is over the hours of the next 24 (the rest of this hour first), each hour as likely
+    as its weight; with no weight in them (a weekend with no discharges), over the 24 after, and
+    so on for a week. Within an hour the time is uniform.
+    """
+
+    def __init__(self, profile: WeeklyProfile, rng: np.random.Generator) -> None:
+        self.profile = profile
+        self.rng = rng
+
+    def after(self, t: float) -> float:
+        """A leaving time at or after ``t``."""
+        for day in range(8):
+            starts = math.floor(t) + 24.0 * day + np.arange(24, dtype=float)
+            weights = np.array([self.profile.multiplier(h + 0.5) for h in starts])
+            if day == 0:
+                weights[0] *= starts[0] + 1.0 - t  # what is left of the current hour
+            total = weights.sum()
+            if total > 0:
+                k = int(self.rng.choice(24, p=weights / total))
+                low = max(starts[k], t)
+                return low + self.rng.random() * (starts[k] + 1.0 - low)
+        return t  # a profile with no weight anywhere leaves no time to wait for

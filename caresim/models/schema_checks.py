@@ -96,6 +96,8 @@ def _population(config: Config) -> None:
     if config.general_practice:
         for name, activity in config.general_practice.activities.items():
             references.append((f"general_practice.activities.{name}.profile", activity.profile))
+    if config.hospital:
+        references.append(("hospital.discharge_profile", config.hospital.discharge_profile))
     if config.hospital and config.hospital.presentations:
         references.append(("hospital.presentations.profile", config.hospital.presentations.profile))
     for path, profile in references:

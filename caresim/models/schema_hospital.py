@@ -113,6 +113,11 @@ class HospitalSpec(Frozen):
         0.0, description="share of patients going home (pathway 0) referred to district nursing"
     )
     readmission: ReadmissionSpec | None = None
+    discharge_profile: NameType | None = Field(
+        None,
+        description="a profile of the weekdays and hours patients going home leave at; a "
+        "patient ready to go leaves at a time drawn from it over the next day",
+    )
     escalation_beds: NameType | None = Field(
         None,
         description="a bed pool of escalation beds, opened to an admission only when every "

@@ -278,3 +278,43 @@ def test_escalation_beds_take_admissions_only_when_every_acute_bed_is_full():
         values[("hospital", "admission", "wait_mean")]
         < without[("hospital", "admission", "wait_mean")]
     )
+
+
+def test_with_a_discharge_profile_patients_go_home_in_its_hours_within_a_day():
+    """Discharges only 12:00-18:00 on weekdays: every overnight stay going home leaves then."""
+    from caresim.config.files import validate_document
+
+    document = {
+        "name": "afternoons",
+        "run": {"horizon": "200 days", "seed": 6},
+        "population": {"practices": {"town": {"registered": 1000}}},
+        "profiles": {
+            "afternoons": {"weekday": [1, 1, 1, 1, 1, 0, 0], "hour": [0] * 12 + [1] * 6 + [0] * 6}
+        },
+        "beds": {"ward": {"capacity": "unconstrained"}},
+        "hospital": {
+            "beds": "ward",
+            "presentations": {"rate": {"everyone": "0.3 per year"}},
+            "acuity": {"high": 1.0},
+            "admitted_share": {"high": 1.0, "medium": 1.0, "low": 1.0},
+            "length_of_stay": {"everyone": {"distribution": "exponential", "mean": "3 days"}},
+            "discharge_pathways": {"everyone": {"pathway_0": 1.0}},
+            "discharge_profile": "afternoons",
+        },
+    }
+    result = CareSystemModel(validate_document(document)).run()
+    view = LogView(result.log)
+    fit = view.rows(Kind.MILESTONE, "pathway_0")
+    ends = view.closing(Kind.END, view.ref[fit], "admission")
+    assert len(ends) > 100
+    left = view.time[ends]
+    hours, days = left % 24, (left // 24).astype(int) % 7
+    assert np.all((hours >= 12) & (hours < 18)) and np.all(days < 5)
+    # Each leaves after being ready, within the next day, or after a weekend by Monday 18:00.
+    ready_at = dict(zip(view.ref[fit].tolist(), view.time[fit].tolist(), strict=True))
+    waited = np.array([t - ready_at[int(start)] for t, start in zip(left, view.ref[ends])])
+    assert np.all(waited >= 0) and waited.max() < 72
+    weekday_morning = np.array(
+        [(ready_at[int(s)] % 24 < 12) and (ready_at[int(s)] // 24) % 7 < 5 for s in view.ref[ends]]
+    )
+    assert np.all(waited[weekday_morning] < 18)
