@@ -312,7 +312,9 @@ def test_with_a_discharge_profile_patients_go_home_in_its_hours_within_a_day():
     assert np.all((hours >= 12) & (hours < 18)) and np.all(days < 5)
     # Each leaves after being ready, within the next day, or after a weekend by Monday 18:00.
     ready_at = dict(zip(view.ref[fit].tolist(), view.time[fit].tolist(), strict=True))
-    waited = np.array([t - ready_at[int(start)] for t, start in zip(left, view.ref[ends])])
+    waited = np.array(
+        [t - ready_at[int(start)] for t, start in zip(left, view.ref[ends], strict=True)]
+    )
     assert np.all(waited >= 0) and waited.max() < 72
     weekday_morning = np.array(
         [(ready_at[int(s)] % 24 < 12) and (ready_at[int(s)] // 24) % 7 < 5 for s in view.ref[ends]]
