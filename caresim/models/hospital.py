@@ -74,6 +74,8 @@ class Hospital:
         if self.readmission is not None:
             self._readmissions()
         self._front_doors()
+        if spec.electives is not None:
+            self._electives(spec.electives)
         self.discharge = Discharge(context, spec, self.beds, intermediate_care, social_care)
         self.referred_to_district_nursing = chance(
             spec.referred_to_district_nursing, context, "hospital.referred_to_district_nursing"
@@ -167,6 +169,44 @@ class Hospital:
                     patients.arrive(label, practice, cohort), "emergency_department"
                 ),
             )
+
+    # -- planned admissions -----------------------------------------------------------------------
+    def _electives(self, spec) -> None:
+        log = self.log
+        self.elective_step = Step.register(log, "elective", self.spec.beds, SETTING)
+        self.elective_admitted = log.register(
+            Kind.MILESTONE, "elective_admitted", "electives", SETTING
+        )
+        self.elective_cancelled = log.register(
+            Kind.MILESTONE, "elective_cancelled", "electives", SETTING
+        )
+        self.elective_stay = sampler(
+            spec.length_of_stay.build(), self.context.streams.generator("hospital.electives.stay")
+        )
+        label = self.patients.arrival_label("elective_admission", SETTING)
+        population_arrivals(
+            self.context,
+            "hospital.electives",
+            spec.rate,
+            spec.profile,
+            lambda practice, cohort: self._elective(self.patients.arrive(label, practice, cohort)),
+        )
+
+    def _elective(self, entity: int) -> None:
+        """A planned admission: admitted if an acute bed is free now, else cancelled."""
+        if not self.beds.has_free_unit():
+            self.log.record(entity, self.elective_cancelled, self.env.now)
+            self.patients.depart(entity, "home", SETTING)
+            return
+        self.log.record(entity, self.elective_admitted, self.env.now)
+        self.env.process(self._planned_stay(entity))
+
+    def _planned_stay(self, entity: int):
+        bed = yield self.beds.acquire(entity, self.elective_step)
+        yield self.env.timeout(self.elective_stay())
+        yield from self.discharge.leave(
+            entity, bed, "pathway_0", True, lambda e: self.patients.depart(e, "home", SETTING)
+        )
 
     def attend(self, entity: int, source: str) -> None:
         """An emergency department attendance: admitted by acuity, or home."""

@@ -432,6 +432,30 @@ def social_care_measures(view: LogView, result: Replication, add: Add) -> None:
 
 
 # -- hospital ------------------------------------------------------------------------------------
+def _elective_rows(view: LogView, window: Window, add: Add) -> None:
+    """Planned admissions: admitted, cancelled for want of a bed, and their stays."""
+    setting = "hospital"
+    admitted = _in_window(
+        view, view.rows(Kind.MILESTONE, "electives", event="elective_admitted"), window
+    )
+    cancelled = _in_window(
+        view, view.rows(Kind.MILESTONE, "electives", event="elective_cancelled"), window
+    )
+    add(setting, "electives", "admitted", "patients", len(admitted))
+    add(setting, "electives", "cancelled", "patients", len(cancelled))
+    add(
+        setting,
+        "electives",
+        "cancelled_share",
+        "proportion",
+        share(len(cancelled), len(admitted) + len(cancelled)),
+    )
+    starts = _in_window(view, view.rows(Kind.START, "elective", setting=setting), window)
+    ends = view.closing(Kind.END, starts, "elective")
+    stays = (view.time[ends] - view.time[view.ref[ends]]) / HOURS_PER_DAY
+    add(setting, "electives", "length_of_stay_mean", "days", mean_or_nan(stays))
+
+
 def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
     """Attendances, admissions by source, trolley waits, stays, delayed discharges, avoidance."""
     config = result.config
@@ -444,6 +468,8 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
         view, view.rows(Kind.MILESTONE, "emergency_department", setting=setting), window
     )
     add(setting, "emergency_department", "attendances", "patients", len(attendances))
+    if spec.electives is not None:
+        _elective_rows(view, window, add)
     registered = config.population.registered if config.population is not None else 0
     years = window.length / (365.0 * HOURS_PER_DAY)
     if registered:

@@ -60,6 +60,7 @@ def _population(config: Config) -> None:
         config.general_practice is not None
         or (config.hospital is not None and config.hospital.presentations is not None)
         or (config.district_nursing is not None and config.district_nursing.referrals is not None)
+        or (config.hospital is not None and config.hospital.electives is not None)
     )
     if needs and config.population is None:
         raise reference_error(
@@ -77,6 +78,15 @@ def _population(config: Config) -> None:
         rate_tables.append(("hospital.presentations.rate", config.hospital.presentations.rate))
     if config.district_nursing and config.district_nursing.referrals:
         rate_tables.append(("district_nursing.referrals", config.district_nursing.referrals))
+    if config.hospital and config.hospital.electives:
+        rate_tables.append(("hospital.electives.rate", config.hospital.electives.rate))
+    if config.general_practice and config.general_practice.pharmacy_first:
+        rate_tables.append(
+            (
+                "general_practice.pharmacy_first.self_referrals",
+                config.general_practice.pharmacy_first.self_referrals,
+            )
+        )
     for path, table in rate_tables:
         for cohort in table:
             if cohort not in cohorts:
@@ -98,6 +108,8 @@ def _population(config: Config) -> None:
             references.append((f"general_practice.activities.{name}.profile", activity.profile))
     if config.hospital:
         references.append(("hospital.discharge_profile", config.hospital.discharge_profile))
+        if config.hospital.electives:
+            references.append(("hospital.electives.profile", config.hospital.electives.profile))
     if config.hospital and config.hospital.presentations:
         references.append(("hospital.presentations.profile", config.hospital.presentations.profile))
     for path, profile in references:

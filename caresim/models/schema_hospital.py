@@ -12,6 +12,7 @@ from caresim.models.schema_types import DistributionSpec, Frozen, Probability, c
 __all__ = [
     "AdmissionAvoidanceSpec",
     "DischargeDelaySpec",
+    "ElectivesSpec",
     "HospitalSpec",
     "PresentationsSpec",
     "ReadmissionSpec",
@@ -41,6 +42,16 @@ class PresentationsSpec(Frozen):
 
     rate: CohortRates = Field(description="attendances per registered patient, by cohort")
     profile: NameType | None = None
+
+
+class ElectivesSpec(Frozen):
+    """Planned admissions to the acute beds: admitted when a bed is free, else cancelled."""
+
+    rate: CohortRates = Field(description="elective admissions per registered patient, by cohort")
+    profile: NameType | None = Field(
+        None, description="a profile of the weekdays and hours they are booked for"
+    )
+    length_of_stay: DistributionSpec = Field(description="the planned stay, then home")
 
 
 class AdmissionAvoidanceSpec(Frozen):
@@ -117,6 +128,9 @@ class HospitalSpec(Frozen):
         None,
         description="a profile of the weekdays and hours patients going home leave at; a "
         "patient ready to go leaves at a time drawn from it over the next day",
+    )
+    electives: ElectivesSpec | None = Field(
+        None, description="planned admissions, cancelled when no acute bed is free"
     )
     escalation_beds: NameType | None = Field(
         None,

@@ -1,6 +1,7 @@
 """Leaving hospital: admission avoidance counted once, delays priced, discharges referred on."""
 
 import numpy as np
+import pytest
 
 from caresim.config.files import load_config
 from caresim.models.measures import measure
@@ -320,3 +321,47 @@ def test_with_a_discharge_profile_patients_go_home_in_its_hours_within_a_day():
         [(ready_at[int(s)] % 24 < 12) and (ready_at[int(s)] // 24) % 7 < 5 for s in view.ref[ends]]
     )
     assert np.all(waited[weekday_morning] < 18)
+
+
+def test_electives_are_admitted_when_a_bed_is_free_and_cancelled_when_none_is():
+    """Planned stays share a small ward with emergencies: cancellations, counted, rise with load."""
+    from caresim.config.files import validate_document
+
+    def run(emergencies: str) -> dict:
+        document = {
+            "name": "electives",
+            "run": {"horizon": "300 days", "warm_up": "20 days", "seed": 8},
+            "population": {"practices": {"town": {"registered": 1000}}},
+            "beds": {"ward": {"capacity": 4}},
+            "hospital": {
+                "beds": "ward",
+                "presentations": {"rate": {"everyone": emergencies}},
+                "acuity": {"high": 1.0},
+                "admitted_share": {"high": 1.0, "medium": 1.0, "low": 1.0},
+                "length_of_stay": {"everyone": {"distribution": "exponential", "mean": "3 days"}},
+                "discharge_pathways": {"everyone": {"pathway_0": 1.0}},
+                "electives": {
+                    "rate": {"everyone": "0.1 per year"},
+                    "length_of_stay": {"distribution": "fixed", "value": "2 days"},
+                },
+            },
+        }
+        return values_of(CareSystemModel(validate_document(document)).run())
+
+    quiet, busy = run("0.1 per year"), run("0.35 per year")
+    for values in (quiet, busy):
+        admitted = values[("hospital", "electives", "admitted")]
+        cancelled = values[("hospital", "electives", "cancelled")]
+        assert admitted > 0
+        assert values[("hospital", "electives", "cancelled_share")] == cancelled / (
+            admitted + cancelled
+        )
+        assert values[("hospital", "electives", "length_of_stay_mean")] == pytest.approx(2.0)
+    assert (
+        busy[("hospital", "electives", "cancelled_share")]
+        > 2 * quiet[("hospital", "electives", "cancelled_share")]
+    )
+    # Electives are not emergency admissions: those are every emergency attendance here.
+    for values in (quiet, busy):
+        attended = values[("hospital", "emergency_department", "attendances")]
+        assert values[("hospital", "all", "admissions")] == pytest.approx(attended, abs=2)
