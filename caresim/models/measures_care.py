@@ -721,7 +721,12 @@ def cost_measures(
     for name, info in result.pools.items():
         if info.kind == "staff" and info.role in costs.staff_hour:
             paid = _paid_hours(info, window)
-            cost = (paid + pool_use[name].overtime_hours) * costs.staff_hour[info.role]
+            rate = costs.staff_hour[info.role]
+            overtime = pool_use[name].overtime_hours
+            if info.role in costs.overtime_hour:
+                cost = paid * rate + overtime * costs.overtime_hour[info.role]
+            else:
+                cost = (paid + overtime) * rate
             key = (info.setting, info.role)
             staff_by_role[key] = staff_by_role.get(key, 0.0) + cost
         elif info.kind == "beds" and name in costs.bed_day:
@@ -734,7 +739,56 @@ def cost_measures(
     for (setting, role), cost in sorted(staff_by_role.items()):
         add(setting, role, "staff_cost", currency, cost)
         total += cost
+    total += _social_care_costs(result, add, pool_use)
     add("system", "all", "total_cost", currency, total)
+    if costs.commissioned_bed_day:
+        _commissioned_costs(result, add, pool_use, total, delayed)
+
+
+def _social_care_costs(result: Replication, add: Add, pool_use: Mapping[str, PoolUse]) -> float:
+    """Home care by the hour and care homes by the week, for the packages and places in use."""
+    costs, social = result.config.costs, result.config.social_care
+    assert costs is not None  # measured only for a config with costs
+    total = 0.0
+    days = result.window.length / HOURS_PER_DAY
+    prices = (
+        ("home_care", costs.home_care_hour, costs.home_care_hours_per_week / 7),
+        ("care_home", costs.care_home_week, 1 / 7),
+    )
+    for need, price, per_day in prices:
+        service = getattr(social, need, None) if social is not None else None
+        if price is None or service is None:
+            continue
+        cost = pool_use[service.uses].busy_mean * days * per_day * price
+        add("system", need, "social_care_cost", costs.currency, cost)
+        total += cost
+    return total
+
+
+def _commissioned_costs(
+    result: Replication, add: Add, pool_use: Mapping[str, PoolUse], total: float, delayed: float
+) -> None:
+    """Beds and places provided, occupied or not: what the capacity costs whoever commissions it.
+
+    ``commissioned_total_cost`` is ``total_cost`` with each commissioned pool priced for the beds
+    provided in place of the bed-days occupied; for the acute beds, the delayed bed-days (priced
+    apart in ``delay_cost``) are inside the beds provided.
+    """
+    costs = result.config.costs
+    assert costs is not None  # measured only for a config with costs
+    days = result.window.length / HOURS_PER_DAY
+    acute = result.config.hospital.beds if result.config.hospital is not None else None
+    commissioned_total = total
+    for name, price in costs.commissioned_bed_day.items():
+        info = result.pools[name]
+        cost = (info.capacity or 0) * days * price
+        add(info.setting, name, "commissioned_cost", costs.currency, cost)
+        occupied = pool_use[name].busy_mean * days
+        if name == acute and costs.delayed_bed_day is not None:
+            commissioned_total -= delayed * costs.delayed_bed_day
+            occupied -= delayed
+        commissioned_total += cost - occupied * costs.bed_day.get(name, 0.0)
+    add("system", "all", "commissioned_total_cost", costs.currency, commissioned_total)
 
 
 def _paid_hours(info, window: Window) -> float:

@@ -491,12 +491,31 @@ def _costs(config: Config) -> None:
                 f"costs.staff_hour.{role}",
                 f"unknown role '{role}'; expected one of {_listing(roles)}",
             )
-    for pool in config.costs.bed_day:
-        if pool not in config.beds:
+    for role in config.costs.overtime_hour:
+        if role not in roles:
             raise reference_error(
-                f"costs.bed_day.{pool}",
-                f"unknown bed pool '{pool}'; expected one of {_listing(config.beds)}",
+                f"costs.overtime_hour.{role}",
+                f"unknown role '{role}'; expected one of {_listing(roles)}",
             )
+    for key in ("bed_day", "commissioned_bed_day"):
+        for pool in getattr(config.costs, key):
+            if pool not in config.beds:
+                raise reference_error(
+                    f"costs.{key}.{pool}",
+                    f"unknown bed pool '{pool}'; expected one of {_listing(config.beds)}",
+                )
+    for pool, beds in config.beds.items():
+        if pool in config.costs.commissioned_bed_day and beds.capacity == "unconstrained":
+            raise reference_error(
+                f"costs.commissioned_bed_day.{pool}",
+                f"bed pool '{pool}' is unconstrained: beds provided need a number",
+            )
+    social = config.social_care
+    for key, need in (("home_care_hour", "home_care"), ("care_home_week", "care_home")):
+        if getattr(config.costs, key) is not None and (
+            social is None or getattr(social, need) is None
+        ):
+            raise reference_error(f"costs.{key}", f"needs social_care.{need}")
 
 
 def check_rosters(config: Config) -> None:

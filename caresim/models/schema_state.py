@@ -76,3 +76,16 @@ class CostsSpec(Frozen):
     delayed_bed_day: float | None = Field(
         None, ge=0, description="cost of an acute bed-day held by a patient fit to leave"
     )
+    overtime_hour: dict[NameType, Cost] = Field(
+        default_factory=dict,
+        description="cost of an hour of overtime, by role (default: the role's staff_hour)",
+    )
+    commissioned_bed_day: dict[NameType, Cost] = Field(
+        default_factory=dict,
+        description="cost a day of every bed or place provided, occupied or not, by bed pool",
+    )
+    home_care_hour: float | None = Field(None, ge=0, description="cost of an hour of home care")
+    home_care_hours_per_week: float = Field(
+        10.0, gt=0, le=168, description="care hours a week of one home care package"
+    )
+    care_home_week: float | None = Field(None, ge=0, description="cost of a week in a care home")

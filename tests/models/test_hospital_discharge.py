@@ -365,3 +365,45 @@ def test_electives_are_admitted_when_a_bed_is_free_and_cancelled_when_none_is():
     for values in (quiet, busy):
         attended = values[("hospital", "emergency_department", "attendances")]
         assert values[("hospital", "all", "admissions")] == pytest.approx(attended, abs=2)
+
+
+def test_finance_costs_price_overtime_social_care_and_the_beds_provided():
+    """Each new price moves its own cost row, and the totals, by exactly what it prices."""
+    base = values_of(run_small()[1])
+    priced = values_of(
+        run_small(
+            "costs.overtime_hour={gp: 1000}",
+            "costs.commissioned_bed_day={acute: 400}",
+            "costs.home_care_hour=25",
+            "costs.home_care_hours_per_week=14",
+            "costs.care_home_week=1000",
+        )[1]
+    )
+    days = 120.0
+    overtime = base[("general_practice", "gp", "overtime_hours")]
+    staff_hour = 100.0  # the baseline's GP rate, which the small system keeps
+    assert priced[("general_practice", "gp", "staff_cost")] == pytest.approx(
+        base[("general_practice", "gp", "staff_cost")] + overtime * (1000 - staff_hour)
+    )
+    occupied = {g: v for (_s, g, m), v in priced.items() if m == "occupancy_mean"}
+    home_care = priced[("system", "home_care", "social_care_cost")]
+    care_home = priced[("system", "care_home", "social_care_cost")]
+    assert home_care == pytest.approx(occupied["home_care_packages"] * days * 2 * 25)
+    assert care_home == pytest.approx(occupied["care_home_places"] * days * 1000 / 7)
+    social = home_care + care_home
+    assert priced[("system", "all", "total_cost")] == pytest.approx(
+        base[("system", "all", "total_cost")] + overtime * (1000 - staff_hour) + social
+    )
+    acute = [k for k in priced if k[1] == "acute" and k[2] == "commissioned_cost"]
+    assert len(acute) == 1
+    capacity = priced[acute[0]] / (days * 400)
+    assert capacity == pytest.approx(round(capacity)) and capacity > 0
+    # Beds provided in place of bed-days occupied (and delayed) in the commissioned total.
+    acute_days = occupied["acute"] * days
+    assert priced[("system", "all", "commissioned_total_cost")] == pytest.approx(
+        priced[("system", "all", "total_cost")]
+        - priced[("hospital", "all", "delay_cost")]
+        - priced[("hospital", "acute", "bed_cost")]
+        + priced[acute[0]]
+    )
+    assert acute_days > 0
