@@ -212,7 +212,13 @@ def _pool_measures(view: LogView, result: Replication, add) -> dict[str, PoolUse
     by_role: dict[tuple[str, str], list[str]] = {}
     for name, info in result.pools.items():
         use = view.pool_use(
-            name, window, info.capacity, info.patient_facing, info.on_duty, info.people
+            name,
+            window,
+            info.capacity,
+            info.patient_facing,
+            info.on_duty,
+            info.people,
+            info.changes,
         )
         uses[name] = use
         setting = info.setting

@@ -781,7 +781,7 @@ def _commissioned_costs(
     commissioned_total = total
     for name, price in costs.commissioned_bed_day.items():
         info = result.pools[name]
-        cost = (info.capacity or 0) * days * price
+        cost = pool_use[name].capacity_hours / HOURS_PER_DAY * price
         add(info.setting, name, "commissioned_cost", costs.currency, cost)
         occupied = pool_use[name].busy_mean * days
         if name == acute and costs.delayed_bed_day is not None:

@@ -284,6 +284,15 @@ class CalibrationTarget(Frozen):
         return setting, group, measure
 
 
+class ChangeSpec(Frozen):
+    """A change to the capacity of the place from a given time: "4 more IC beds from day 120"."""
+
+    at: Duration = Field(description="when the change takes effect, from the start of the run")
+    beds: dict[Name, Count] = Field(
+        min_length=1, description="bed pools and their number of beds or places from then on"
+    )
+
+
 class Config(Frozen):
     """One scenario of a care system."""
 
@@ -315,6 +324,9 @@ class Config(Frozen):
     )
     calibration: list[CalibrationTarget] = Field(
         default_factory=list, description="observed figures the run is compared with"
+    )
+    changes: list[ChangeSpec] = Field(
+        default_factory=list, description="dated changes of capacity during the run"
     )
 
     @model_validator(mode="after")
@@ -353,7 +365,26 @@ class Config(Frozen):
                 )
         check_services(self)
         check_routing(self)  # once every destination is known to exist
+        self._check_changes()
         return self
+
+    def _check_changes(self) -> None:
+        for k, change in enumerate(self.changes):
+            if not 0 < change.at < self.run.horizon:
+                raise reference_error(
+                    f"changes.{k}.at", "expected a time after the start and before the horizon"
+                )
+            for pool in change.beds:
+                if pool not in self.beds:
+                    raise reference_error(
+                        f"changes.{k}.beds.{pool}",
+                        f"unknown bed pool '{pool}'; expected one of {_listing(self.beds)}",
+                    )
+                if self.beds[pool].capacity == "unconstrained":
+                    raise reference_error(
+                        f"changes.{k}.beds.{pool}",
+                        f"bed pool '{pool}' is unconstrained: it has no number to change",
+                    )
 
 
 def _listing(names) -> str:

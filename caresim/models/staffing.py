@@ -22,6 +22,7 @@ from caresim.models.schema_checks import roster_of
 from caresim.models.vocabulary import IC_KINDS, role_of
 from caresim.sim.appointments import AppointmentBook
 from caresim.sim.calendar import Rota
+from caresim.sim.clock import call_later
 from caresim.sim.pools import BedPool, RosteredPool, ServerPool, StaffPool
 from caresim.sim.recorder import EventLog
 from caresim.sim.streams import RandomStreams
@@ -46,6 +47,7 @@ class PoolInfo:
         "kind",
         "name",
         "on_duty",
+        "changes",
         "patient_facing",
         "people",
         "role",
@@ -63,8 +65,10 @@ class PoolInfo:
         on_duty: Rota | None = None,
         book: AppointmentBook | None = None,
         people: list[Rota] | None = None,
+        changes: list[tuple[float, int]] | None = None,
     ) -> None:
         self.name = name
+        self.changes = changes or []  # (time, capacity from then), for dated changes of beds
         self.people = people  # each person's rota, for a pool whose headcount changes in a day
         self.book = book  # the appointment book, whose slots offered the measures count
         self.kind = kind  # "staff" or "beds"
@@ -229,6 +233,16 @@ def build_pools(
         )
     for name, beds in config.beds.items():
         capacity = None if beds.capacity == "unconstrained" else beds.capacity
-        pools.beds[name] = BedPool(env, name, log, capacity, beds.when_full)
-        pools.info[name] = PoolInfo(name, "beds", capacity, setting.get(name, "system"))
+        pool = pools.beds[name] = BedPool(env, name, log, capacity, beds.when_full)
+        changes = sorted((c.at, c.beds[name]) for c in config.changes if name in c.beds)
+        for at, number in changes:
+            call_later(env, at, _resize(pool, number))
+        pools.info[name] = PoolInfo(
+            name, "beds", capacity, setting.get(name, "system"), changes=changes
+        )
     return pools
+
+
+def _resize(pool: BedPool, number: int):
+    """A callback that gives ``pool`` ``number`` beds from when it runs."""
+    return lambda _event: pool.resize(number)

@@ -267,13 +267,15 @@ class LogView:
         patient_facing: Rota | None = None,
         on_duty: Rota | None = None,
         people: list[Rota] | None = None,
+        changes: list[tuple[float, int]] | None = None,
     ) -> PoolUse:
         """Queue, use, utilisation and overtime of a pool over the window.
 
         ``patient_facing`` is the rota in which units are available to patients (every hour, if
         not given) and ``on_duty`` the paid hours (the same, if not given); use outside the on-duty
         rota is overtime. A pool whose headcount changes through the day gives instead each
-        person's rota (``people``): use beyond the number on duty is overtime.
+        person's rota (``people``): use beyond the number on duty is overtime. A pool of beds
+        whose number changes during the run gives its ``changes``, (time, capacity from then).
         """
         queue = self.queue_level(pool)
         busy = self.busy_level(pool)
@@ -285,6 +287,8 @@ class LogView:
         busy_in = busy.integral_over(in_hours, window.start)
         if capacity is None:
             capacity_hours = float("nan")
+        elif changes:
+            capacity_hours = _changing_capacity_hours(capacity, changes, window)
         else:
             capacity_hours = capacity * sum(b - a for a, b in in_hours)
         paid_hours = list(paid.shifts(window.start, window.end))
@@ -340,3 +344,18 @@ def _values_at(level: Level, points: np.ndarray) -> np.ndarray:
     if not len(level.values):
         return np.full(len(points), level.initial)
     return np.where(index < 0, level.initial, level.values[np.maximum(index, 0)])
+
+
+def _changing_capacity_hours(
+    capacity: int, changes: list[tuple[float, int]], window: Window
+) -> float:
+    """Unit-hours over the window of a capacity that starts at ``capacity`` and then changes."""
+    times = [window.start] + [t for t, _ in changes if window.start < t < window.end] + [window.end]
+    hours = 0.0
+    for a, b in zip(times, times[1:], strict=False):
+        in_force = capacity
+        for t, number in changes:
+            if t <= a:
+                in_force = number
+        hours += in_force * (b - a)
+    return hours

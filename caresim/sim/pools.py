@@ -343,6 +343,7 @@ class BedPool(ServerPool):
     """Beds or caseload places: a fixed number, or unconstrained (``capacity=None``) for an audit.
 
     When full, a finite pool either queues requests (``when_full="queue"``) or turns them away.
+    The number of beds may change during a run (:meth:`resize`).
     """
 
     def __init__(
@@ -357,6 +358,46 @@ class BedPool(ServerPool):
             raise ValueError(f"pool {name!r}: when_full must be 'queue' or 'turn_away'")
         super().__init__(env, name, log, capacity)
         self.turn_away = when_full == "turn_away"
+        self._to_close = 0  # occupied beds over the number: each closes as its patient leaves
+        self._closed: list[int] = []  # ids of closed beds, reused when beds open again
+        self._next_id = capacity or 0  # the id of a bed never yet opened
+
+    def resize(self, capacity: int) -> None:
+        """Change the number of beds now.
+
+        Beds opened take waiting patients at once. Closing beds closes free ones first; while more
+        are occupied than the new number, each bed a patient leaves closes, so no stay is cut
+        short and no one is admitted until the ward is within its number.
+        """
+        if self.capacity is None:
+            raise ValueError(f"pool {self.name!r}: an unconstrained pool has no number to change")
+        if capacity < 0:
+            raise ValueError(f"pool {self.name!r}: capacity must not be negative")
+        old, self.capacity = self.capacity, capacity
+        if capacity < old:
+            closing = old - capacity
+            while closing and self._free:
+                self._closed.append(self._free.pop(0))  # the last bed that would be given out
+                closing -= 1
+            self._to_close += closing
+            return
+        opening = capacity - old
+        cancelled = min(opening, self._to_close)
+        self._to_close -= cancelled
+        now = self.env.now
+        for _ in range(opening - cancelled):
+            if self._closed:
+                unit = self._closed.pop()
+            else:
+                unit, self._next_id = self._next_id, self._next_id + 1
+            super()._unit_freed(unit, now)
+
+    def _unit_freed(self, unit: int, now: float) -> None:
+        if self._to_close:
+            self._to_close -= 1
+            self._closed.append(unit)
+            return
+        super()._unit_freed(unit, now)
 
 
 class StaffPool(ServerPool):

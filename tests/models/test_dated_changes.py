@@ -1,0 +1,75 @@
+"""Dated changes of capacity: beds opened or closed on a given day of the run."""
+
+import pytest
+import simpy
+
+from caresim.config.files import ConfigError, validate_document
+from caresim.models.measures import measure
+from caresim.models.model import simulate
+from caresim.sim.measures import LogView
+from caresim.sim.pools import BedPool, Step
+from caresim.sim.recorder import EventLog, Kind
+from tests.conftest import queue_document
+
+
+def test_closing_an_occupied_bed_waits_for_its_patient_and_opening_one_takes_the_queue():
+    env = simpy.Environment()
+    log = EventLog()
+    ward = BedPool(env, "ward", log, 2)
+    step = Step.register(log, "stay", "ward")
+    held = []
+    for patient in range(3):  # two in bed, one waiting
+        ward.request(patient, step, held.append)
+    assert len(held) == 2 and ward.waiting == 1
+    ward.resize(1)  # both beds occupied: neither patient is moved
+    ward.release(held[0])
+    assert ward.waiting == 1 and ward.busy == 1  # the freed bed closed; the queue still waits
+    ward.resize(3)
+    assert ward.waiting == 0 and ward.busy == 2  # one bed reopened and one new: the queue is in
+    ward.release(held[1])
+    assert ward.has_free_unit()
+
+
+def dated(number: int, at: str = "50 days") -> dict:
+    document = queue_document(
+        rate="1 per hour",
+        duration={"distribution": "exponential", "mean": "4 hours"},
+        servers=2,
+        horizon="100 days",
+        kind="beds",
+    )
+    document["changes"] = [{"at": at, "beds": {"servers": number}}]
+    return document
+
+
+def test_beds_opened_on_a_day_serve_from_that_day_and_utilisation_counts_them():
+    result = simulate(validate_document(dated(8)), 0)
+    view = LogView(result.log)
+    starts = view.rows(Kind.START, "service")
+    busy = view.busy_level("servers")
+    before = [busy.value_at(t) for t in view.time[starts] if t < 50 * 24]
+    after = [busy.value_at(t) for t in view.time[starts] if t >= 50 * 24]
+    assert max(before) == 2 and max(after) > 2 and max(after) <= 8
+    rows = {(m.group, m.measure): m.value for m in measure(result)}
+    # Offered load 4: two beds full for 50 days while 600 patients queue; then eight beds clear
+    # the queue in about 25 days and are half full after: (100 + 200 + 100) / 500 bed-days.
+    busy_hours = rows[("servers", "occupancy_mean")] * 100 * 24
+    assert rows[("servers", "utilisation")] == pytest.approx(
+        busy_hours / ((2 * 50 + 8 * 50) * 24), rel=1e-9
+    )
+    assert 0.74 < rows[("servers", "utilisation")] < 0.86
+
+
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [
+        ({"at": "200 days", "beds": {"servers": 3}}, "changes.0.at"),
+        ({"at": "10 days", "beds": {"ward": 3}}, "unknown bed pool 'ward'"),
+    ],
+)
+def test_a_change_outside_the_run_or_to_an_unknown_pool_is_refused(change, needle):
+    document = dated(3)
+    document["changes"] = [change]
+    with pytest.raises(ConfigError) as error:
+        validate_document(document)
+    assert needle in str(error.value)
