@@ -18,6 +18,9 @@ SMALL = ROOT / "configs/teaching/whole_system.yaml"
 SHORT = ["run.warm_up=28 days", "run.horizon=208 days"]
 REPLICATIONS = 5
 
+# The tests share the runs without a change (each config is run once, on one worker).
+pytestmark = pytest.mark.xdist_group("care_functional_runs")
+
 
 @functools.cache
 def _table(overrides: tuple[str, ...]):
@@ -106,7 +109,8 @@ def test_pooling_gps_across_the_network_shortens_their_waits():
 
 @pytest.mark.parametrize("seed", [7])
 def test_the_same_seed_gives_the_same_whole_system(seed):
-    loaded = load_config(SMALL, SHORT)
+    # Ten weeks are enough for every setting to see patients; sameness does not grow with length.
+    loaded = load_config(SMALL, ["run.warm_up=14 days", "run.horizon=70 days"])
     first = replicate(loaded.document, 2, seed)
     second = replicate(loaded.document, 2, seed)
     assert np.array_equal(first["value"].to_numpy(), second["value"].to_numpy(), equal_nan=True)
