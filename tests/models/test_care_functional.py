@@ -18,9 +18,6 @@ SMALL = ROOT / "configs/teaching/whole_system.yaml"
 SHORT = ["run.warm_up=28 days", "run.horizon=208 days"]
 REPLICATIONS = 5
 
-# The tests share the runs without a change (each config is run once, on one worker).
-pytestmark = pytest.mark.xdist_group("care_functional_runs")
-
 
 @functools.cache
 def _table(overrides: tuple[str, ...]):

@@ -13,9 +13,6 @@ from caresim.runs.scenario import replication_frames
 from caresim.runs.stats import t_interval
 from tests.conftest import ROOT
 
-# The tests share their runs (each config is run once, on one worker).
-pytestmark = pytest.mark.xdist_group("demand_runs")
-
 WHOLE_SYSTEM = ROOT / "configs/teaching/whole_system.yaml"
 PRACTICE_QUEUE = ROOT / "configs/teaching/practice_queue.yaml"
 REPLICATIONS = 5
