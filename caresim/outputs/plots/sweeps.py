@@ -304,10 +304,11 @@ def _heatmap_outcomes(rows: pd.DataFrame) -> list[tuple[str, str, str]]:
 def heatmaps(summary: pd.DataFrame, design: SweepDesign | None, folder: Path) -> list[Figure]:
     """For each pair of parameters varied together on a grid, the main outcomes over the grid."""
     figures = []
-    grids = design.two_way if design is not None else {}
-    for (first, second), members in grids.items():
-        assert design is not None
-        figures.append(_heatmap_figure(summary, design, (first, second), members, folder))
+    if design is not None:
+        figures += [
+            _heatmap_figure(summary, design, parameters, members, folder)
+            for parameters, members in design.two_way.items()
+        ]
     if not figures:
         figures.append(
             skipped(
