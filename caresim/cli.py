@@ -86,8 +86,38 @@ def build_parser() -> argparse.ArgumentParser:
         "intermediate care and hospital.",
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _run_arguments(
+        commands.add_parser("run", help="run a scenario's replications and summarise them")
+    )
+    validate = commands.add_parser("validate", help="check a scenario file and summarise it")
+    validate.add_argument("config", help="scenario file (YAML)")
+    validate.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE"
+    )
+    commands.add_parser("schema", help="print the JSON Schema of scenario files, for editors")
+    _place_arguments(
+        commands.add_parser("place", help="build a scenario of your place from CSV tables")
+    )
+    _report_arguments(
+        commands.add_parser(
+            "report", help="draw the figures of a finished run or experiment and write report.html"
+        )
+    )
+    _experiment_arguments(
+        commands.add_parser(
+            "experiment", help="run an experiment file: scenarios, sweeps, paired comparisons"
+        )
+    )
+    _app_arguments(
+        commands.add_parser(
+            "app", help="start the teaching app: a local web page over the teaching scenarios"
+        )
+    )
+    return parser
 
-    run = commands.add_parser("run", help="run a scenario's replications and summarise them")
+
+def _run_arguments(run: argparse.ArgumentParser) -> None:
+    """``caresim run``: a scenario file, what to override, where to write and where to run."""
     run.add_argument("config", help="scenario file (YAML)")
     run.add_argument(
         "--replications", type=_whole_number(1), help="replications (overrides run.replications)"
@@ -112,15 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     _where_arguments(run)
     run.add_argument("--yes", action="store_true", help=YES_HELP)
 
-    validate = commands.add_parser("validate", help="check a scenario file and summarise it")
-    validate.add_argument("config", help="scenario file (YAML)")
-    validate.add_argument(
-        "--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE"
-    )
 
-    commands.add_parser("schema", help="print the JSON Schema of scenario files, for editors")
-
-    place = commands.add_parser("place", help="build a scenario of your place from CSV tables")
+def _place_arguments(place: argparse.ArgumentParser) -> None:
+    """``caresim place``: a folder of CSV tables into a scenario file."""
     place.add_argument("tables", type=Path, help="folder of CSV tables (practices.csv, ...)")
     place.add_argument("--out", type=Path, required=True, help="the scenario file to write")
     place.add_argument("--name", help="the scenario's name (default: the folder's name)")
@@ -129,9 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     place.add_argument("--force", action="store_true", help="overwrite an existing --out file")
 
-    report = commands.add_parser(
-        "report", help="draw the figures of a finished run or experiment and write report.html"
-    )
+
+def _report_arguments(report: argparse.ArgumentParser) -> None:
+    """``caresim report``: a finished folder, where the report goes, the targets to draw."""
     report.add_argument("folder", type=Path, help="a run or experiment folder")
     report.add_argument(
         "--out", type=Path, help="where to write the report (default: DIR/report.html)"
@@ -144,9 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="STEP=DURATION",
         help="a waiting-time target to draw, e.g. --target clinic='2 hours' (repeatable)",
     )
-    experiment = commands.add_parser(
-        "experiment", help="run an experiment file: scenarios, sweeps, paired comparisons"
-    )
+
+
+def _experiment_arguments(experiment: argparse.ArgumentParser) -> None:
+    """``caresim experiment``: an experiment file, where it runs and writes, and a quick look."""
     experiment.add_argument("experiment", help="experiment file (YAML)")
     _where_arguments(experiment)
     experiment.add_argument(
@@ -163,9 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     experiment.add_argument("--yes", action="store_true", help=YES_HELP)
 
-    app = commands.add_parser(
-        "app", help="start the teaching app: a local web page over the teaching scenarios"
-    )
+
+def _app_arguments(app: argparse.ArgumentParser) -> None:
+    """``caresim app``: where the teaching app serves, and its scenarios."""
     app.add_argument(
         "--port", type=_whole_number(1), default=DEFAULT_APP_PORT, help="port (default 8501)"
     )
@@ -180,7 +205,6 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="folder of scenario files to teach with (default: configs/teaching)",
     )
-    return parser
 
 
 def app_command(port: int, address: str = "127.0.0.1") -> list[str]:
@@ -246,7 +270,8 @@ def _summary_table(summary: pd.DataFrame, config: Config) -> str:
     if shown.empty:
         return "(no measures)"
 
-    lines = [("setting", "group", "measure", "mean", "95% interval", "unit")]
+    header = ("setting", "group", "measure", "mean", "95% interval", "unit")
+    lines: list[tuple[object, ...]] = [header]
     for row in shown.itertuples():
         interval = format_interval(row.ci_low, row.ci_high)
         lines.append(

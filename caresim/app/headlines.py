@@ -13,6 +13,8 @@ from scipy import stats
 from caresim.app.controls import is_care_system, role_plural, words
 from caresim.app.runs import TeachingRun
 from caresim.models.schema import Config
+from caresim.models.schema_hospital import HospitalSpec
+from caresim.models.schema_intermediate_care import IntermediateCareSpec
 from caresim.runs.stats import t_interval
 
 __all__ = [
@@ -30,6 +32,10 @@ __all__ = [
 ]
 
 
+#: Which way a measure is better: lower, higher, or neither (a level to read, not to push).
+Better = Literal["lower", "higher", "neither"]
+
+
 @dataclass(frozen=True)
 class Headline:
     """One headline measure of a run: its mean and 95% interval over replications.
@@ -45,7 +51,7 @@ class Headline:
     mean: float
     low: float
     high: float
-    better: Literal["lower", "higher", "neither"]
+    better: Better
     explanation: str = ""
 
     @property
@@ -66,7 +72,7 @@ class _Pick(NamedTuple):
     group: str
     measure: str
     label: str
-    better: str
+    better: Better
     explanation: str
 
 
@@ -74,33 +80,7 @@ def _care_picks(config: Config) -> list[_Pick]:
     """A care system's headline measures, in the order patients meet the settings."""
     picks = []
     if config.general_practice is not None:
-        lead = config.general_practice.handback_role
-        picks += [
-            _Pick(
-                "general_practice",
-                "all",
-                "wait_mean",
-                "Wait for an appointment",
-                "lower",
-                "Days from asking for an appointment to having it, every activity together.",
-            ),
-            _Pick(
-                "general_practice",
-                "all",
-                "within_target_share",
-                "Seen within target",
-                "higher",
-                "The share of appointments within their activity's target wait.",
-            ),
-            _Pick(
-                "general_practice",
-                lead,
-                "slot_use",
-                f"{role_plural(lead)}' slots booked",
-                "neither",
-                f"The share of {role_plural(lead)}' appointment slots that were booked.",
-            ),
-        ]
+        picks += _general_practice_picks(config.general_practice.handback_role)
     if config.district_nursing is not None:
         picks.append(
             _Pick(
@@ -113,68 +93,9 @@ def _care_picks(config: Config) -> list[_Pick]:
             )
         )
     if config.intermediate_care is not None:
-        for kind, (short, words) in _IC_WORDS.items():
-            if getattr(config.intermediate_care, kind) is not None:
-                picks.append(
-                    _Pick(
-                        "intermediate_care",
-                        f"{kind}_step_down",
-                        "wait_mean",
-                        f"Wait for {short}",
-                        "lower",
-                        f"Days a patient fit to leave hospital waited for {words}, keeping "
-                        "an acute bed.",
-                    )
-                )
+        picks += _intermediate_care_picks(config.intermediate_care)
     if config.hospital is not None:
-        picks += [
-            _Pick(
-                "hospital",
-                "admission",
-                "wait_mean",
-                "Wait for an acute bed",
-                "lower",
-                "Hours an admitted patient waited in the emergency department for a bed.",
-            ),
-            _Pick(
-                "hospital",
-                "all",
-                "delayed_discharge_bed_days",
-                "Delayed-discharge bed-days",
-                "lower",
-                "Acute bed-days of patients fit to leave, waiting for their next place.",
-            ),
-            _Pick(
-                "hospital",
-                "all",
-                "admissions",
-                "Emergency admissions",
-                "lower",
-                "Patients admitted to an acute bed in the measured period.",
-            ),
-        ]
-        if config.hospital.admission_avoidance is not None:
-            picks.append(
-                _Pick(
-                    "hospital",
-                    "all",
-                    "admissions_avoided",
-                    "Admissions avoided",
-                    "higher",
-                    "Patients treated at home by urgent community response or a virtual ward "
-                    "instead of being admitted.",
-                )
-            )
-        picks.append(
-            _Pick(
-                "hospital",
-                config.hospital.beds,
-                "utilisation",
-                "Acute bed occupancy",
-                "neither",
-                "The share of acute beds occupied on average; above 85% bed crises become regular.",
-            )
-        )
+        picks += _hospital_picks(config.hospital)
     picks.append(
         _Pick(
             "system",
@@ -183,6 +104,107 @@ def _care_picks(config: Config) -> list[_Pick]:
             "Total cost",
             "lower",
             "Staff, bed and delay costs over the measured period.",
+        )
+    )
+    return picks
+
+
+def _general_practice_picks(lead: str) -> list[_Pick]:
+    """The wait for an appointment, the share seen within target and how full the lead role's
+    books are (``lead``: the role patients are handed back to)."""
+    return [
+        _Pick(
+            "general_practice",
+            "all",
+            "wait_mean",
+            "Wait for an appointment",
+            "lower",
+            "Days from asking for an appointment to having it, every activity together.",
+        ),
+        _Pick(
+            "general_practice",
+            "all",
+            "within_target_share",
+            "Seen within target",
+            "higher",
+            "The share of appointments within their activity's target wait.",
+        ),
+        _Pick(
+            "general_practice",
+            lead,
+            "slot_use",
+            f"{role_plural(lead)}' slots booked",
+            "neither",
+            f"The share of {role_plural(lead)}' appointment slots that were booked.",
+        ),
+    ]
+
+
+def _intermediate_care_picks(intermediate_care: IntermediateCareSpec) -> list[_Pick]:
+    """The wait of patients fit to leave hospital for each kind of intermediate care there is."""
+    return [
+        _Pick(
+            "intermediate_care",
+            f"{kind}_step_down",
+            "wait_mean",
+            f"Wait for {short}",
+            "lower",
+            f"Days a patient fit to leave hospital waited for {described}, keeping an acute bed.",
+        )
+        for kind, (short, described) in _IC_WORDS.items()
+        if getattr(intermediate_care, kind) is not None
+    ]
+
+
+def _hospital_picks(hospital: HospitalSpec) -> list[_Pick]:
+    """The wait for an acute bed, delayed discharges, admissions (and those avoided) and how
+    full the acute beds are."""
+    picks = [
+        _Pick(
+            "hospital",
+            "admission",
+            "wait_mean",
+            "Wait for an acute bed",
+            "lower",
+            "Hours an admitted patient waited in the emergency department for a bed.",
+        ),
+        _Pick(
+            "hospital",
+            "all",
+            "delayed_discharge_bed_days",
+            "Delayed-discharge bed-days",
+            "lower",
+            "Acute bed-days of patients fit to leave, waiting for their next place.",
+        ),
+        _Pick(
+            "hospital",
+            "all",
+            "admissions",
+            "Emergency admissions",
+            "lower",
+            "Patients admitted to an acute bed in the measured period.",
+        ),
+    ]
+    if hospital.admission_avoidance is not None:
+        picks.append(
+            _Pick(
+                "hospital",
+                "all",
+                "admissions_avoided",
+                "Admissions avoided",
+                "higher",
+                "Patients treated at home by urgent community response or a virtual ward "
+                "instead of being admitted.",
+            )
+        )
+    picks.append(
+        _Pick(
+            "hospital",
+            hospital.beds,
+            "utilisation",
+            "Acute bed occupancy",
+            "neither",
+            "The share of acute beds occupied on average; above 85% bed crises become regular.",
         )
     )
     return picks
@@ -215,14 +237,14 @@ def _service_picks(config: Config) -> list[_Pick]:
                 )
             )
     used = list(dict.fromkeys(service.uses for service in config.services.values()))
-    for pool in used:
-        setting = next(s.setting for s in config.services.values() if s.uses == pool)
+    for pool_name in used:
+        setting = next(s.setting for s in config.services.values() if s.uses == pool_name)
         picks.append(
             _Pick(
                 setting,
-                pool,
+                pool_name,
                 "utilisation",
-                f"Utilisation: {words(pool)}",
+                f"Utilisation: {words(pool_name)}",
                 "neither",
                 "The share of the time staff were on duty (or beds open) that they were busy.",
             )
@@ -246,13 +268,16 @@ def headlines(run: TeachingRun) -> list[Headline]:
     picks = _service_picks(run.config)
     if is_care_system(run.config):
         picks += _care_picks(run.config)
-    summary = run.summary.set_index(["setting", "group", "measure"])
+    summary = {
+        (row["setting"], row["group"], row["measure"]): row
+        for row in run.summary.to_dict("records")
+    }
     found = []
     for pick in picks:
         key = (pick.setting, pick.group, pick.measure)
-        if key not in summary.index:
+        if key not in summary:
             continue
-        row = summary.loc[key]
+        row = summary[key]
         low, high = bounded(float(row["ci_low"]), float(row["ci_high"]), str(row["unit"]))
         found.append(
             Headline(
@@ -262,7 +287,7 @@ def headlines(run: TeachingRun) -> list[Headline]:
                 mean=float(row["mean"]),
                 low=low,
                 high=high,
-                better=pick.better,  # type: ignore[arg-type]
+                better=pick.better,
                 explanation=pick.explanation,
             )
         )

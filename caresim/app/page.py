@@ -11,6 +11,7 @@ import logging
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import streamlit as st
 
@@ -36,6 +37,7 @@ from caresim.app import (
     tradeoff_image,
     tradeoff_pools,
 )
+from caresim.app.headlines import Better
 from caresim.config.files import ConfigError
 
 __all__ = ["main"]
@@ -49,7 +51,12 @@ TAB_NAMES = {
     "tradeoff": "Trade-off",
     "queues": "Over time",
 }
-DELTA_COLOURS = {"lower": "inverse", "higher": "normal", "neither": "off"}
+#: How a change is coloured: green for better, red for worse, grey where neither way is better.
+DELTA_COLOURS: dict[Better, Literal["inverse", "normal", "off"]] = {
+    "lower": "inverse",
+    "higher": "normal",
+    "neither": "off",
+}
 
 
 @dataclass

@@ -79,7 +79,7 @@ def _citations_in(path: Path, shown_as: str) -> list[Citation]:
 
 def config_citations(config_file: str | Path) -> list[Citation] | None:
     """Citations in a config file and the files it extends (parents first); None if unreadable."""
-    path = Path(config_file)
+    path: Path | None = Path(config_file)
     chain: list[Path] = []
     while path is not None and len(chain) < MAX_FILES:
         if not path.is_file() or path.resolve() in [p.resolve() for p in chain]:

@@ -287,23 +287,7 @@ def load_experiment(path: str | Path, replications: int | None = None) -> Experi
     ``replications`` replaces the file's replications with a fixed number (a quick look).
     """
     path = Path(path)
-    try:
-        document = read_document(path)
-    except ConfigError as error:
-        message = str(error)
-        if "the file is empty" in message:
-            message = f"{path}: the file is empty; expected an experiment (base, measures, ...)"
-        raise ExperimentError(message) from None
-    try:
-        check_is_config(document, path, ExperimentSpec, "a caresim experiment file")
-        spec = ExperimentSpec.model_validate(document)
-    except ConfigError as error:
-        raise ExperimentError(str(error)) from None
-    except ValidationError as error:
-        raise ExperimentError(describe(error, document, str(path), ExperimentSpec)) from None
-    except RecursionError:
-        raise ExperimentError(f"{path}: the document is nested too deeply") from None
-
+    document, spec = _read_spec(path)
     _check_paths(spec, path)
     base_path = Path(os.path.normpath(path.parent / spec.base))
     if not base_path.is_file():
@@ -312,19 +296,7 @@ def load_experiment(path: str | Path, replications: int | None = None) -> Experi
         )
     generated = _sweep(spec, path)
     _check_names(spec, path)
-    names = {BASELINE} | set(spec.scenarios)
-    disk_names = {slug(n) for n in names}
-    for scenario in generated:
-        if scenario.name in names or slug(scenario.name) in disk_names:
-            raise ExperimentError(
-                f"{path}: sweep.prefix: generated scenario '{scenario.name}' has the name of "
-                "another scenario; choose another prefix"
-            )
-    if 1 + len(spec.scenarios) + len(generated) > MAX_SCENARIOS:
-        raise ExperimentError(
-            f"{path}: sweep: {1 + len(spec.scenarios) + len(generated)} scenarios; "
-            f"expected at most {MAX_SCENARIOS}"
-        )
+    _check_generated_names(spec, path, generated)
 
     common = [(key, value) for key, value in spec.common.items()]
     if spec.warm_up not in ("fixed", "auto"):
@@ -343,19 +315,7 @@ def load_experiment(path: str | Path, replications: int | None = None) -> Experi
         scenarios.append(
             _resolve(path, base_path, common, point.overrides, point.name, "sweep", spec)
         )
-
-    if replications is not None:
-        chosen: int | AutomaticRule = replications
-        judged: tuple[str, ...] = ()
-    elif isinstance(spec.replications, AutomaticReplications):
-        rule = spec.replications
-        chosen = AutomaticRule(rule.initial, rule.max, rule.precision, rule.look_ahead)
-        judged = tuple(rule.measures or spec.measures)
-    elif isinstance(spec.replications, int):
-        chosen, judged = spec.replications, ()
-    else:
-        chosen, judged = baseline.config.run.replications, ()
-
+    chosen, judged = _replication_rule(spec, replications, baseline.config.run.replications)
     return Experiment(
         path=path,
         name=spec.name or path.stem,
@@ -371,6 +331,63 @@ def load_experiment(path: str | Path, replications: int | None = None) -> Experi
         measures=tuple(spec.measures),
         scenarios=tuple(scenarios),
     )
+
+
+def _read_spec(path: Path) -> tuple[Any, ExperimentSpec]:
+    """The experiment file's document and its validated spec (one-line errors if it is not)."""
+    try:
+        document = read_document(path)
+    except ConfigError as error:
+        message = str(error)
+        if "the file is empty" in message:
+            message = f"{path}: the file is empty; expected an experiment (base, measures, ...)"
+        raise ExperimentError(message) from None
+    try:
+        check_is_config(document, path, ExperimentSpec, "a caresim experiment file")
+        spec = ExperimentSpec.model_validate(document)
+    except ConfigError as error:
+        raise ExperimentError(str(error)) from None
+    except ValidationError as error:
+        raise ExperimentError(describe(error, document, str(path), ExperimentSpec)) from None
+    except RecursionError:
+        raise ExperimentError(f"{path}: the document is nested too deeply") from None
+    return document, spec
+
+
+def _check_generated_names(
+    spec: ExperimentSpec, path: Path, generated: list[GeneratedScenario]
+) -> None:
+    """Refuse a sweep whose scenarios take the names of others, or that makes too many."""
+    names = {BASELINE} | set(spec.scenarios)
+    disk_names = {slug(n) for n in names}
+    for scenario in generated:
+        if scenario.name in names or slug(scenario.name) in disk_names:
+            raise ExperimentError(
+                f"{path}: sweep.prefix: generated scenario '{scenario.name}' has the name of "
+                "another scenario; choose another prefix"
+            )
+    if 1 + len(spec.scenarios) + len(generated) > MAX_SCENARIOS:
+        raise ExperimentError(
+            f"{path}: sweep: {1 + len(spec.scenarios) + len(generated)} scenarios; "
+            f"expected at most {MAX_SCENARIOS}"
+        )
+
+
+def _replication_rule(
+    spec: ExperimentSpec, replications: int | None, base_replications: int
+) -> tuple[int | AutomaticRule, tuple[str, ...]]:
+    """How many replications each scenario gets (a number, or the automatic rule), and the
+    measures the automatic rule judges precision by. ``replications`` given wins; then the
+    file's; then the base config's."""
+    if replications is not None:
+        return replications, ()
+    if isinstance(spec.replications, AutomaticReplications):
+        rule = spec.replications
+        chosen = AutomaticRule(rule.initial, rule.max, rule.precision, rule.look_ahead)
+        return chosen, tuple(rule.measures or spec.measures)
+    if isinstance(spec.replications, int):
+        return spec.replications, ()
+    return base_replications, ()
 
 
 def _check_paths(spec: ExperimentSpec, path: Path) -> None:

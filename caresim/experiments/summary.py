@@ -8,6 +8,7 @@ zero. With automatic replications, a table of how many each scenario needed and 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from caresim.experiments.experiment import ExperimentOutcome
 from caresim.experiments.files import BASELINE, Experiment, written
@@ -28,11 +29,7 @@ __all__ = [
 number = format_number
 
 
-def _interval(low: float, high: float) -> str:
-    return format_interval(low, high)
-
-
-def _table(lines: list[tuple[str, ...]], right: set[int]) -> list[str]:
+def _table(lines: Sequence[tuple[str, ...]], right: set[int]) -> list[str]:
     widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
     text = []
     for index, line in enumerate(lines):
@@ -67,21 +64,18 @@ def comparison_text(outcome: ExperimentOutcome, measures: tuple[str, ...]) -> st
         unit = rows["unit"].iloc[0]
         lines = [("scenario", "n", "mean", "95% interval", "minus baseline", "95% interval", "")]
         for row in rows.itertuples():
-            if row.scenario == BASELINE or row.scenario not in differences.index:
-                lines.append(
-                    (row.scenario, str(row.n), number(row.mean), _interval(row.ci_low, row.ci_high))
-                    + ("", "", "")
-                )
+            scenario = str(row.scenario)
+            mean = (str(row.n), number(row.mean), format_interval(row.ci_low, row.ci_high))
+            if scenario == BASELINE or scenario not in differences.index:
+                lines.append((scenario, *mean, "", "", ""))
                 continue
-            d = differences.loc[row.scenario]
+            d = differences.loc[scenario]
             lines.append(
                 (
-                    row.scenario,
-                    str(row.n),
-                    number(row.mean),
-                    _interval(row.ci_low, row.ci_high),
+                    scenario,
+                    *mean,
                     number(d["mean_difference"]),
-                    _interval(d["ci_low"], d["ci_high"]),
+                    format_interval(d["ci_low"], d["ci_high"]),
                     "*" if d["distinguishable"] else "",
                 )
             )
@@ -109,7 +103,7 @@ def sensitivity_text(outcome: ExperimentOutcome) -> str:
             lines.append(
                 (
                     str(row.rank),
-                    row.parameter,
+                    str(row.parameter),
                     f"{row.src:+.2f} ({row.src_ci_low:+.2f} to {row.src_ci_high:+.2f})",
                     f"{row.spearman:+.2f} ({row.spearman_ci_low:+.2f} to "
                     f"{row.spearman_ci_high:+.2f})",
@@ -130,7 +124,7 @@ def replications_text(outcome: ExperimentOutcome, experiment: Experiment) -> str
         return ""
     lines = [("scenario", "replications", "stopped because")]
     for scenario in outcome.scenarios:
-        if scenario.stopped == "precision":
+        if scenario.stopped == "precision" and scenario.needed is not None:
             why = (
                 f"precision {scenario.precision:.3g} <= {rule.precision:g} reached at "
                 f"{scenario.needed}, held for {scenario.replications - scenario.needed} more"

@@ -110,11 +110,14 @@ def embedded(png: Path) -> str:
 
 def figure_html(figure: Figure, index: int, note: str = "") -> str:
     """One embedded figure with its numbered caption (``note`` goes before the caption)."""
+    png, svg = figure.png, figure.svg
+    if png is None or svg is None:
+        raise ValueError(f"figure {figure.name!r} was not drawn: {figure.skipped}")
     return (
         f'<figure id="figure-{escape(figure.name)}">'
-        f'<img src="{embedded(figure.png)}" alt="{escape(figure.title)}">'
+        f'<img src="{embedded(png)}" alt="{escape(figure.title)}">'
         f"<figcaption><strong>Figure {index}. {escape(figure.title)}.</strong> "
         f"{escape(note + ' ' if note else '')}{escape(figure.caption)} "
-        f"Files: figures/{escape(figure.png.name)}, figures/{escape(figure.svg.name)}."
+        f"Files: figures/{escape(png.name)}, figures/{escape(svg.name)}."
         "</figcaption></figure>"
     )

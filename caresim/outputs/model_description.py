@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from caresim.models.schema import Config
 from caresim.models.staffing import pool_settings
@@ -31,7 +31,11 @@ def duration_words(hours: float) -> str:
     return f"{hours / 24:.3g} days"
 
 
-def _shares(shares: Mapping[str, float]) -> str:
+#: A name that shares are given out over: an outcome, a discharge pathway, a service.
+Name = TypeVar("Name", bound=str)
+
+
+def _shares(shares: Mapping[Name, float]) -> str:
     """Shares in words, small ones to one decimal place: 'home 88%, hospital 0.4%'."""
     return ", ".join(
         f"{k.replace('_', ' ')} {v:.0%}"

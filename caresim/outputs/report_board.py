@@ -9,7 +9,8 @@ figures that compare scenarios, side by side.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -71,52 +72,53 @@ def _measure_heading(setting: str, group: str, measure: str, unit: str) -> str:
 
 def _cells(result: ResultFolder, key: tuple[str, str, str]) -> tuple[str, list[str]]:
     """The heading and one cell per scenario (baseline first) of one named measure."""
-    summary = result.summary
     setting, group, measure = key
-    rows = summary[
-        (summary["setting"] == setting)
-        & (summary["group"] == group)
-        & (summary["measure"] == measure)
-    ].set_index("scenario")
+    rows = _one_measure(result.summary, key)
     unit = str(rows["unit"].iloc[0]) if len(rows) else ""
     heading = _measure_heading(setting, group, measure, unit)
+    means = {row["scenario"]: row for row in rows.to_dict("records")}
     comparison = result.comparison
-    differences = pd.DataFrame()
+    differences = {}
     if comparison is not None:
-        differences = comparison[
-            (comparison["setting"] == setting)
-            & (comparison["group"] == group)
-            & (comparison["measure"] == measure)
-        ]
-        differences = differences.set_index(differences["scenario"].astype(str))
-    cells = []
+        these = _one_measure(comparison, key).to_dict("records")
+        differences = {str(row["scenario"]): row for row in these}
+    cells: list[str] = []
     for scenario in _scenario_order(result):
         if scenario == result.baseline:
-            if scenario in rows.index:
-                r = rows.loc[scenario]
-                cells.append(
-                    Markup(
-                        f"{escape(number(r['mean']))}<br>"
-                        f"<small>{escape(interval(r['ci_low'], r['ci_high']))}</small>"
-                    )
-                )
-            else:
-                cells.append("–")
-        elif scenario in differences.index:
-            d = differences.loc[scenario]
-            low, high = float(d["ci_low"]), float(d["ci_high"])
-            words, kind = verdict(measure, low, high)
-            sign = "+" if float(d["mean_difference"]) > 0 else ""
-            cells.append(
-                Markup(
-                    f"{escape(sign + number(d['mean_difference']))}<br>"
-                    f"<small>{escape(interval(low, high))}</small><br>"
-                    f'<span class="verdict {kind}">{escape(words)}</span>'
-                )
-            )
+            cells.append(_baseline_cell(means[scenario]) if scenario in means else "–")
+        elif scenario in differences:
+            cells.append(_difference_cell(measure, differences[scenario]))
         else:
             cells.append("–")
     return heading, cells
+
+
+def _one_measure(table: pd.DataFrame, key: tuple[str, str, str]) -> pd.DataFrame:
+    """The rows of one (setting, group, measure) of a summary or a comparison."""
+    setting, group, measure = key
+    return table[
+        (table["setting"] == setting) & (table["group"] == group) & (table["measure"] == measure)
+    ]
+
+
+def _baseline_cell(row: Mapping[Hashable, Any]) -> Markup:
+    """The baseline's mean and its 95% interval."""
+    return Markup(
+        f"{escape(number(row['mean']))}<br>"
+        f"<small>{escape(interval(row['ci_low'], row['ci_high']))}</small>"
+    )
+
+
+def _difference_cell(measure: str, row: Mapping[Hashable, Any]) -> Markup:
+    """A scenario's paired difference from the baseline, its 95% interval and the verdict."""
+    low, high = float(row["ci_low"]), float(row["ci_high"])
+    words, kind = verdict(measure, low, high)
+    sign = "+" if float(row["mean_difference"]) > 0 else ""
+    return Markup(
+        f"{escape(sign + number(row['mean_difference']))}<br>"
+        f"<small>{escape(interval(low, high))}</small><br>"
+        f'<span class="verdict {kind}">{escape(words)}</span>'
+    )
 
 
 def _admission_sources(result: ResultFolder) -> list[tuple[str, str, str]]:
@@ -151,11 +153,7 @@ def _plain_words(result: ResultFolder, keys: list[tuple[str, str, str]]) -> list
     lines = []
     others = len(result.scenarios) - 1
     for setting, group, measure in keys:
-        rows = comparison[
-            (comparison["setting"] == setting)
-            & (comparison["group"] == group)
-            & (comparison["measure"] == measure)
-        ]
+        rows = _one_measure(comparison, (setting, group, measure))
         moved = rows[(rows["ci_low"] > 0) | (rows["ci_high"] < 0)]
         name = _measure_heading(
             setting, group, measure, str(rows["unit"].iloc[0]) if len(rows) else ""
@@ -163,7 +161,7 @@ def _plain_words(result: ResultFolder, keys: list[tuple[str, str, str]]) -> list
         if moved.empty:
             lines.append(f"{name}: no scenario moves it beyond chance.")
             continue
-        largest = moved.loc[moved["mean_difference"].abs().idxmax()]
+        largest = moved.iloc[moved["mean_difference"].abs().argmax()]
         lines.append(
             f"{name}: {len(moved)} of {others} scenarios move it beyond chance; the largest "
             f"change is {largest['scenario']}, {number(largest['mean_difference'])} "

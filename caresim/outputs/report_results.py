@@ -8,6 +8,7 @@ labelled as such.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from caresim.models.vocabulary import SETTINGS
@@ -55,22 +56,31 @@ def _summary_rows(summary: pd.DataFrame) -> list[tuple]:
     summary = summary.sort_values("_order", kind="stable")
     return [
         (
-            setting_words(row.setting),
+            setting_words(str(row.setting)),
             row.group,
-            measure_words(row.measure),
+            measure_words(str(row.measure)),
             row.unit,
             number(row.mean),
             interval(row.ci_low, row.ci_high),
-            int(row.n) if "n" in summary and pd.notna(row.n) else "–",
+            _count(row.n) if "n" in summary else "–",
         )
         for row in summary.itertuples()
     ]
 
 
+def _count(value: object) -> int | str:
+    """A count (of replications, say) as a whole number, or a dash where there is none."""
+    if isinstance(value, int | float | np.integer | np.floating) and pd.notna(value):
+        return int(value)
+    return "–"
+
+
 def _by_scenario(result: ResultFolder) -> str:
     shown = result.summary[result.summary["measure"].isin(HEADLINE)]
     rows = []
-    for key, these in shown.groupby(["setting", "group", "measure", "unit"], sort=False):
+    for (setting, group, measure, unit), these in shown.groupby(
+        ["setting", "group", "measure", "unit"], sort=False
+    ):
         by = these.set_index("scenario")
         cells = []
         for scenario in result.scenarios:
@@ -79,7 +89,7 @@ def _by_scenario(result: ResultFolder) -> str:
                 cells.append(f"{number(r['mean'])} ({interval(r['ci_low'], r['ci_high'])})")
             else:
                 cells.append("–")
-        rows.append((setting_words(key[0]), key[1], measure_words(key[2]), key[3], *cells))
+        rows.append((setting_words(str(setting)), group, measure_words(str(measure)), unit, *cells))
     return table(["setting", "group", "measure", "unit", *result.scenarios], rows)
 
 
@@ -93,9 +103,9 @@ def _comparison(result: ResultFolder) -> str:
     body = [
         (
             r.scenario,
-            setting_words(r.setting),
+            setting_words(str(r.setting)),
             r.group,
-            measure_words(r.measure),
+            measure_words(str(r.measure)),
             r.unit,
             number(r.mean_difference),
             interval(r.ci_low, r.ci_high),

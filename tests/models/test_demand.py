@@ -12,7 +12,7 @@ import pytest
 from caresim.config.files import ConfigError, load_config
 from caresim.runs.scenario import replication_frames
 from caresim.runs.stats import t_interval
-from tests.conftest import ROOT, replicate
+from tests.conftest import ROOT
 
 WHOLE_SYSTEM = ROOT / "configs/teaching/whole_system.yaml"
 PRACTICE_QUEUE = ROOT / "configs/teaching/practice_queue.yaml"
@@ -28,17 +28,24 @@ SERVICES = ("run.warm_up=7 days", "run.horizon=150 days")
 
 
 @functools.cache
-def _arrivals(path, overrides: tuple[str, ...]) -> pd.DataFrame:
-    """New patients of each pathway (arrival stream) in each replication, from the event log."""
+def _runs(path, overrides: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The replications of a config, run once for every test here: their measures (long format),
+    and the new patients of each pathway (arrival stream) in each, from the event log."""
     config = load_config(path, list(overrides)).config
-    counts = []
+    measures, counts = [], []
     for replication in range(REPLICATIONS):
-        _measures, events = replication_frames(
+        frame, events = replication_frames(
             config, config.name, replication, config.run.seed, events=True
         )
+        measures.append(frame)
         arrived = events[events["event"] == "arrival"]
         counts.append(arrived.groupby("pathway").size().rename(replication))
-    return pd.concat(counts, axis=1).fillna(0)
+    return pd.concat(measures, ignore_index=True), pd.concat(counts, axis=1).fillna(0)
+
+
+def _arrivals(path, overrides: tuple[str, ...]) -> pd.DataFrame:
+    """New patients of each pathway (a row) in each replication (a column)."""
+    return _runs(path, overrides)[1]
 
 
 @pytest.mark.parametrize(
@@ -75,14 +82,8 @@ def test_more_demand_reaches_every_setting():
         assert low > 1.0, (setting, group, measure, mean, low, high)
 
 
-@functools.cache
-def _table(overrides: tuple[str, ...]) -> pd.DataFrame:
-    loaded = load_config(WHOLE_SYSTEM, list(overrides))
-    return replicate(loaded.document, REPLICATIONS, seed=loaded.config.run.seed)
-
-
 def _measure(overrides, setting, group, measure):
-    table = _table(tuple(overrides))
+    table = _runs(WHOLE_SYSTEM, tuple(overrides))[0]
     rows = table[
         (table["setting"] == setting) & (table["group"] == group) & (table["measure"] == measure)
     ]

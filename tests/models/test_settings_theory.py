@@ -69,7 +69,7 @@ def test_district_nursing_visits_match_erlang_c():
     """Single-visit referrals at 2.5 an hour to three nurses on duty 24/7: M/M/3 visits."""
     document = {
         "name": "district_nursing_alone",
-        "run": {"horizon": "1500 days", "warm_up": "20 days", "replications": 1},
+        "run": {"horizon": "500 days", "warm_up": "20 days", "replications": 1},
         "population": {"practices": {"only": {"registered": 21900}}, "cohorts": {"everyone": 1.0}},
         "staff": {"nurses": {"role": "district_nurse", "headcount": 3}},
         "district_nursing": {

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
+from typing import overload
 
 import pandas as pd
 
@@ -40,7 +41,12 @@ MAX_CAPACITY_FIGURES = 6
 CAPACITY_PARAMETERS = {"staff": "headcount", "beds": "capacity"}
 
 
+@overload
+def _one_scenario(frame: pd.DataFrame, scenario: str) -> pd.DataFrame: ...
+@overload
+def _one_scenario(frame: pd.DataFrame | None, scenario: str) -> pd.DataFrame | None: ...
 def _one_scenario(frame: pd.DataFrame | None, scenario: str) -> pd.DataFrame | None:
+    """The rows of one scenario (all of them when the table has no scenario column)."""
     if frame is None or "scenario" not in frame:
         return frame
     return frame[frame["scenario"].astype(str) == scenario]
@@ -131,49 +137,9 @@ def draw_figures(
     config = result.config(scenario)
     summary = _one_scenario(result.summary, scenario)
     units = service_units(config)
-    targets_hours = wait_targets(config, targets)
     pool_specs = config_pools(config)
-    figures: list[Figure] = [wait_intervals(summary, targets_hours, folder)]
-    events = result.events
-    if events is not None and not result.is_experiment:
-        figures.append(
-            wait_distribution(events, result.warm_up_hours, units, targets_hours, folder)
-        )
-    else:
-        figures.append(
-            Figure(
-                "wait_distribution",
-                "Share of patients seen within each wait",
-                skipped="no event log in this folder (a run with --events has one)",
-            )
-        )
-    timeseries = _one_scenario(result.timeseries, scenario)
-    if timeseries is None:
-        figures.append(
-            Figure(
-                "queue_length",
-                "Patients waiting, staff busy and beds occupied over time",
-                skipped="no timeseries.parquet in this folder",
-            )
-        )
-    else:
-        capacities = {name: pool.capacity for name, pool in pool_specs.items()}
-        for measures, title, name in (
-            (("queue_length",), "Patients waiting over time, by pool", "queue_length"),
-            (("busy", "occupancy"), "Staff busy and beds occupied over time", "in_use"),
-        ):
-            figures.append(
-                timeseries_figure(
-                    timeseries,
-                    measures,
-                    title,
-                    name,
-                    result.horizon_hours,
-                    result.warm_up_hours,
-                    capacities,
-                    folder,
-                )
-            )
+    figures = _wait_figures(result, summary, units, wait_targets(config, targets), folder)
+    figures += _over_time_figures(result, pool_specs, folder)
     figures += [
         staff_workload(summary, pool_specs, folder),
         bed_occupancy(summary, pool_specs, folder),
@@ -192,3 +158,60 @@ def draw_figures(
         figures.append(tornado(result.comparison, design, folder))
         figures.append(sensitivity_ranking(result.sensitivity, folder))
     return figures
+
+
+def _wait_figures(
+    result: ResultFolder,
+    summary: pd.DataFrame,
+    units: Mapping[str, str],
+    targets_hours: Mapping[str, float],
+    folder: Path,
+) -> list[Figure]:
+    """Waits against their targets, and the share seen within each wait (from a run's events)."""
+    figures = [wait_intervals(summary, targets_hours, folder)]
+    events = result.events
+    if events is not None and not result.is_experiment:
+        figures.append(
+            wait_distribution(events, result.warm_up_hours, units, targets_hours, folder)
+        )
+    else:
+        figures.append(
+            Figure(
+                "wait_distribution",
+                "Share of patients seen within each wait",
+                skipped="no event log in this folder (a run with --events has one)",
+            )
+        )
+    return figures
+
+
+def _over_time_figures(
+    result: ResultFolder, pool_specs: Mapping[str, Pool], folder: Path
+) -> list[Figure]:
+    """Queues, and staff busy and beds occupied, over time (the baseline's, in an experiment)."""
+    timeseries = _one_scenario(result.timeseries, result.baseline)
+    if timeseries is None:
+        return [
+            Figure(
+                "queue_length",
+                "Patients waiting, staff busy and beds occupied over time",
+                skipped="no timeseries.parquet in this folder",
+            )
+        ]
+    capacities = {name: pool.capacity for name, pool in pool_specs.items()}
+    return [
+        timeseries_figure(
+            timeseries,
+            measures,
+            title,
+            name,
+            result.horizon_hours,
+            result.warm_up_hours,
+            capacities,
+            folder,
+        )
+        for measures, title, name in (
+            (("queue_length",), "Patients waiting over time, by pool", "queue_length"),
+            (("busy", "occupancy"), "Staff busy and beds occupied over time", "in_use"),
+        )
+    ]

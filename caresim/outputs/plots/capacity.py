@@ -138,7 +138,7 @@ class _Panels:
                 color=COLOURS[1 + i % 2],
                 capsize=3,
                 zorder=3,
-                label=f"simulated, experiment: {group_words(group)} (95% interval)",
+                label=f"simulated, experiment: {group_words(str(group))} (95% interval)",
             )
             tops.extend((these["ci_high"].fillna(these["mean"]) * factor).tolist())
         return tops

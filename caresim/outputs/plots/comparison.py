@@ -55,7 +55,7 @@ def forest_rows(comparison: pd.DataFrame) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def forest_plot(comparison: pd.DataFrame, folder: Path) -> Figure:
+def forest_plot(comparison: pd.DataFrame | None, folder: Path) -> Figure:
     """A panel per measure; a row per scenario and service or pool; zero marks no difference."""
     name, title = "comparison", "Each scenario against the baseline"
     if comparison is None or comparison.empty:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,9 @@ from caresim.outputs.plots.common import (
     style_axes,
     unit_words,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure as MplFigure
 
 __all__ = [
     "RESPONSE_MEASURES",
@@ -98,26 +102,30 @@ def sweep_design(
     )
     for parameter in values.columns:
         if baseline not in values.index or not isinstance(values.at[baseline, parameter], str):
-            found = _value_at(base_config, parameter)
+            found = _value_at(base_config, str(parameter))
             if found is not None:
                 values.loc[baseline, parameter] = found
     design = SweepDesign(baseline, values)
-    base = values.loc[baseline] if baseline in values.index else pd.Series(dtype=object)
+    base = {str(p): v for p, v in values.loc[baseline].items()} if baseline in values.index else {}
     for scenario, row in values.iterrows():
         if scenario == baseline:
             continue
-        changed = tuple(
-            sorted(
-                p
-                for p, v in row.items()
-                if isinstance(v, str) and (p not in base.index or base[p] != v)
-            )
-        )
+        changed = _changed_parameters(row, base)
         if len(changed) == 1:
             design.one_way.setdefault(changed[0], []).append(str(scenario))
         elif len(changed) == 2:
             design.two_way.setdefault((changed[0], changed[1]), []).append(str(scenario))
     return design
+
+
+def _changed_parameters(row: pd.Series, base: dict[str, object]) -> tuple[str, ...]:
+    """The parameters a scenario sets to other values than the baseline's, in order of name."""
+    changed = []
+    for parameter, value in row.items():
+        name = str(parameter)
+        if isinstance(value, str) and (name not in base or base[name] != value):
+            changed.append(name)
+    return tuple(sorted(changed))
 
 
 def numeric_values(texts: list[str]) -> tuple[list[float], str] | None:
@@ -149,9 +157,12 @@ def _parameter_words(parameter: str) -> str:
 
 def _points(design: SweepDesign, parameter: str) -> tuple[list[str], list, str, bool]:
     """Scenarios of a one-way sweep (baseline included), their x values, unit, and if numeric."""
-    scenarios = [design.baseline, *design.one_way.get(parameter, [])]
-    scenarios = [s for s in scenarios if design.value(s, parameter) is not None]
-    texts = [design.value(s, parameter) for s in scenarios]
+    scenarios, texts = [], []
+    for scenario in [design.baseline, *design.one_way.get(parameter, [])]:
+        text = design.value(scenario, parameter)
+        if text is not None:
+            scenarios.append(scenario)
+            texts.append(text)
     numeric = numeric_values(texts)
     if numeric is None:
         return scenarios, texts, "", False
@@ -160,10 +171,30 @@ def _points(design: SweepDesign, parameter: str) -> tuple[list[str], list, str, 
     return [scenarios[i] for i in order], [numbers[i] for i in order], unit, True
 
 
+def _widest(spread: pd.Series) -> tuple[str, str]:
+    """The (setting, group) of a spread indexed by setting and group with the largest value."""
+    key = spread.idxmax()
+    assert isinstance(key, tuple), "a spread is indexed by (setting, group)"
+    setting, group = key
+    return setting, group
+
+
 def _lines_for(rows: pd.DataFrame) -> list[tuple[str, str]]:
     """The (setting, group) lines of one measure that respond most, at most ``MAX_LINES``."""
     spread = rows.groupby(["setting", "group"], sort=False)["mean"].agg(lambda v: v.max() - v.min())
     return list(spread.sort_values(ascending=False, kind="stable").index[:MAX_LINES])
+
+
+def _panels(count: int, width: float, height: float) -> tuple[MplFigure, np.ndarray, int]:
+    """A figure with ``count`` panels of about ``width`` by ``height`` inches, two to a row:
+    the figure, its grid of axes and the number of columns. Panels past ``count`` are hidden."""
+    columns = min(2, count)
+    rows_of_panels = -(-count // columns)
+    figure = new_figure(width * columns + 0.6, height * rows_of_panels + 0.8)
+    grid = figure.subplots(rows_of_panels, columns, squeeze=False)
+    for index in range(count, rows_of_panels * columns):
+        grid[index // columns, index % columns].set_visible(False)
+    return figure, grid, columns
 
 
 def response_curves(
@@ -174,71 +205,7 @@ def response_curves(
         return [
             skipped("response", "Response to each swept parameter", "no scenarios.csv (no sweep)")
         ]
-    figures = []
-    for parameter in design.one_way:
-        name = "response_" + re.sub(r"[^a-z0-9]+", "_", parameter.lower()).strip("_")
-        title = f"How results respond to {_parameter_words(parameter)}"
-        scenarios, xs, x_unit, numeric = _points(design, parameter)
-        if len(scenarios) < 2:
-            figures.append(skipped(name, title, "fewer than two values of the parameter"))
-            continue
-        position = dict(zip(scenarios, xs if numeric else range(len(xs)), strict=True))
-        here = summary[summary["scenario"].isin(scenarios)]
-        # One panel per measure and unit: a wait in hours never shares an axis in days.
-        measures = [
-            (m, u)
-            for m in RESPONSE_MEASURES
-            for u in dict.fromkeys(here.loc[here["measure"] == m, "unit"].astype(str))
-        ]
-        if not measures:
-            figures.append(
-                skipped(name, title, f"summary.csv has none of {', '.join(RESPONSE_MEASURES)}")
-            )
-            continue
-        columns = min(2, len(measures))
-        rows_of_panels = -(-len(measures) // columns)
-        figure = new_figure(5.0 * columns + 0.6, 3.4 * rows_of_panels + 0.8)
-        grid = figure.subplots(rows_of_panels, columns, squeeze=False)
-        drawn = []
-        for index, (measure, unit) in enumerate(measures):
-            axes = grid[index // columns, index % columns]
-            rows = here[(here["measure"] == measure) & (here["unit"].astype(str) == unit)].copy()
-            rows["x"] = rows["scenario"].map(position)
-            scale = scale_for(unit)
-            for colour, (setting, group) in zip(COLOURS, _lines_for(rows), strict=False):
-                line = rows[(rows["setting"] == setting) & (rows["group"] == group)]
-                line = line.sort_values("x")
-                axes.errorbar(
-                    line["x"],
-                    line["mean"] * scale,
-                    yerr=error_bars(line, scale),
-                    fmt="o-",
-                    color=colour,
-                    capsize=3,
-                    label=row_label(setting, group),
-                )
-                drawn.append(line.assign(parameter=parameter))
-            if design.baseline in position:
-                axes.axvline(position[design.baseline], color="#999999", linestyle=":", linewidth=1)
-            if not numeric:
-                axes.set_xticks(range(len(xs)), xs, fontsize=8)
-            elif all(float(x).is_integer() for x in xs):
-                axes.xaxis.get_major_locator().set_params(integer=True)
-            axes.set_xlabel(_parameter_words(parameter) + (f" ({x_unit})" if x_unit else ""))
-            axes.set_ylabel(f"{measure_words(measure)} ({unit_words(unit)})")
-            style_axes(axes)
-            axes.legend(fontsize=7, frameon=False)
-        for index in range(len(measures), rows_of_panels * columns):
-            grid[index // columns, index % columns].set_visible(False)
-        figure.suptitle(title, fontsize=13)
-        png, svg = save_figure(figure, folder, name)
-        caption = (
-            f"Means over replications with 95% intervals; the dotted line is the baseline "
-            f"({design.baseline}). Each panel shows the services or pools that respond most."
-        )
-        figures.append(
-            Figure(name, title, caption, png, svg, data=pd.concat(drawn, ignore_index=True))
-        )
+    figures = [_response_figure(summary, design, parameter, folder) for parameter in design.one_way]
     if not figures:
         figures.append(
             skipped(
@@ -248,6 +215,71 @@ def response_curves(
             )
         )
     return figures
+
+
+def _response_figure(
+    summary: pd.DataFrame, design: SweepDesign, parameter: str, folder: Path
+) -> Figure:
+    """The main measures against one parameter swept alone: a panel per measure and unit."""
+    name = "response_" + re.sub(r"[^a-z0-9]+", "_", parameter.lower()).strip("_")
+    title = f"How results respond to {_parameter_words(parameter)}"
+    scenarios, xs, x_unit, numeric = _points(design, parameter)
+    if len(scenarios) < 2:
+        return skipped(name, title, "fewer than two values of the parameter")
+    position = dict(zip(scenarios, xs if numeric else range(len(xs)), strict=True))
+    here = summary[summary["scenario"].isin(scenarios)]
+    # One panel per measure and unit: a wait in hours never shares an axis in days.
+    measures = [
+        (m, u)
+        for m in RESPONSE_MEASURES
+        for u in dict.fromkeys(here.loc[here["measure"] == m, "unit"].astype(str))
+    ]
+    if not measures:
+        return skipped(name, title, f"summary.csv has none of {', '.join(RESPONSE_MEASURES)}")
+    figure, grid, columns = _panels(len(measures), 5.0, 3.4)
+    drawn = []
+    for index, (measure, unit) in enumerate(measures):
+        axes = grid[index // columns, index % columns]
+        rows = here[(here["measure"] == measure) & (here["unit"].astype(str) == unit)].copy()
+        rows["x"] = rows["scenario"].map(position)
+        drawn += _response_lines(axes, rows, unit, parameter)
+        if design.baseline in position:
+            axes.axvline(position[design.baseline], color="#999999", linestyle=":", linewidth=1)
+        if not numeric:
+            axes.set_xticks(range(len(xs)), xs, fontsize=8)
+        elif all(float(x).is_integer() for x in xs):
+            axes.xaxis.get_major_locator().set_params(integer=True)
+        axes.set_xlabel(_parameter_words(parameter) + (f" ({x_unit})" if x_unit else ""))
+        axes.set_ylabel(f"{measure_words(measure)} ({unit_words(unit)})")
+        style_axes(axes)
+        axes.legend(fontsize=7, frameon=False)
+    figure.suptitle(title, fontsize=13)
+    png, svg = save_figure(figure, folder, name)
+    caption = (
+        f"Means over replications with 95% intervals; the dotted line is the baseline "
+        f"({design.baseline}). Each panel shows the services or pools that respond most."
+    )
+    return Figure(name, title, caption, png, svg, data=pd.concat(drawn, ignore_index=True))
+
+
+def _response_lines(axes, rows: pd.DataFrame, unit: str, parameter: str) -> list[pd.DataFrame]:
+    """One measure's lines that respond most, against the parameter; the rows each line draws."""
+    scale = scale_for(unit)
+    drawn = []
+    for colour, (setting, group) in zip(COLOURS, _lines_for(rows), strict=False):
+        line = rows[(rows["setting"] == setting) & (rows["group"] == group)]
+        line = line.sort_values("x")
+        axes.errorbar(
+            line["x"],
+            line["mean"] * scale,
+            yerr=error_bars(line, scale),
+            fmt="o-",
+            color=colour,
+            capsize=3,
+            label=row_label(setting, group),
+        )
+        drawn.append(line.assign(parameter=parameter))
+    return drawn
 
 
 def _heatmap_outcomes(rows: pd.DataFrame) -> list[tuple[str, str, str]]:
@@ -264,7 +296,7 @@ def _heatmap_outcomes(rows: pd.DataFrame) -> list[tuple[str, str, str]]:
         spread = these.groupby(["setting", "group"], sort=False)["mean"].agg(
             lambda v: v.max() - v.min()
         )
-        setting, group = spread.idxmax()
+        setting, group = _widest(spread)
         outcomes.append((setting, group, measure))
     return outcomes[:4]
 
@@ -272,81 +304,11 @@ def _heatmap_outcomes(rows: pd.DataFrame) -> list[tuple[str, str, str]]:
 def heatmaps(summary: pd.DataFrame, design: SweepDesign | None, folder: Path) -> list[Figure]:
     """For each pair of parameters varied together on a grid, the main outcomes over the grid."""
     figures = []
-    grids = design.two_way if design is not None else {}
-    for (first, second), members in grids.items():
-        name = "heatmap_" + re.sub(r"[^a-z0-9]+", "_", f"{first}__{second}".lower()).strip("_")
-        title = f"Results over {_parameter_words(first)} and {_parameter_words(second)}"
-        scenarios = [design.baseline, *design.one_way.get(first, [])]
-        scenarios += design.one_way.get(second, []) + members
-        cells = {}
-        for scenario in scenarios:
-            a, b = design.value(scenario, first), design.value(scenario, second)
-            if a is not None and b is not None:
-                cells.setdefault((a, b), scenario)
-        xs = sorted({a for a, _ in cells}, key=_sort_key)
-        ys = sorted({b for _, b in cells}, key=_sort_key)
-        if len(xs) < 2 or len(ys) < 2:
-            figures.append(skipped(name, title, "fewer than two values of each parameter"))
-            continue
-        here = summary[summary["scenario"].isin(set(cells.values()))]
-        outcomes = _heatmap_outcomes(here)
-        if not outcomes:
-            figures.append(skipped(name, title, "no outcome measures to show"))
-            continue
-        columns = min(2, len(outcomes))
-        rows_of_panels = -(-len(outcomes) // columns)
-        figure = new_figure(5.2 * columns + 0.6, 3.8 * rows_of_panels + 0.8)
-        grid = figure.subplots(rows_of_panels, columns, squeeze=False)
-        drawn = []
-        for index, (setting, group, measure) in enumerate(outcomes):
-            axes = grid[index // columns, index % columns]
-            rows = here[
-                (here["setting"] == setting)
-                & (here["group"] == group)
-                & (here["measure"] == measure)
-            ].set_index("scenario")
-            unit = str(rows["unit"].iloc[0]) if len(rows) else ""
-            scale = scale_for(unit)
-            matrix = np.full((len(ys), len(xs)), np.nan)
-            for (a, b), scenario in cells.items():
-                if scenario in rows.index:
-                    matrix[ys.index(b), xs.index(a)] = float(rows.at[scenario, "mean"]) * scale
-                    drawn.append(
-                        {
-                            "scenario": scenario,
-                            first: a,
-                            second: b,
-                            "setting": setting,
-                            "group": group,
-                            "measure": measure,
-                            "mean": float(rows.at[scenario, "mean"]),
-                        }
-                    )
-            image = axes.imshow(matrix, origin="lower", aspect="auto", cmap="viridis")
-            for (i, j), value in np.ndenumerate(matrix):
-                if np.isfinite(value):
-                    bright = value > np.nanmean(matrix)
-                    axes.text(
-                        j,
-                        i,
-                        f"{value:.3g}",
-                        ha="center",
-                        va="center",
-                        fontsize=8,
-                        color="black" if bright else "white",
-                    )
-            axes.set_xticks(range(len(xs)), xs, fontsize=8)
-            axes.set_yticks(range(len(ys)), ys, fontsize=8)
-            axes.set_xlabel(_parameter_words(first))
-            axes.set_ylabel(_parameter_words(second))
-            axes.set_title(f"{measure_words(measure)}: {row_label(setting, group)}", fontsize=9)
-            figure.colorbar(image, ax=axes, label=unit_words(unit))
-        for index in range(len(outcomes), rows_of_panels * columns):
-            grid[index // columns, index % columns].set_visible(False)
-        figure.suptitle(title, fontsize=13)
-        png, svg = save_figure(figure, folder, name)
-        caption = "Each cell is the mean over replications of one scenario; blank: not run."
-        figures.append(Figure(name, title, caption, png, svg, data=pd.DataFrame(drawn)))
+    if design is not None:
+        figures += [
+            _heatmap_figure(summary, design, parameters, members, folder)
+            for parameters, members in design.two_way.items()
+        ]
     if not figures:
         figures.append(
             skipped(
@@ -358,7 +320,94 @@ def heatmaps(summary: pd.DataFrame, design: SweepDesign | None, folder: Path) ->
     return figures
 
 
-def _sort_key(text: str):
+Cells = dict[tuple[str, str], str]  # (first value, second value) -> scenario
+
+
+def _grid_cells(design: SweepDesign, parameters: tuple[str, str], members: list[str]) -> Cells:
+    """The scenario of each pair of values on a grid: the grid's own, its one-way sweeps, the
+    baseline (the first scenario with a pair keeps it)."""
+    first, second = parameters
+    scenarios = [design.baseline, *design.one_way.get(first, [])]
+    scenarios += design.one_way.get(second, []) + members
+    cells: Cells = {}
+    for scenario in scenarios:
+        a, b = design.value(scenario, first), design.value(scenario, second)
+        if a is not None and b is not None:
+            cells.setdefault((a, b), scenario)
+    return cells
+
+
+def _heatmap_figure(
+    summary: pd.DataFrame,
+    design: SweepDesign,
+    parameters: tuple[str, str],
+    members: list[str],
+    folder: Path,
+) -> Figure:
+    """The main outcomes over one grid of two parameters: a panel per outcome."""
+    first, second = parameters
+    name = "heatmap_" + re.sub(r"[^a-z0-9]+", "_", f"{first}__{second}".lower()).strip("_")
+    title = f"Results over {_parameter_words(first)} and {_parameter_words(second)}"
+    cells = _grid_cells(design, parameters, members)
+    xs = sorted({a for a, _ in cells}, key=_sort_key)
+    ys = sorted({b for _, b in cells}, key=_sort_key)
+    if len(xs) < 2 or len(ys) < 2:
+        return skipped(name, title, "fewer than two values of each parameter")
+    here = summary[summary["scenario"].isin(set(cells.values()))]
+    outcomes = _heatmap_outcomes(here)
+    if not outcomes:
+        return skipped(name, title, "no outcome measures to show")
+    figure, grid, columns = _panels(len(outcomes), 5.2, 3.8)
+    drawn = []
+    for index, (setting, group, measure) in enumerate(outcomes):
+        axes = grid[index // columns, index % columns]
+        rows = here[
+            (here["setting"] == setting) & (here["group"] == group) & (here["measure"] == measure)
+        ].set_index("scenario")
+        unit = str(rows["unit"].iloc[0]) if len(rows) else ""
+        means = rows["mean"].astype(float).to_dict()
+        matrix = np.full((len(ys), len(xs)), np.nan)
+        for (a, b), scenario in cells.items():
+            if scenario in means:
+                matrix[ys.index(b), xs.index(a)] = means[scenario] * scale_for(unit)
+                drawn.append(
+                    {"scenario": scenario, first: a, second: b, "setting": setting}
+                    | {"group": group, "measure": measure, "mean": means[scenario]}
+                )
+        _heatmap_panel(figure, axes, matrix, (xs, ys), unit)
+        axes.set_xlabel(_parameter_words(first))
+        axes.set_ylabel(_parameter_words(second))
+        axes.set_title(f"{measure_words(measure)}: {row_label(setting, group)}", fontsize=9)
+    figure.suptitle(title, fontsize=13)
+    png, svg = save_figure(figure, folder, name)
+    caption = "Each cell is the mean over replications of one scenario; blank: not run."
+    return Figure(name, title, caption, png, svg, data=pd.DataFrame(drawn))
+
+
+def _heatmap_panel(
+    figure: MplFigure, axes, matrix: np.ndarray, ticks: tuple[list[str], list[str]], unit: str
+) -> None:
+    """One outcome's matrix as coloured cells, each labelled with its value, and a colour bar."""
+    xs, ys = ticks
+    image = axes.imshow(matrix, origin="lower", aspect="auto", cmap="viridis")
+    for (i, j), value in np.ndenumerate(matrix):
+        if np.isfinite(value):
+            bright = value > np.nanmean(matrix)
+            axes.text(
+                j,
+                i,
+                f"{value:.3g}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="black" if bright else "white",
+            )
+    axes.set_xticks(range(len(xs)), xs, fontsize=8)
+    axes.set_yticks(range(len(ys)), ys, fontsize=8)
+    figure.colorbar(image, ax=axes, label=unit_words(unit))
+
+
+def _sort_key(text: str) -> tuple[int, float, str]:
     numeric = numeric_values([text])
     return (0, numeric[0][0], "") if numeric is not None else (1, 0.0, text)
 
@@ -377,7 +426,7 @@ def tornado_outcome(comparison: pd.DataFrame) -> tuple[str, str, str] | None:
             spread = these.groupby(["setting", "group"], sort=False)["mean_difference"].agg(
                 lambda v: v.abs().max()
             )
-            setting, group = spread.idxmax()
+            setting, group = _widest(spread)
             return str(setting), str(group), measure
     return None
 
@@ -403,62 +452,21 @@ def tornado(
         & (comparison["group"] == group)
         & (comparison["measure"] == measure)
     ].set_index("scenario")
-    bars = []
-    for parameter, scenarios in design.one_way.items():
-        present = [s for s in scenarios if s in rows.index]
-        if not present:
-            continue
-        differences = rows.loc[present, "mean_difference"].astype(float)
-        # The baseline is a point of every sweep, at no difference from itself.
-        differences = pd.concat([pd.Series({design.baseline: 0.0}), differences])
-        low_s, high_s = differences.idxmin(), differences.idxmax()
-        bars.append(
-            {
-                "parameter": parameter,
-                "low_scenario": low_s,
-                "low_value": design.value(low_s, parameter),
-                "low_difference": float(differences[low_s]),
-                "high_scenario": high_s,
-                "high_value": design.value(high_s, parameter),
-                "high_difference": float(differences[high_s]),
-                "baseline_value": design.value(design.baseline, parameter),
-            }
-        )
+    bars = [bar for parameter in design.one_way if (bar := _tornado_bar(rows, design, parameter))]
     if not bars:
         return skipped(name, title, f"no one-way scenario has {measure} for {group}")
     data = pd.DataFrame(bars)
     data["span"] = data["high_difference"] - data["low_difference"]
     data = data.sort_values("span", ascending=True, kind="stable").reset_index(drop=True)
     unit = str(rows["unit"].iloc[0])
-    scale = scale_for(unit)
     figure = new_figure(8.0, 0.55 * len(data) + 1.8)
     axes = figure.subplots()
-    for y, row in data.iterrows():
-        low, high = row["low_difference"] * scale, row["high_difference"] * scale
-        axes.barh(y, high - low, left=low, color=COLOURS[0], height=0.6)
-        for value, scenario, text, align in (
-            (row["low_difference"], row["low_scenario"], row["low_value"], "right"),
-            (row["high_difference"], row["high_scenario"], row["high_value"], "left"),
-        ):
-            axes.annotate(
-                f"{text} (baseline)" if scenario == design.baseline else str(text),
-                (value * scale, y),
-                xytext=(-4 if align == "right" else 4, 0),
-                textcoords="offset points",
-                ha=align,
-                va="center",
-                fontsize=8,
-            )
-    axes.axvline(0, color="#333333", linewidth=1)
+    _tornado_bars(axes, data, design.baseline, scale_for(unit))
     axes.set_yticks(range(len(data)), [_parameter_words(p) for p in data["parameter"]])
     difference_unit = "percentage points" if unit == "proportion" else unit_words(unit)
     axes.set_xlabel(
         f"change in {measure_words(measure)}, {row_label(setting, group)} ({difference_unit})"
     )
-    smallest = min(0.0, float(data["low_difference"].min())) * scale
-    largest = max(0.0, float(data["high_difference"].max())) * scale
-    room = 0.25 * (largest - smallest) or 1.0
-    axes.set_xlim(smallest - room, largest + room)
     style_axes(axes)
     figure.suptitle(title, fontsize=13)
     png, svg = save_figure(figure, folder, name)
@@ -468,6 +476,54 @@ def tornado(
         "widest bar matters most."
     )
     return Figure(name, title, caption, png, svg, data=data)
+
+
+def _tornado_bar(rows: pd.DataFrame, design: SweepDesign, parameter: str) -> dict | None:
+    """The lowest and highest difference from the baseline one parameter's sweep reaches (None
+    if no scenario of the sweep has the outcome)."""
+    present = [s for s in design.one_way[parameter] if s in rows.index]
+    if not present:
+        return None
+    differences = rows.loc[present, "mean_difference"].astype(float)
+    # The baseline is a point of every sweep, at no difference from itself.
+    differences = pd.concat([pd.Series({design.baseline: 0.0}), differences])
+    low_s, high_s = str(differences.idxmin()), str(differences.idxmax())
+    return {
+        "parameter": parameter,
+        "low_scenario": low_s,
+        "low_value": design.value(low_s, parameter),
+        "low_difference": float(differences[low_s]),
+        "high_scenario": high_s,
+        "high_value": design.value(high_s, parameter),
+        "high_difference": float(differences[high_s]),
+        "baseline_value": design.value(design.baseline, parameter),
+    }
+
+
+def _tornado_bars(axes, data: pd.DataFrame, baseline: str, scale: float) -> None:
+    """A bar per parameter from its lowest to its highest difference, its ends labelled with the
+    values that reach them, and room on both sides for the labels."""
+    for y, (_, row) in enumerate(data.iterrows()):
+        low, high = row["low_difference"] * scale, row["high_difference"] * scale
+        axes.barh(y, high - low, left=low, color=COLOURS[0], height=0.6)
+        for value, scenario, text, align in (
+            (row["low_difference"], row["low_scenario"], row["low_value"], "right"),
+            (row["high_difference"], row["high_scenario"], row["high_value"], "left"),
+        ):
+            axes.annotate(
+                f"{text} (baseline)" if scenario == baseline else str(text),
+                (value * scale, y),
+                xytext=(-4 if align == "right" else 4, 0),
+                textcoords="offset points",
+                ha=align,
+                va="center",
+                fontsize=8,
+            )
+    axes.axvline(0, color="#333333", linewidth=1)
+    smallest = min(0.0, float(data["low_difference"].min())) * scale
+    largest = max(0.0, float(data["high_difference"].max())) * scale
+    room = 0.25 * (largest - smallest) or 1.0
+    axes.set_xlim(smallest - room, largest + room)
 
 
 def unique_words(parameters: list[str]) -> dict[str, str]:

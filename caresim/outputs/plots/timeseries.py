@@ -6,6 +6,7 @@ whether the warm-up was long enough for the queues to settle.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -38,8 +39,9 @@ def time_axis(horizon_hours: float) -> tuple[float, str]:
 
 def band_by_bin(series: pd.DataFrame) -> pd.DataFrame:
     """Mean of each bin across replications, with the 95% t-interval: ``time, mean, low, high, n``."""
-    rows = []
+    rows: list[tuple[float, float, float, float, int]] = []
     for time, values in series.groupby("time", sort=True)["value"]:
+        assert isinstance(time, numbers.Real), "a time series is binned by number of hours"
         mean, low, high = t_band(values.to_numpy())
         rows.append((float(time), mean, low, high, int(values.notna().sum())))
     return pd.DataFrame(rows, columns=["time", "mean", "low", "high", "n"])
@@ -59,14 +61,7 @@ def timeseries_figure(
     wanted = timeseries[timeseries["measure"].isin(measures)]
     if wanted.empty:
         return skipped(name, title, f"no {' or '.join(measures)} series in timeseries.parquet")
-    groups = list(dict.fromkeys(wanted["group"].astype(str)))
-    # A pool that never had anyone waiting (beds that turn patients away) gets no panel.
-    level = wanted.groupby(wanted["group"].astype(str))["value"].max()
-    flat = [g for g in groups if not level[g] > 0]
-    if len(flat) < len(groups):
-        groups = [g for g in groups if g not in flat]
-    else:
-        flat = []
+    groups, flat = _pools_with_a_level(wanted)
     shown = groups[:MAX_PANELS]
     columns = 1 if len(shown) == 1 else 2
     rows_of_panels = -(-len(shown) // columns)
@@ -83,26 +78,7 @@ def timeseries_figure(
         # Each bin is a mean over [time, next time): drawn as steps, closed at the end of the run.
         times = np.append(band["time"].to_numpy(), max(end, band["time"].iloc[-1]))
         times = times / per_unit
-
-        def closed(values: np.ndarray) -> np.ndarray:
-            return np.append(values, values[-1])
-
-        if warm_up_hours > 0:
-            axes.axvspan(0, warm_up_hours / per_unit, color=WARM_UP_COLOUR, label="warm-up")
-        if band["low"].notna().any():
-            axes.fill_between(
-                times,
-                closed(band["low"].to_numpy()),
-                closed(band["high"].to_numpy()),
-                step="post",
-                color=COLOURS[0],
-                alpha=0.25,
-                linewidth=0,
-                label="95% interval",
-            )
-        axes.step(
-            times, closed(band["mean"].to_numpy()), where="post", color=COLOURS[0], label="mean"
-        )
+        _level_panel(axes, band, times, warm_up_hours / per_unit)
         capacity = capacities.get(group)
         if capacity is not None and measure != "queue_length":
             axes.axhline(
@@ -136,3 +112,38 @@ def timeseries_figure(
     if flat:
         caption += f" Always zero, so not shown: {', '.join(group_words(g) for g in flat)}."
     return Figure(name, title, caption, png, svg, data=pd.concat(bands, ignore_index=True))
+
+
+def _pools_with_a_level(wanted: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The pools to draw, and those left out because their level was always zero (a pool that
+    never had anyone waiting, such as beds that turn patients away). When every pool was always
+    zero, all are drawn."""
+    groups = list(dict.fromkeys(wanted["group"].astype(str)))
+    level = wanted.groupby(wanted["group"].astype(str))["value"].max()
+    flat = [g for g in groups if not level[g] > 0]
+    if len(flat) < len(groups):
+        return [g for g in groups if g not in flat], flat
+    return groups, []
+
+
+def _level_panel(axes, band: pd.DataFrame, times: np.ndarray, warm_up: float) -> None:
+    """One pool's mean level over time as steps, its 95% band, and the warm-up shaded (times
+    in axis units: each bin's start, then the end of the run)."""
+
+    def closed(values: np.ndarray) -> np.ndarray:
+        return np.append(values, values[-1])
+
+    if warm_up > 0:
+        axes.axvspan(0, warm_up, color=WARM_UP_COLOUR, label="warm-up")
+    if band["low"].notna().any():
+        axes.fill_between(
+            times,
+            closed(band["low"].to_numpy()),
+            closed(band["high"].to_numpy()),
+            step="post",
+            color=COLOURS[0],
+            alpha=0.25,
+            linewidth=0,
+            label="95% interval",
+        )
+    axes.step(times, closed(band["mean"].to_numpy()), where="post", color=COLOURS[0], label="mean")
