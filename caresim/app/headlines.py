@@ -12,12 +12,14 @@ from scipy import stats
 
 from caresim.app.controls import is_care_system, role_plural, words
 from caresim.app.runs import TeachingRun
+from caresim.models.measures_care import admission_source_keys
 from caresim.models.schema import Config
 from caresim.runs.stats import t_interval
 
 __all__ = [
     "COMPARISON_COLUMNS",
     "Headline",
+    "admission_sources",
     "bounded",
     "comparison",
     "comparison_rows",
@@ -252,20 +254,55 @@ def headlines(run: TeachingRun) -> list[Headline]:
         key = (pick.setting, pick.group, pick.measure)
         if key not in summary.index:
             continue
-        row = summary.loc[key]
-        low, high = bounded(float(row["ci_low"]), float(row["ci_high"]), str(row["unit"]))
-        found.append(
-            Headline(
-                *key,
-                label=pick.label,
-                unit=str(row["unit"]),
-                mean=float(row["mean"]),
-                low=low,
-                high=high,
-                better=pick.better,  # type: ignore[arg-type]
-                explanation=pick.explanation,
-            )
-        )
+        found.append(_from_summary(key, summary.loc[key], pick))
+    return found
+
+
+#: How the page names emergency admissions by source (others: "Admitted from <source>").
+_SOURCE_LABELS = {
+    "emergency_department": "Admitted via A&E",
+    "general_practice": "Admitted on a GP's referral",
+    "readmission": "Readmitted",
+    "admission_avoidance": "Admitted after admission avoidance",
+}
+
+
+def _from_summary(key: tuple[str, str, str], row: pd.Series, pick: _Pick) -> Headline:
+    low, high = bounded(float(row["ci_low"]), float(row["ci_high"]), str(row["unit"]))
+    return Headline(
+        *key,
+        label=pick.label,
+        unit=str(row["unit"]),
+        mean=float(row["mean"]),
+        low=low,
+        high=high,
+        better=pick.better,  # type: ignore[arg-type]
+        explanation=pick.explanation,
+    )
+
+
+def admission_sources(run: TeachingRun, other: TeachingRun | None = None) -> list[Headline]:
+    """Emergency admissions by source (A&E, a GP's referral, district nursing, readmission, ...),
+    which the comparison shows after the headlines so that an effect in one setting can be
+    traced to the hospital's front door.
+
+    The sources that admitted anyone in this run or in ``other`` (the run it is compared with).
+    """
+    runs = [run] if other is None else [run, other]
+    rows = pd.concat([r.summary for r in runs], ignore_index=True)
+    keys = admission_source_keys(
+        rows[["setting", "group", "measure", "mean"]].itertuples(index=False, name=None)
+    )
+    summary = run.summary.set_index(["setting", "group", "measure"])
+    found = []
+    for key in keys:
+        if key not in summary.index:
+            continue
+        source = key[2].removeprefix("from_")
+        label = _SOURCE_LABELS.get(source, f"Admitted from {words(source)}")
+        explanation = f"Emergency admissions from {words(source)} in the measured period."
+        pick = _Pick(*key, label, "lower", explanation)
+        found.append(_from_summary(key, summary.loc[key], pick))
     return found
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from caresim.models.measures_care import admission_source_keys
 from caresim.outputs.html import Markup, escape, figure_html, interval, number, paragraph, table
 from caresim.outputs.plots.common import Figure, group_words, measure_words, setting_words
 from caresim.outputs.results import ResultFolder
@@ -122,12 +123,9 @@ def _cells(result: ResultFolder, key: tuple[str, str, str]) -> tuple[str, list[s
 def _admission_sources(result: ResultFolder) -> list[tuple[str, str, str]]:
     """The (setting, group, measure) of admissions by source, where the hospital has them."""
     summary = result.summary
-    rows = summary[
-        (summary["setting"] == "hospital")
-        & (summary["group"] == "admissions")
-        & summary["measure"].str.startswith("from_")
-    ]
-    return [("hospital", "admissions", m) for m in dict.fromkeys(rows["measure"])]
+    return admission_source_keys(
+        summary[["setting", "group", "measure", "mean"]].itertuples(index=False, name=None)
+    )
 
 
 def _scenario_order(result: ResultFolder) -> list[str]:
@@ -209,7 +207,8 @@ def board_page(result: ResultFolder, figures: list[Figure]) -> str:
             paragraph(
                 "Emergency admissions by source, so that an effect in one setting can be traced "
                 "to the hospital's front door: the baseline, and each scenario's paired "
-                "difference from it."
+                "difference from it. A source that admitted no one in any scenario is left out "
+                "(every source is in summary.csv and comparison.csv)."
             )
         )
         parts.append(_summary_table(result, sources))
