@@ -14,7 +14,16 @@ from collections.abc import Iterable
 import pandas as pd
 
 from caresim.models.measures_care import admission_source_keys
-from caresim.outputs.html import Markup, escape, figure_html, interval, number, paragraph, table
+from caresim.outputs.html import (
+    Markup,
+    escape,
+    figure_html,
+    interval,
+    number,
+    paragraph,
+    png_width,
+    table,
+)
 from caresim.outputs.plots.common import Figure, group_words, measure_words, setting_words
 from caresim.outputs.results import ResultFolder
 
@@ -22,6 +31,10 @@ __all__ = ["COMPARING_FIGURES", "board_page", "comparing", "named_measures", "ve
 
 #: Figures that compare scenarios (by the start of their names), in the order shown.
 COMPARING_FIGURES = ("comparison", "response_", "heatmap_", "tornado", "sensitivity")
+
+#: Figures at least this wide (PNG pixels) have panels side by side: they take the page's width
+#: on the first page, where narrower figures go two abreast.
+WIDE_FIGURE_PX = 1100
 
 #: Measures for which less is better, by a part of their name.
 LESS_IS_BETTER = (
@@ -42,13 +55,7 @@ LESS_IS_BETTER = (
 
 def named_measures(result: ResultFolder) -> list[tuple[str, str, str]]:
     """The (setting, group, measure) the experiment names under ``measures:``, in its order."""
-    named = result.manifest.get("measures") or []
-    found = []
-    for text in named:
-        parts = str(text).split(".")
-        if len(parts) == 3:
-            found.append((parts[0], parts[1], parts[2]))
-    return found
+    return result.named_measures
 
 
 def verdict(measure: str, low: float, high: float) -> tuple[str, str]:
@@ -170,6 +177,11 @@ def _plain_words(result: ResultFolder, keys: list[tuple[str, str, str]]) -> list
     return lines
 
 
+def _width(figure: Figure) -> str:
+    """'wide' for a figure of several panels side by side, which takes the page's width."""
+    return "wide" if figure.png is not None and png_width(figure.png) >= WIDE_FIGURE_PX else ""
+
+
 def comparing(figures: Iterable[Figure]) -> list[Figure]:
     """The drawn figures that compare scenarios, in the order of :data:`COMPARING_FIGURES`."""
     drawn = [f for f in figures if f.drawn]
@@ -215,7 +227,7 @@ def board_page(result: ResultFolder, figures: list[Figure]) -> str:
     shown = comparing(figures)
     if shown:
         parts.append('<div class="side-by-side">')
-        parts += [figure_html(f, i) for i, f in enumerate(shown, start=1)]
+        parts += [figure_html(f, i, css=_width(f)) for i, f in enumerate(shown, start=1)]
         parts.append("</div>")
     parts.append("</section>")
     return "".join(parts)

@@ -22,7 +22,7 @@ from caresim.outputs.html import (
     table,
 )
 from caresim.outputs.plots.common import Figure, measure_words, setting_words
-from caresim.outputs.plots.comparison import forest_rows
+from caresim.outputs.plots.comparison import EVERY_MEASURE, forest_rows
 from caresim.outputs.report_board import comparing
 from caresim.outputs.results import ResultFolder
 
@@ -117,17 +117,24 @@ def _comparison(result: ResultFolder) -> str:
 
 def _figures(result: ResultFolder, figures: list[Figure], first: int) -> str:
     shown = comparing(figures) if result.is_experiment else []
-    single = [f for f in figures if f.drawn and f not in shown]
+    others = [f for f in figures if f.drawn and f not in shown]
+    every = [f for f in others if f.name == EVERY_MEASURE]
+    single = [f for f in others if f not in every]
+    parts = []
+    if every:  # the long forest plot beside the first page's, of the named measures only
+        figure = every[0]
+        parts.append(folded(f"Figure {first}. {figure.title}", figure_html(figure, first)))
+        first += 1
     note = f"Scenario '{result.baseline}' alone." if result.is_experiment else ""
-    parts = [figure_html(f, i, note) for i, f in enumerate(single, start=first)]
-    body = "".join(parts)
+    body = "".join(figure_html(f, i, note) for i, f in enumerate(single, start=first))
     if result.is_experiment and single:
         body = folded(f"Figures of the baseline scenario '{result.baseline}' alone", body)
+    parts.append(body)
     missing = [f for f in figures if not f.drawn]
     if missing:
         items = "".join(f"<li>{escape(f.title)}: {escape(f.skipped)}.</li>" for f in missing)
-        body += folded(f"Figures not drawn ({len(missing)})", f"<ul>{items}</ul>")
-    return body
+        parts.append(folded(f"Figures not drawn ({len(missing)})", f"<ul>{items}</ul>"))
+    return "".join(parts)
 
 
 def results_section(result: ResultFolder, figures: list[Figure]) -> str:

@@ -124,9 +124,15 @@ def _config_document() -> dict:
 
 
 def experiment_folder(
-    root: Path, *, comparison: bool = True, scenarios: bool = True, grid: bool = True
+    root: Path,
+    *,
+    comparison: bool = True,
+    scenarios: bool = True,
+    grid: bool = True,
+    measures: tuple[str, ...] = (),
 ) -> Path:
-    """An experiment folder as ``caresim experiment`` documents it, with known contents."""
+    """An experiment folder as ``caresim experiment`` documents it, with known contents
+    (``measures``: those the experiment names, setting.group.measure)."""
     folder = root / "experiment"
     folder.mkdir(parents=True)
     names = [s for s in SCENARIOS if grid or "_beds_" not in s]
@@ -207,5 +213,7 @@ def experiment_folder(
         "finished": "2025-01-01T00:01:00+00:00",
         "elapsed_seconds": 60.0,
     }
+    if measures:
+        manifest["measures"] = list(measures)
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return folder

@@ -9,7 +9,7 @@ import pytest
 
 from caresim.outputs.plots import draw_figures
 from caresim.outputs.plots.capacity import capacity_tradeoff
-from caresim.outputs.plots.comparison import forest_plot
+from caresim.outputs.plots.comparison import EVERY_MEASURE, forest_plot, named_forest_plot
 from caresim.outputs.plots.inputs import config_pools, service_units, wait_targets
 from caresim.outputs.plots.pools import staff_workload
 from caresim.outputs.plots.sweeps import heatmaps, sweep_design, tornado
@@ -132,6 +132,24 @@ def test_the_heatmap_has_a_cell_per_scenario_of_the_grid(experiment_figures):
     assert len(system) == 9 == len(SCENARIOS)
     response = experiment_figures["response_staff_nurses_headcount"].data
     assert set(response["scenario"]) == {"base", "nurses_3", "nurses_4"}
+
+
+def test_the_named_measures_are_a_panel_each_with_every_scenario_in_the_same_order(
+    experiment, tmp_path
+):
+    keys = [("general_practice", "triage", "wait_mean"), ("hospital", "observe", "wait_mean")]
+    figure = named_forest_plot(experiment.comparison, keys, tmp_path)
+    assert figure.drawn and figure.name == "comparison"
+    others = [s for s in SCENARIOS if s != "base"]
+    for setting, group, measure in keys:
+        panel = figure.data[(figure.data["group"] == group) & (figure.data["setting"] == setting)]
+        assert panel["scenario"].tolist() == others  # the observation wait is 0: shown all the same
+        assert (panel["measure"] == measure).all()
+    every = forest_plot(experiment.comparison, tmp_path, EVERY_MEASURE)
+    assert every.title == "Every measure against the baseline"
+    assert set(every.data["measure"]) > {"wait_mean"}
+    missing = named_forest_plot(experiment.comparison, [("system", "all", "no_such")], tmp_path)
+    assert not missing.drawn and "names" in missing.skipped
 
 
 def test_two_parameters_that_always_change_together_get_no_heatmap(experiment, tmp_path):

@@ -15,6 +15,7 @@ from caresim.cli import main
 from caresim.outputs.report import STRESS_SECTIONS
 from tests.caresim.conftest import DOCS_IMAGES
 from tests.caresim.result_folders import run_folder
+from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -53,3 +54,57 @@ def test_the_report_shows_every_figure_in_a_browser_without_fetching_anything(
     page.close()
     for name in ("report-top.png", "report-capacity.png", "report-waits.png"):
         assert (folder / name).read_bytes().startswith(b"\x89PNG")
+
+
+#: A care system's options, as a board meets them: lower_acuity.yaml on the small place of
+#: configs/teaching, its measures and more, its scenarios (four of them changing several places
+#: at once), cut to days so that the page's layout, not the results, is what is tested.
+BOARD_EXPERIMENT = """\
+name: board_options
+description: Admission avoidance (off, as now, more) by intermediate care places (as now, more).
+base: {base}
+set: {{run.horizon: 9 days}}
+warm_up: 2 days
+seed: 4
+replications: 2
+measures:
+  - hospital.all.admissions
+  - hospital.acute.occupancy_mean
+  - hospital.all.delayed_discharge_bed_days
+  - hospital.admission.wait_mean
+  - general_practice.all.wait_mean
+  - system.all.total_cost
+scenarios:
+  avoidance_off: {{hospital.admission_avoidance.share: 0.0}}
+  avoidance_off_ic_more: {{hospital.admission_avoidance.share: 0.0, {more_ic}}}
+  avoidance_now_ic_more: {{{more_ic}}}
+  avoidance_more: {{hospital.admission_avoidance.share: 0.5, beds.virtual_ward.capacity: 4}}
+  avoidance_more_ic_more: {{hospital.admission_avoidance.share: 0.5, beds.virtual_ward.capacity: 4, {more_ic}}}
+  avoidance_now_gps_more: {{staff.northside_gp.headcount: 4, staff.southside_gp.headcount: 3}}
+"""
+MORE_IC = "beds.ic_home_places.capacity: 5, beds.ic_beds.capacity: 4, beds.d2a_beds.capacity: 3"
+#: What a board will scroll through: the shipped experiments' reports stay under this.
+TALLEST_REPORT_PX = 15_000
+
+
+def test_an_experiment_report_of_many_scenarios_and_measures_stays_short(browser, tmp_path):
+    path = tmp_path / "board_options.yaml"
+    base = ROOT / "configs/teaching/whole_system.yaml"
+    path.write_text(BOARD_EXPERIMENT.format(base=base, more_ic=MORE_IC), encoding="utf-8")
+    out = tmp_path / "out"
+    arguments = ["experiment", str(path), "--out", str(out), "--workers", "1", "--quiet"]
+    assert main([*arguments, "--report"]) == 0
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto((out / "report.html").as_uri(), wait_until="load")
+    page.wait_for_selector("#summary table", state="attached")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    # What makes it short must not hide what a board asked for: every named measure and every
+    # scenario is in view on the first page, above the fold of any <details>.
+    first = page.locator("#summary table").first  # the named measures, scenario by scenario
+    headings = first.locator("thead th").all_text_contents()
+    scenarios = first.locator("tbody tr td:first-child").all_text_contents()
+    visible = first.is_visible()
+    page.close()
+    assert 3000 < height < TALLEST_REPORT_PX
+    assert len(headings) == 1 + 6 and visible
+    assert len(scenarios) == 7 and scenarios[0] == "baseline (baseline)"
