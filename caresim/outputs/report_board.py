@@ -2,8 +2,9 @@
 
 The measures the experiment names under ``measures:``, scenario by scenario: the baseline's value
 with its 95% interval, each other scenario's paired difference from it (common random numbers,
-replication by replication) with its 95% interval, and a verdict in plain words; then the
-figures that compare scenarios, side by side.
+replication by replication) with its 95% interval, and a verdict in plain words; the same for
+emergency admissions by source; then the figures that compare scenarios, those of several panels
+at the page's width and the others two abreast.
 """
 
 from __future__ import annotations

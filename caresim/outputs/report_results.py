@@ -2,8 +2,8 @@
 
 A table longer than the page should carry is folded (:func:`~caresim.outputs.html.table`); for an
 experiment, the figures that compare scenarios are on its first page
-(:mod:`~caresim.outputs.report_board`) and those of its baseline alone are here, folded and
-labelled as such.
+(:mod:`~caresim.outputs.report_board`, of the measures it names) and here are, folded, the
+forest plot of every measure and the figures of its baseline alone, labelled as such.
 """
 
 from __future__ import annotations
