@@ -19,6 +19,7 @@ from caresim.outputs.html import (
     Markup,
     escape,
     figure_html,
+    folded,
     interval,
     number,
     paragraph,
@@ -30,8 +31,11 @@ from caresim.outputs.results import ResultFolder
 
 __all__ = ["COMPARING_FIGURES", "board_page", "comparing", "named_measures", "verdict"]
 
-#: Figures that compare scenarios (by the start of their names), in the order shown.
-COMPARING_FIGURES = ("comparison", "response_", "heatmap_", "tornado", "sensitivity")
+#: Figures that compare scenarios (by the start of their names), in the order shown: the named
+#: measures, which inputs matter most, then the detail of each sweep.
+COMPARING_FIGURES = ("comparison", "tornado", "sensitivity", "response_", "heatmap_")
+#: The first page shows this many of them open; the rest (a sweep of many parameters) fold.
+MOST_FIGURES_OPEN = 4
 
 #: Figures at least this wide (PNG pixels) have panels side by side: they take the page's width
 #: on the first page, where narrower figures go two abreast.
@@ -225,10 +229,17 @@ def board_page(result: ResultFolder, figures: list[Figure]) -> str:
             )
         )
         parts.append(_summary_table(result, sources))
-    shown = comparing(figures)
+    shown = [figure_html(f, i, css=_width(f)) for i, f in enumerate(comparing(figures), start=1)]
     if shown:
-        parts.append('<div class="side-by-side">')
-        parts += [figure_html(f, i, css=_width(f)) for i, f in enumerate(shown, start=1)]
-        parts.append("</div>")
+        parts.append('<div class="side-by-side">' + "".join(shown[:MOST_FIGURES_OPEN]) + "</div>")
+    if len(shown) > MOST_FIGURES_OPEN:
+        more = shown[MOST_FIGURES_OPEN:]
+        body = '<div class="side-by-side">' + "".join(more) + "</div>"
+        what = (
+            "1 more figure that compares"
+            if len(more) == 1
+            else f"{len(more)} more figures that compare"
+        )
+        parts.append(folded(f"{what} scenarios", body))
     parts.append("</section>")
     return "".join(parts)

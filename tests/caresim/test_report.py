@@ -236,7 +236,11 @@ def test_an_experiment_naming_measures_shows_them_first_and_folds_the_long_parts
         r'<figure id="figure-differences">',
         results,
     )
-    # Reference parts fold: what each scenario sets (18 rows), but nothing of the first page.
+    # Reference parts fold: what each scenario sets (18 rows).
     logic = rest[rest.index("2.2 Scenario logic") : rest.index("2.3 Algorithms")]
     assert "<summary>Show what each scenario sets (18 rows)</summary>" in logic
-    assert "<details>" not in board
+    # The first page folds only what is past its first four figures: here the heatmap.
+    opened, folded = board.split("<details>", 1)
+    assert opened.count("<table>") == 1 and opened.count("<figure") == 4
+    assert folded.startswith("<summary>1 more figure that compares scenarios</summary>")
+    assert 'id="figure-heatmap_' in folded and "<details>" not in folded

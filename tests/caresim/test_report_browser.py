@@ -12,10 +12,9 @@ import os
 import pytest
 
 from caresim.cli import main
-from caresim.outputs.report import STRESS_SECTIONS
+from caresim.outputs.report import STRESS_SECTIONS, write_report
 from tests.caresim.conftest import DOCS_IMAGES
-from tests.caresim.result_folders import run_folder
-from tests.conftest import ROOT
+from tests.caresim.result_folders import SCENARIOS, experiment_folder, run_folder
 
 
 @pytest.fixture(scope="module")
@@ -56,55 +55,41 @@ def test_the_report_shows_every_figure_in_a_browser_without_fetching_anything(
         assert (folder / name).read_bytes().startswith(b"\x89PNG")
 
 
-#: A care system's options, as a board meets them: lower_acuity.yaml on the small place of
-#: configs/teaching, its measures and more, its scenarios (four of them changing several places
-#: at once), cut to days so that the page's layout, not the results, is what is tested.
-BOARD_EXPERIMENT = """\
-name: board_options
-description: Admission avoidance (off, as now, more) by intermediate care places (as now, more).
-base: {base}
-set: {{run.horizon: 9 days}}
-warm_up: 2 days
-seed: 4
-replications: 2
-measures:
-  - hospital.all.admissions
-  - hospital.acute.occupancy_mean
-  - hospital.all.delayed_discharge_bed_days
-  - hospital.admission.wait_mean
-  - general_practice.all.wait_mean
-  - system.all.total_cost
-scenarios:
-  avoidance_off: {{hospital.admission_avoidance.share: 0.0}}
-  avoidance_off_ic_more: {{hospital.admission_avoidance.share: 0.0, {more_ic}}}
-  avoidance_now_ic_more: {{{more_ic}}}
-  avoidance_more: {{hospital.admission_avoidance.share: 0.5, beds.virtual_ward.capacity: 4}}
-  avoidance_more_ic_more: {{hospital.admission_avoidance.share: 0.5, beds.virtual_ward.capacity: 4, {more_ic}}}
-  avoidance_now_gps_more: {{staff.northside_gp.headcount: 4, staff.southside_gp.headcount: 3}}
-"""
-MORE_IC = "beds.ic_home_places.capacity: 5, beds.ic_beds.capacity: 4, beds.d2a_beds.capacity: 3"
 #: What a board will scroll through: the shipped experiments' reports stay under this.
 TALLEST_REPORT_PX = 15_000
+#: Six measures named, as the longest experiment files name them.
+NAMED = (
+    "general_practice.triage.wait_mean",
+    "general_practice.triage.wait_p95",
+    "general_practice.nurses.utilisation",
+    "hospital.observe.turned_away_share",
+    "hospital.observation.occupancy_mean",
+    "system.all.time_in_system_mean",
+)
 
 
 def test_an_experiment_report_of_many_scenarios_and_measures_stays_short(browser, tmp_path):
-    path = tmp_path / "board_options.yaml"
-    base = ROOT / "configs/teaching/whole_system.yaml"
-    path.write_text(BOARD_EXPERIMENT.format(base=base, more_ic=MORE_IC), encoding="utf-8")
-    out = tmp_path / "out"
-    arguments = ["experiment", str(path), "--out", str(out), "--workers", "1", "--quiet"]
-    assert main([*arguments, "--report"]) == 0
+    # Nine scenarios, a grid and one-way sweeps of nurses and beds: every figure that compares
+    # scenarios, and admissions by source on the first page, as a care system's experiment has.
+    folder = experiment_folder(tmp_path, measures=NAMED, admission_sources=True)
+    report = write_report(folder)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto((out / "report.html").as_uri(), wait_until="load")
-    page.wait_for_selector("#summary table", state="attached")
+    page.goto(report.as_uri(), wait_until="load")
+    page.wait_for_selector("footer", state="attached")
     height = page.evaluate("document.documentElement.scrollHeight")
     # What makes it short must not hide what a board asked for: every named measure and every
-    # scenario is in view on the first page, above the fold of any <details>.
-    first = page.locator("#summary table").first  # the named measures, scenario by scenario
+    # scenario is in view on the first page, outside any folded part.
+    first = page.locator("#summary table").first
     headings = first.locator("thead th").all_text_contents()
     scenarios = first.locator("tbody tr td:first-child").all_text_contents()
     visible = first.is_visible()
+    sources = page.locator("#summary table").nth(1).locator("thead th").all_text_contents()
+    figures = page.locator("#summary figure img").evaluate_all(
+        "images => images.map(i => [i.complete, i.getBoundingClientRect().height])"
+    )
     page.close()
     assert 3000 < height < TALLEST_REPORT_PX
-    assert len(headings) == 1 + 6 and visible
-    assert len(scenarios) == 7 and scenarios[0] == "baseline (baseline)"
+    assert len(headings) == 1 + len(NAMED) and visible
+    assert scenarios == ["base (baseline)", *(s for s in SCENARIOS if s != "base")]
+    assert len(sources) == 1 + 3  # no one came from district nursing: left out
+    assert len(figures) >= 4 and all(done and shown > 100 for done, shown in figures)
