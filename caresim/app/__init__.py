@@ -18,6 +18,7 @@ from caresim.app.charts import (
 from caresim.app.controls import Control
 from caresim.app.headlines import (
     Headline,
+    admission_sources,
     comparison,
     comparison_rows,
     format_interval,
@@ -47,6 +48,7 @@ __all__ = [
     "LessonPart",
     "Scenario",
     "TeachingRun",
+    "admission_sources",
     "care_pool",
     "chart_images",
     "comparison",

@@ -12,14 +12,14 @@ from scipy import stats
 
 from caresim.app.controls import is_care_system, role_plural, words
 from caresim.app.runs import TeachingRun
+from caresim.models.measures_care import admission_source_keys
 from caresim.models.schema import Config
-from caresim.models.schema_hospital import HospitalSpec
-from caresim.models.schema_intermediate_care import IntermediateCareSpec
 from caresim.runs.stats import t_interval
 
 __all__ = [
     "COMPARISON_COLUMNS",
     "Headline",
+    "admission_sources",
     "bounded",
     "comparison",
     "comparison_rows",
@@ -51,7 +51,7 @@ class Headline:
     mean: float
     low: float
     high: float
-    better: Better
+    better: Literal["lower", "higher", "neither"]
     explanation: str = ""
 
     @property
@@ -72,7 +72,7 @@ class _Pick(NamedTuple):
     group: str
     measure: str
     label: str
-    better: Better
+    better: str
     explanation: str
 
 
@@ -80,7 +80,33 @@ def _care_picks(config: Config) -> list[_Pick]:
     """A care system's headline measures, in the order patients meet the settings."""
     picks = []
     if config.general_practice is not None:
-        picks += _general_practice_picks(config.general_practice.handback_role)
+        lead = config.general_practice.handback_role
+        picks += [
+            _Pick(
+                "general_practice",
+                "all",
+                "wait_mean",
+                "Wait for an appointment",
+                "lower",
+                "Days from asking for an appointment to having it, every activity together.",
+            ),
+            _Pick(
+                "general_practice",
+                "all",
+                "within_target_share",
+                "Seen within target",
+                "higher",
+                "The share of appointments within their activity's target wait.",
+            ),
+            _Pick(
+                "general_practice",
+                lead,
+                "slot_use",
+                f"{role_plural(lead)}' slots booked",
+                "neither",
+                f"The share of {role_plural(lead)}' appointment slots that were booked.",
+            ),
+        ]
     if config.district_nursing is not None:
         picks.append(
             _Pick(
@@ -93,9 +119,68 @@ def _care_picks(config: Config) -> list[_Pick]:
             )
         )
     if config.intermediate_care is not None:
-        picks += _intermediate_care_picks(config.intermediate_care)
+        for kind, (short, words) in _IC_WORDS.items():
+            if getattr(config.intermediate_care, kind) is not None:
+                picks.append(
+                    _Pick(
+                        "intermediate_care",
+                        f"{kind}_step_down",
+                        "wait_mean",
+                        f"Wait for {short}",
+                        "lower",
+                        f"Days a patient fit to leave hospital waited for {words}, keeping "
+                        "an acute bed.",
+                    )
+                )
     if config.hospital is not None:
-        picks += _hospital_picks(config.hospital)
+        picks += [
+            _Pick(
+                "hospital",
+                "admission",
+                "wait_mean",
+                "Wait for an acute bed",
+                "lower",
+                "Hours an admitted patient waited in the emergency department for a bed.",
+            ),
+            _Pick(
+                "hospital",
+                "all",
+                "delayed_discharge_bed_days",
+                "Delayed-discharge bed-days",
+                "lower",
+                "Acute bed-days of patients fit to leave, waiting for their next place.",
+            ),
+            _Pick(
+                "hospital",
+                "all",
+                "admissions",
+                "Emergency admissions",
+                "lower",
+                "Patients admitted to an acute bed in the measured period.",
+            ),
+        ]
+        if config.hospital.admission_avoidance is not None:
+            picks.append(
+                _Pick(
+                    "hospital",
+                    "all",
+                    "admissions_avoided",
+                    "Admissions avoided",
+                    "higher",
+                    "Patients treated at home by urgent community response or a virtual ward "
+                    "instead of being admitted.",
+                )
+            )
+        picks.append(
+            _Pick(
+                "hospital",
+                config.hospital.beds,
+                "utilisation",
+                "Acute bed occupancy",
+                "neither",
+                "The share of acute beds occupied on average; above 85% bed crises become regular.",
+            )
+        )
     picks.append(
         _Pick(
             "system",
@@ -104,107 +189,6 @@ def _care_picks(config: Config) -> list[_Pick]:
             "Total cost",
             "lower",
             "Staff, bed and delay costs over the measured period.",
-        )
-    )
-    return picks
-
-
-def _general_practice_picks(lead: str) -> list[_Pick]:
-    """The wait for an appointment, the share seen within target and how full the lead role's
-    books are (``lead``: the role patients are handed back to)."""
-    return [
-        _Pick(
-            "general_practice",
-            "all",
-            "wait_mean",
-            "Wait for an appointment",
-            "lower",
-            "Days from asking for an appointment to having it, every activity together.",
-        ),
-        _Pick(
-            "general_practice",
-            "all",
-            "within_target_share",
-            "Seen within target",
-            "higher",
-            "The share of appointments within their activity's target wait.",
-        ),
-        _Pick(
-            "general_practice",
-            lead,
-            "slot_use",
-            f"{role_plural(lead)}' slots booked",
-            "neither",
-            f"The share of {role_plural(lead)}' appointment slots that were booked.",
-        ),
-    ]
-
-
-def _intermediate_care_picks(intermediate_care: IntermediateCareSpec) -> list[_Pick]:
-    """The wait of patients fit to leave hospital for each kind of intermediate care there is."""
-    return [
-        _Pick(
-            "intermediate_care",
-            f"{kind}_step_down",
-            "wait_mean",
-            f"Wait for {short}",
-            "lower",
-            f"Days a patient fit to leave hospital waited for {described}, keeping an acute bed.",
-        )
-        for kind, (short, described) in _IC_WORDS.items()
-        if getattr(intermediate_care, kind) is not None
-    ]
-
-
-def _hospital_picks(hospital: HospitalSpec) -> list[_Pick]:
-    """The wait for an acute bed, delayed discharges, admissions (and those avoided) and how
-    full the acute beds are."""
-    picks = [
-        _Pick(
-            "hospital",
-            "admission",
-            "wait_mean",
-            "Wait for an acute bed",
-            "lower",
-            "Hours an admitted patient waited in the emergency department for a bed.",
-        ),
-        _Pick(
-            "hospital",
-            "all",
-            "delayed_discharge_bed_days",
-            "Delayed-discharge bed-days",
-            "lower",
-            "Acute bed-days of patients fit to leave, waiting for their next place.",
-        ),
-        _Pick(
-            "hospital",
-            "all",
-            "admissions",
-            "Emergency admissions",
-            "lower",
-            "Patients admitted to an acute bed in the measured period.",
-        ),
-    ]
-    if hospital.admission_avoidance is not None:
-        picks.append(
-            _Pick(
-                "hospital",
-                "all",
-                "admissions_avoided",
-                "Admissions avoided",
-                "higher",
-                "Patients treated at home by urgent community response or a virtual ward "
-                "instead of being admitted.",
-            )
-        )
-    picks.append(
-        _Pick(
-            "hospital",
-            hospital.beds,
-            "utilisation",
-            "Acute bed occupancy",
-            "neither",
-            "The share of acute beds occupied on average; above 85% bed crises become regular.",
         )
     )
     return picks
@@ -237,14 +221,14 @@ def _service_picks(config: Config) -> list[_Pick]:
                 )
             )
     used = list(dict.fromkeys(service.uses for service in config.services.values()))
-    for pool_name in used:
-        setting = next(s.setting for s in config.services.values() if s.uses == pool_name)
+    for pool in used:
+        setting = next(s.setting for s in config.services.values() if s.uses == pool)
         picks.append(
             _Pick(
                 setting,
-                pool_name,
+                pool,
                 "utilisation",
-                f"Utilisation: {words(pool_name)}",
+                f"Utilisation: {words(pool)}",
                 "neither",
                 "The share of the time staff were on duty (or beds open) that they were busy.",
             )
@@ -268,29 +252,61 @@ def headlines(run: TeachingRun) -> list[Headline]:
     picks = _service_picks(run.config)
     if is_care_system(run.config):
         picks += _care_picks(run.config)
-    summary = {
-        (row["setting"], row["group"], row["measure"]): row
-        for row in run.summary.to_dict("records")
-    }
+    summary = run.summary.set_index(["setting", "group", "measure"])
     found = []
     for pick in picks:
         key = (pick.setting, pick.group, pick.measure)
-        if key not in summary:
+        if key not in summary.index:
             continue
-        row = summary[key]
-        low, high = bounded(float(row["ci_low"]), float(row["ci_high"]), str(row["unit"]))
-        found.append(
-            Headline(
-                *key,
-                label=pick.label,
-                unit=str(row["unit"]),
-                mean=float(row["mean"]),
-                low=low,
-                high=high,
-                better=pick.better,
-                explanation=pick.explanation,
-            )
-        )
+        found.append(_from_summary(key, summary.loc[key], pick))
+    return found
+
+
+#: How the page names emergency admissions by source (others: "Admitted from <source>").
+_SOURCE_LABELS = {
+    "emergency_department": "Admitted via A&E",
+    "general_practice": "Admitted on a GP's referral",
+    "readmission": "Readmitted",
+    "admission_avoidance": "Admitted after admission avoidance",
+}
+
+
+def _from_summary(key: tuple[str, str, str], row: pd.Series, pick: _Pick) -> Headline:
+    low, high = bounded(float(row["ci_low"]), float(row["ci_high"]), str(row["unit"]))
+    return Headline(
+        *key,
+        label=pick.label,
+        unit=str(row["unit"]),
+        mean=float(row["mean"]),
+        low=low,
+        high=high,
+        better=pick.better,  # type: ignore[arg-type]
+        explanation=pick.explanation,
+    )
+
+
+def admission_sources(run: TeachingRun, other: TeachingRun | None = None) -> list[Headline]:
+    """Emergency admissions by source (A&E, a GP's referral, district nursing, readmission, ...),
+    which the comparison shows after the headlines so that an effect in one setting can be
+    traced to the hospital's front door.
+
+    The sources that admitted anyone in this run or in ``other`` (the run it is compared with).
+    """
+    runs = [run] if other is None else [run, other]
+    rows = pd.concat([r.summary for r in runs], ignore_index=True)
+    keys = admission_source_keys(
+        rows[["setting", "group", "measure", "mean"]].itertuples(index=False, name=None)
+    )
+    summary = run.summary.set_index(["setting", "group", "measure"])
+    found = []
+    for key in keys:
+        if key not in summary.index:
+            continue
+        source = key[2].removeprefix("from_")
+        label = _SOURCE_LABELS.get(source, f"Admitted from {words(source)}")
+        explanation = f"Emergency admissions from {words(source)} in the measured period."
+        pick = _Pick(*key, label, "lower", explanation)
+        found.append(_from_summary(key, summary.loc[key], pick))
     return found
 
 

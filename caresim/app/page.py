@@ -23,6 +23,7 @@ from caresim.app import (
     LessonPart,
     Scenario,
     TeachingRun,
+    admission_sources,
     chart_images,
     comparison,
     comparison_rows,
@@ -213,8 +214,8 @@ def _comparison(current: ShownRun, previous: ShownRun | None) -> None:
         st.caption("Change a control and press Run again to compare the two runs here.")
         return
     table = comparison(
-        current.headlines,
-        previous.headlines,
+        [*current.headlines, *admission_sources(current.run, previous.run)],
+        [*previous.headlines, *admission_sources(previous.run, current.run)],
         current.run.replications,
         previous.run.replications,
     )

@@ -1,18 +1,21 @@
 """The text an experiment prints: each scenario's measures of interest and their differences.
 
-For every chosen measure, one row per scenario: its mean and 95% interval, and the paired
-difference from the baseline with its 95% interval, flagged ``*`` when the interval excludes
-zero. With automatic replications, a table of how many each scenario needed and why it stopped.
+For every chosen measure, then for every source of emergency admissions (general practice, the
+emergency department, readmission, ...) where the hospital is modelled, one row per scenario: its
+mean and 95% interval, and the paired difference from the baseline with its 95% interval, flagged
+``*`` when the interval excludes zero. With automatic replications, a table of how many each scenario needed and why it stopped.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+
+import pandas as pd
 
 from caresim.experiments.experiment import ExperimentOutcome
 from caresim.experiments.files import BASELINE, Experiment, written
 from caresim.experiments.replication_rule import AutomaticRule
+from caresim.models.measures_care import admission_source_keys
 from caresim.outputs.formatting import format_interval, format_number
 
 __all__ = [
@@ -29,7 +32,11 @@ __all__ = [
 number = format_number
 
 
-def _table(lines: Sequence[tuple[str, ...]], right: set[int]) -> list[str]:
+def _interval(low: float, high: float) -> str:
+    return format_interval(low, high)
+
+
+def _table(lines: list[tuple[str, ...]], right: set[int]) -> list[str]:
     widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
     text = []
     for index, line in enumerate(lines):
@@ -43,48 +50,66 @@ def _table(lines: Sequence[tuple[str, ...]], right: set[int]) -> list[str]:
     return text
 
 
-def comparison_text(outcome: ExperimentOutcome, measures: tuple[str, ...]) -> str:
-    """Per measure of interest: every scenario's mean and interval, and its paired difference."""
-    summary, comparison = outcome.summary, outcome.comparison
-    blocks = []
-    for name in measures:
-        setting, group, measure = name.split(".")
-        rows = summary[
-            (summary["setting"] == setting)
-            & (summary["group"] == group)
-            & (summary["measure"] == measure)
-        ]
-        if rows.empty:
+def _key(name: str) -> tuple[str, str, str]:
+    setting, group, measure = name.split(".")
+    return setting, group, measure
+
+
+def _measure_block(
+    summary: pd.DataFrame, comparison: pd.DataFrame, key: tuple[str, str, str]
+) -> str | None:
+    """One measure: every scenario's mean and interval, and its paired difference."""
+    setting, group, measure = key
+    rows = summary[
+        (summary["setting"] == setting)
+        & (summary["group"] == group)
+        & (summary["measure"] == measure)
+    ]
+    if rows.empty:
+        return None
+    differences = comparison[
+        (comparison["setting"] == setting)
+        & (comparison["group"] == group)
+        & (comparison["measure"] == measure)
+    ].set_index("scenario")
+    unit = rows["unit"].iloc[0]
+    lines = [("scenario", "n", "mean", "95% interval", "minus baseline", "95% interval", "")]
+    for row in rows.itertuples():
+        shown = (row.scenario, str(row.n), number(row.mean), _interval(row.ci_low, row.ci_high))
+        if row.scenario == BASELINE or row.scenario not in differences.index:
+            lines.append((*shown, "", "", ""))
             continue
-        differences = comparison[
-            (comparison["setting"] == setting)
-            & (comparison["group"] == group)
-            & (comparison["measure"] == measure)
-        ].set_index("scenario")
-        unit = rows["unit"].iloc[0]
-        lines = [("scenario", "n", "mean", "95% interval", "minus baseline", "95% interval", "")]
-        for row in rows.itertuples():
-            scenario = str(row.scenario)
-            mean = (str(row.n), number(row.mean), format_interval(row.ci_low, row.ci_high))
-            if scenario == BASELINE or scenario not in differences.index:
-                lines.append((scenario, *mean, "", "", ""))
-                continue
-            d = differences.loc[scenario]
-            lines.append(
-                (
-                    scenario,
-                    *mean,
-                    number(d["mean_difference"]),
-                    format_interval(d["ci_low"], d["ci_high"]),
-                    "*" if d["distinguishable"] else "",
-                )
+        d = differences.loc[row.scenario]
+        lines.append(
+            (
+                *shown,
+                number(d["mean_difference"]),
+                _interval(d["ci_low"], d["ci_high"]),
+                "*" if d["distinguishable"] else "",
             )
-        blocks.append("\n".join([f"{name} ({unit})", *_table(lines, {1, 2, 3, 4, 5})]))
+        )
+    return "\n".join([f"{'.'.join(key)} ({unit})", *_table(lines, {1, 2, 3, 4, 5})])
+
+
+def comparison_text(outcome: ExperimentOutcome, measures: tuple[str, ...]) -> str:
+    """Per measure of interest, then per source of emergency admissions (where the hospital is
+    modelled): every scenario's mean and interval, and its paired difference."""
+    summary, comparison = outcome.summary, outcome.comparison
+    named = [_key(name) for name in measures]
+    blocks = [_measure_block(summary, comparison, key) for key in named]
+    rows = summary[["setting", "group", "measure", "mean"]].itertuples(index=False, name=None)
+    sources = [key for key in admission_source_keys(rows) if key not in named]
+    if sources:
+        blocks.append(
+            "emergency admissions by source, so that an effect in one setting can be traced to "
+            "the hospital's front door:"
+        )
+        blocks += [_measure_block(summary, comparison, key) for key in sources]
     blocks.append(
         "* the 95% interval of the paired difference (same replications, common random "
         "numbers) excludes zero"
     )
-    return "\n\n".join(blocks)
+    return "\n\n".join(block for block in blocks if block)
 
 
 def sensitivity_text(outcome: ExperimentOutcome) -> str:
@@ -103,7 +128,7 @@ def sensitivity_text(outcome: ExperimentOutcome) -> str:
             lines.append(
                 (
                     str(row.rank),
-                    str(row.parameter),
+                    row.parameter,
                     f"{row.src:+.2f} ({row.src_ci_low:+.2f} to {row.src_ci_high:+.2f})",
                     f"{row.spearman:+.2f} ({row.spearman_ci_low:+.2f} to "
                     f"{row.spearman_ci_high:+.2f})",
@@ -124,7 +149,7 @@ def replications_text(outcome: ExperimentOutcome, experiment: Experiment) -> str
         return ""
     lines = [("scenario", "replications", "stopped because")]
     for scenario in outcome.scenarios:
-        if scenario.stopped == "precision" and scenario.needed is not None:
+        if scenario.stopped == "precision":
             why = (
                 f"precision {scenario.precision:.3g} <= {rule.precision:g} reached at "
                 f"{scenario.needed}, held for {scenario.replications - scenario.needed} more"

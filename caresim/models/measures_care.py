@@ -9,7 +9,7 @@ for that setting (days for appointments and stays, hours for visits and trolley 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -27,7 +27,9 @@ from caresim.sim.monitors import Level
 from caresim.sim.recorder import Kind
 
 __all__ = [
+    "ADMISSION_SOURCE_GROUP",
     "WAIT_BANDS",
+    "admission_source_keys",
     "cost_measures",
     "general_practice_measures",
     "hospital_measures",
@@ -47,6 +49,33 @@ WAIT_BANDS = (
     ("22_28_days", 22, 28),
     ("over_28_days", 29, 10**9),
 )
+
+
+#: The hospital's group of emergency admissions by source: measures ``from_<source>`` (general
+#: practice, the emergency department, readmission, ...), so that an effect in one setting can be
+#: traced to the hospital's front door.
+ADMISSION_SOURCE_GROUP = "admissions"
+_ADMISSION_SOURCE_PREFIX = "from_"
+
+
+def admission_source_keys(
+    rows: Iterable[tuple[str, str, str, float]],
+) -> list[tuple[str, str, str]]:
+    """Of (setting, group, measure, value) rows, the (setting, group, measure) of emergency
+    admissions by source that admitted anyone in some row: once each, in the order given.
+
+    A source that admitted no one anywhere (one the config has no path from) says nothing of a
+    change, so it is left out."""
+    keys: dict[tuple[str, str, str], bool] = {}
+    for setting, group, measure, value in rows:
+        if (
+            setting == "hospital"
+            and group == ADMISSION_SOURCE_GROUP
+            and measure.startswith(_ADMISSION_SOURCE_PREFIX)
+        ):
+            key = (setting, group, measure)
+            keys[key] = keys.get(key, False) or bool(value)  # NaN counts as some
+    return [key for key, admitted in keys.items() if admitted]
 
 
 def _in_window(view: LogView, rows: np.ndarray, window: Window) -> np.ndarray:
@@ -503,7 +532,13 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
         )
     for source, count in by_source.items():
         if source != "starting_state":
-            add(setting, "admissions", f"from_{source}", "patients", count)
+            add(
+                setting,
+                ADMISSION_SOURCE_GROUP,
+                _ADMISSION_SOURCE_PREFIX + source,
+                "patients",
+                count,
+            )
     add(setting, "all", "readmissions", "patients", by_source.get("readmission", 0))
     avoided = _in_window(
         view, view.rows(Kind.MILESTONE, "admission_avoidance", setting=setting), window

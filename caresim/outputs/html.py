@@ -18,10 +18,12 @@ __all__ = [
     "NOT_RECORDED",
     "escape",
     "facts",
+    "figure_html",
     "folded",
     "interval",
     "number",
     "paragraph",
+    "png_width",
     "table",
 ]
 
@@ -65,8 +67,12 @@ def table(
     rows: Iterable[Iterable[Any]],
     numeric: Collection[int] = (),
     row_classes: Iterable[str] | None = None,
+    longest: int = LONGEST_TABLE_SHOWN,
+    what: str = "the table",
 ) -> str:
-    """A table of escaped cells; ``numeric`` columns are right-aligned."""
+    """A table of escaped cells; ``numeric`` columns are right-aligned.
+
+    A table of more than ``longest`` rows is folded, opened by 'Show ``what`` (N rows)'."""
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = []
     classes = list(row_classes) if row_classes is not None else None
@@ -81,8 +87,8 @@ def table(
         return paragraph(NOT_RECORDED, "note")
     markup = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     markup = f'<div class="table">{markup}</div>'  # a wide table scrolls; the page does not
-    if len(body) > LONGEST_TABLE_SHOWN:
-        return folded(f"Show the table ({len(body)} rows)", markup)
+    if len(body) > longest:
+        return folded(f"Show {what} ({len(body)} rows)", markup)
     return markup
 
 
@@ -108,13 +114,21 @@ def embedded(png: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
 
 
-def figure_html(figure: Figure, index: int, note: str = "") -> str:
+def png_width(png: Path) -> int:
+    """The width of a PNG image in pixels, from its header."""
+    with png.open("rb") as file:
+        header = file.read(24)
+    return int.from_bytes(header[16:20], "big")
+
+
+def figure_html(figure: Figure, index: int, note: str = "", css: str = "") -> str:
     """One embedded figure with its numbered caption (``note`` goes before the caption)."""
     png, svg = figure.png, figure.svg
     if png is None or svg is None:
         raise ValueError(f"figure {figure.name!r} was not drawn: {figure.skipped}")
+    css = f' class="{escape(css)}"' if css else ""
     return (
-        f'<figure id="figure-{escape(figure.name)}">'
+        f'<figure id="figure-{escape(figure.name)}"{css}>'
         f'<img src="{embedded(png)}" alt="{escape(figure.title)}">'
         f"<figcaption><strong>Figure {index}. {escape(figure.title)}.</strong> "
         f"{escape(note + ' ' if note else '')}{escape(figure.caption)} "

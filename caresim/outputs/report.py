@@ -86,6 +86,7 @@ figcaption { color: var(--muted); font-size: .9rem; margin-top: .3rem; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--rule); }
 .side-by-side { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 0 1.2rem; }
 .side-by-side figure { margin: .8rem 0; }
+.side-by-side .wide { grid-column: 1 / -1; } /* panels side by side already: the full width */
 details { margin: .5rem 0 1rem; } summary { cursor: pointer; color: var(--accent); }
 #summary { margin-bottom: 2rem; } #summary table { font-size: .8rem; } #summary td.number { white-space: normal; }
 .verdict.better { color: #1a7f37; } .verdict.worse { color: #b42318; } .verdict.none { color: var(--muted); }

@@ -2,8 +2,9 @@
 
 The measures the experiment names under ``measures:``, scenario by scenario: the baseline's value
 with its 95% interval, each other scenario's paired difference from it (common random numbers,
-replication by replication) with its 95% interval, and a verdict in plain words; then the
-figures that compare scenarios, side by side.
+replication by replication) with its 95% interval, and a verdict in plain words; the same for
+emergency admissions by source; then the figures that compare scenarios, those of several panels
+at the page's width and the others two abreast.
 """
 
 from __future__ import annotations
@@ -14,14 +15,32 @@ from typing import Any
 
 import pandas as pd
 
-from caresim.outputs.html import Markup, escape, figure_html, interval, number, paragraph, table
+from caresim.models.measures_care import admission_source_keys
+from caresim.outputs.html import (
+    Markup,
+    escape,
+    figure_html,
+    folded,
+    interval,
+    number,
+    paragraph,
+    png_width,
+    table,
+)
 from caresim.outputs.plots.common import Figure, group_words, measure_words, setting_words
 from caresim.outputs.results import ResultFolder
 
 __all__ = ["COMPARING_FIGURES", "board_page", "comparing", "named_measures", "verdict"]
 
-#: Figures that compare scenarios (by the start of their names), in the order shown.
-COMPARING_FIGURES = ("comparison", "response_", "heatmap_", "tornado", "sensitivity")
+#: Figures that compare scenarios (by the start of their names), in the order shown: the named
+#: measures, which inputs matter most, then the detail of each sweep.
+COMPARING_FIGURES = ("comparison", "tornado", "sensitivity", "response_", "heatmap_")
+#: The first page shows this many of them open; the rest (a sweep of many parameters) fold.
+MOST_FIGURES_OPEN = 4
+
+#: Figures at least this wide (PNG pixels) have panels side by side: they take the page's width
+#: on the first page, where narrower figures go two abreast.
+WIDE_FIGURE_PX = 1100
 
 #: Measures for which less is better, by a part of their name.
 LESS_IS_BETTER = (
@@ -42,13 +61,7 @@ LESS_IS_BETTER = (
 
 def named_measures(result: ResultFolder) -> list[tuple[str, str, str]]:
     """The (setting, group, measure) the experiment names under ``measures:``, in its order."""
-    named = result.manifest.get("measures") or []
-    found = []
-    for text in named:
-        parts = str(text).split(".")
-        if len(parts) == 3:
-            found.append((parts[0], parts[1], parts[2]))
-    return found
+    return result.named_measures
 
 
 def verdict(measure: str, low: float, high: float) -> tuple[str, str]:
@@ -124,12 +137,9 @@ def _difference_cell(measure: str, row: Mapping[Hashable, Any]) -> Markup:
 def _admission_sources(result: ResultFolder) -> list[tuple[str, str, str]]:
     """The (setting, group, measure) of admissions by source, where the hospital has them."""
     summary = result.summary
-    rows = summary[
-        (summary["setting"] == "hospital")
-        & (summary["group"] == "admissions")
-        & summary["measure"].str.startswith("from_")
-    ]
-    return [("hospital", "admissions", m) for m in dict.fromkeys(rows["measure"])]
+    return admission_source_keys(
+        summary[["setting", "group", "measure", "mean"]].itertuples(index=False, name=None)
+    )
 
 
 def _scenario_order(result: ResultFolder) -> list[str]:
@@ -170,6 +180,11 @@ def _plain_words(result: ResultFolder, keys: list[tuple[str, str, str]]) -> list
     return lines
 
 
+def _width(figure: Figure) -> str:
+    """'wide' for a figure of several panels side by side, which takes the page's width."""
+    return "wide" if figure.png is not None and png_width(figure.png) >= WIDE_FIGURE_PX else ""
+
+
 def comparing(figures: Iterable[Figure]) -> list[Figure]:
     """The drawn figures that compare scenarios, in the order of :data:`COMPARING_FIGURES`."""
     drawn = [f for f in figures if f.drawn]
@@ -207,14 +222,22 @@ def board_page(result: ResultFolder, figures: list[Figure]) -> str:
             paragraph(
                 "Emergency admissions by source, so that an effect in one setting can be traced "
                 "to the hospital's front door: the baseline, and each scenario's paired "
-                "difference from it."
+                "difference from it. A source that admitted no one in any scenario is left out "
+                "(every source is in summary.csv and comparison.csv)."
             )
         )
         parts.append(_summary_table(result, sources))
-    shown = comparing(figures)
+    shown = [figure_html(f, i, css=_width(f)) for i, f in enumerate(comparing(figures), start=1)]
     if shown:
-        parts.append('<div class="side-by-side">')
-        parts += [figure_html(f, i) for i, f in enumerate(shown, start=1)]
-        parts.append("</div>")
+        parts.append('<div class="side-by-side">' + "".join(shown[:MOST_FIGURES_OPEN]) + "</div>")
+    if len(shown) > MOST_FIGURES_OPEN:
+        more = shown[MOST_FIGURES_OPEN:]
+        body = '<div class="side-by-side">' + "".join(more) + "</div>"
+        what = (
+            "1 more figure that compares"
+            if len(more) == 1
+            else f"{len(more)} more figures that compare"
+        )
+        parts.append(folded(f"{what} scenarios", body))
     parts.append("</section>")
     return "".join(parts)

@@ -7,7 +7,7 @@ the report says is what was run, for generic services and care settings alike.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from caresim.config.files import ConfigError, validate_document
@@ -82,24 +82,54 @@ def _algorithms(d: ModelDescription) -> str:
     )
 
 
+#: Component tables longer than this are folded: section 2 is reference, and the page reads
+#: on without them (the entities, entry and exit points stay in view).
+LONGEST_COMPONENT_TABLE = 12
+
+
+def _component_table(
+    headers: list[str], rows: Iterable[Iterable[Any]], what: str, numeric: Collection[int] = ()
+) -> str:
+    return table(headers, rows, numeric=numeric, longest=LONGEST_COMPONENT_TABLE, what=what)
+
+
 def _components(d: ModelDescription) -> list[str]:
     parts = ["<h3>2.4 Components</h3>", "<h4>Entities</h4>", paragraph(d.entities)]
     parts.append("<h4>Arrival streams and demand</h4>")
-    parts.append(table(["source of demand", "setting", "demand", "first step"], d.streams))
+    parts.append(
+        _component_table(
+            ["source of demand", "setting", "demand", "first step"],
+            d.streams,
+            "the sources of demand",
+        )
+    )
     parts.append("<h4>Activities</h4>")
-    parts.append(table(["step of care", "setting", "uses", "then"], d.steps))
+    parts.append(
+        _component_table(["step of care", "setting", "uses", "then"], d.steps, "the steps of care")
+    )
     parts.append("<h4>Resources</h4>")
     parts.append(
-        table(
+        _component_table(
             ["staff pool", "setting", "role", "headcount", "rota", "patient-facing", "scope"],
             d.staff,
+            "the staff pools",
             numeric={3},
         )
     )
-    parts.append(table(["bed or place pool", "setting", "capacity", "when full"], d.beds))
+    parts.append(
+        _component_table(
+            ["bed or place pool", "setting", "capacity", "when full"],
+            d.beds,
+            "the bed and place pools",
+        )
+    )
     parts.append("<h4>Queues</h4>")
     parts.append(
-        table(["step of care", "served by", "discipline", "patience", "if they give up"], d.queues)
+        _component_table(
+            ["step of care", "served by", "discipline", "patience", "if they give up"],
+            d.queues,
+            "the queues",
+        )
     )
     parts.append("<h4>Entry and exit points</h4>")
     parts.append(paragraph("Patients enter at: " + "; ".join(d.entries or [NOT_RECORDED]) + "."))
@@ -116,11 +146,13 @@ def _scenario_logic(result: ResultFolder) -> list[str]:
         parts.append(
             paragraph(
                 f"Each scenario changes the baseline '{result.baseline}' in the config values "
-                "below (dotted paths into the config)."
+                "below (dotted paths into the config; also in scenarios.csv)."
             )
         )
         rows = list(design[["scenario", "parameter", "value"]].itertuples(index=False))
-        parts.append(table(["scenario", "parameter", "value"], rows))
+        parts.append(
+            _component_table(["scenario", "parameter", "value"], rows, "what each scenario sets")
+        )
     elif result.is_experiment:
         parts.append(paragraph(f"{NOT_RECORDED}: the experiment has no scenarios.csv.", "note"))
     else:

@@ -2,8 +2,8 @@
 
 A table longer than the page should carry is folded (:func:`~caresim.outputs.html.table`); for an
 experiment, the figures that compare scenarios are on its first page
-(:mod:`~caresim.outputs.report_board`) and those of its baseline alone are here, folded and
-labelled as such.
+(:mod:`~caresim.outputs.report_board`, of the measures it names) and here are, folded, the
+forest plot of every measure and the figures of its baseline alone, labelled as such.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from caresim.outputs.html import (
     table,
 )
 from caresim.outputs.plots.common import Figure, measure_words, setting_words
-from caresim.outputs.plots.comparison import forest_rows
+from caresim.outputs.plots.comparison import EVERY_MEASURE, forest_rows
 from caresim.outputs.report_board import comparing
 from caresim.outputs.results import ResultFolder
 
@@ -127,17 +127,24 @@ def _comparison(result: ResultFolder) -> str:
 
 def _figures(result: ResultFolder, figures: list[Figure], first: int) -> str:
     shown = comparing(figures) if result.is_experiment else []
-    single = [f for f in figures if f.drawn and f not in shown]
+    others = [f for f in figures if f.drawn and f not in shown]
+    every = [f for f in others if f.name == EVERY_MEASURE]
+    single = [f for f in others if f not in every]
+    parts = []
+    if every:  # the long forest plot beside the first page's, of the named measures only
+        figure = every[0]
+        parts.append(folded(f"Figure {first}. {figure.title}", figure_html(figure, first)))
+        first += 1
     note = f"Scenario '{result.baseline}' alone." if result.is_experiment else ""
-    parts = [figure_html(f, i, note) for i, f in enumerate(single, start=first)]
-    body = "".join(parts)
+    body = "".join(figure_html(f, i, note) for i, f in enumerate(single, start=first))
     if result.is_experiment and single:
         body = folded(f"Figures of the baseline scenario '{result.baseline}' alone", body)
+    parts.append(body)
     missing = [f for f in figures if not f.drawn]
     if missing:
         items = "".join(f"<li>{escape(f.title)}: {escape(f.skipped)}.</li>" for f in missing)
-        body += folded(f"Figures not drawn ({len(missing)})", f"<ul>{items}</ul>")
-    return body
+        parts.append(folded(f"Figures not drawn ({len(missing)})", f"<ul>{items}</ul>"))
+    return "".join(parts)
 
 
 def results_section(result: ResultFolder, figures: list[Figure]) -> str:

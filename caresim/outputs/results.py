@@ -108,6 +108,16 @@ class ResultFolder:
         """Paired differences scenario − baseline (experiments only)."""
         return _read_optional(self.path / "comparison.csv")
 
+    @property
+    def named_measures(self) -> list[tuple[str, str, str]]:
+        """The (setting, group, measure) an experiment names under ``measures:``, in its order."""
+        found = []
+        for text in self.manifest.get("measures") or []:
+            parts = str(text).split(".")
+            if len(parts) == 3:
+                found.append((parts[0], parts[1], parts[2]))
+        return found
+
     @cached_property
     def scenario_settings(self) -> pd.DataFrame | None:
         """``scenario, parameter, value``: the config paths each scenario sets (experiments)."""

@@ -117,6 +117,19 @@ def _scenario_measures(nurses: int, beds: int) -> list[tuple[str, str, str, str,
     ]
 
 
+def _admissions_by_source(nurses: int, beds: int) -> list[tuple[str, str, str, str, float]]:
+    """Admissions from observation (fewer with more beds), from A&E and readmitted."""
+    window = HORIZON - WARM_UP
+    observed = ARRIVALS_PER_HOUR * OBSERVE_SHARE * window
+    admitted = observed * (1 - erlang_b(beds, ARRIVALS_PER_HOUR * OBSERVE_SHARE * OBSERVE_HOURS))
+    return [
+        ("hospital", "admissions", "from_general_practice", "patients", 0.1 * admitted),
+        ("hospital", "admissions", "from_emergency_department", "patients", 40.0 + nurses),
+        ("hospital", "admissions", "from_readmission", "patients", 0.02 * admitted),
+        ("hospital", "admissions", "from_district_nursing", "patients", 0.0),
+    ]
+
+
 def _config_document() -> dict:
     document = yaml.safe_load(CLINIC)
     document["run"] = {"horizon": "300 hours", "warm_up": "20 hours", "replications": 10}
@@ -124,15 +137,26 @@ def _config_document() -> dict:
 
 
 def experiment_folder(
-    root: Path, *, comparison: bool = True, scenarios: bool = True, grid: bool = True
+    root: Path,
+    *,
+    comparison: bool = True,
+    scenarios: bool = True,
+    grid: bool = True,
+    measures: tuple[str, ...] = (),
+    admission_sources: bool = False,
 ) -> Path:
-    """An experiment folder as ``caresim experiment`` documents it, with known contents."""
+    """An experiment folder as ``caresim experiment`` documents it, with known contents
+    (``measures``: those the experiment names, setting.group.measure; ``admission_sources``:
+    the hospital's admissions by source too, as a care system's experiment has them)."""
     folder = root / "experiment"
     folder.mkdir(parents=True)
     names = [s for s in SCENARIOS if grid or "_beds_" not in s]
     summary_rows, replication_rows = [], []
     for scenario in names:
-        for setting, group, measure, unit, value in _scenario_measures(*SCENARIOS[scenario]):
+        measured = _scenario_measures(*SCENARIOS[scenario])
+        if admission_sources:
+            measured += _admissions_by_source(*SCENARIOS[scenario])
+        for setting, group, measure, unit, value in measured:
             half = 0.05 * abs(value)
             summary_rows.append(
                 (scenario, setting, group, measure, unit, value, value - half, value + half, 10)
@@ -207,5 +231,7 @@ def experiment_folder(
         "finished": "2025-01-01T00:01:00+00:00",
         "elapsed_seconds": 60.0,
     }
+    if measures:
+        manifest["measures"] = list(measures)
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return folder

@@ -130,3 +130,18 @@ def test_with_no_staff_the_headline_is_a_dash_and_the_page_says_why(app):
     assert metric(app, "Mean wait: appointment (minutes)").value == "–"
     assert any(c.value.startswith("A dash: this run measured nothing") for c in app.caption)
     assert len(app.error) == 0
+
+
+def test_the_comparison_shows_where_admissions_came_from(app):
+    choose(app, "hospital_ic_chain", days=150)
+    run(app)
+    app.sidebar.number_input(key="hospital_ic_chain:beds.rehab_beds.capacity").increment().run()
+    run(app)
+    (table,) = app.table
+    compared = table.value
+    rows = list(compared.index)
+    assert "Admitted via A&E" in rows
+    assert rows.index("Emergency admissions") < rows.index("Admitted via A&E")
+    assert "Admitted on a GP's referral" not in rows  # the chain has no general practice
+    via_ae = compared.loc["Admitted via A&E"]
+    assert via_ae["this run"].endswith("patients)") and via_ae["change (95% interval)"] != "–"

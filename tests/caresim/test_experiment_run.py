@@ -15,6 +15,7 @@ import pytest
 
 from caresim.experiments.experiment import run_experiment
 from caresim.experiments.files import load_experiment
+from caresim.outputs.formatting import format_interval
 from caresim.runs.backends import BackendError, DaskBackend, ProcessBackend
 from tests.caresim.conftest import small_queue
 from tests.conftest import ROOT
@@ -364,3 +365,52 @@ def test_an_unreachable_scheduler_is_one_line():
         DaskBackend.connect("tcp://127.0.0.1:9", timeout=1)
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in str(error.value)
     assert "\n" not in str(error.value)
+
+
+ADMISSION_AVOIDANCE = f"""\
+name: admission_avoidance
+base: {ROOT / "configs/teaching/whole_system.yaml"}
+set: {{run.horizon: 35 days}}
+warm_up: 7 days
+seed: 4
+replications: 3
+measures: [hospital.all.admissions]
+scenarios:
+  avoidance_off: {{hospital.admission_avoidance.share: 0.0}}
+"""
+
+
+def test_the_comparison_written_and_printed_traces_admissions_to_their_source(cli, tmp_path):
+    path = tmp_path / "admission_avoidance.yaml"
+    path.write_text(ADMISSION_AVOIDANCE, encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, err = cli("experiment", path, "--out", out, "--workers", "1")
+    assert code == 0, err
+
+    table = pd.read_csv(out / "replications.csv")
+    comparison = pd.read_csv(out / "comparison.csv")
+    sources = comparison[
+        (comparison["setting"] == "hospital") & (comparison["group"] == "admissions")
+    ]
+    assert {"from_emergency_department", "from_general_practice", "from_readmission"} <= set(
+        sources["measure"]
+    )
+    for row in sources.itertuples():  # paired, replication by replication
+        name = f"hospital.admissions.{row.measure}"
+        off = measure(table, "avoidance_off", name).set_index("replication")["value"]
+        base = measure(table, "baseline", name).set_index("replication")["value"]
+        assert row.n == 3
+        assert row.mean_difference == pytest.approx((off - base).mean())
+        assert row.ci_low <= row.mean_difference <= row.ci_high
+    assert "emergency admissions by source" in stdout
+    summary = pd.read_csv(out / "summary.csv")
+    admitted = summary[(summary["group"] == "admissions") & (summary["setting"] == "hospital")]
+    for source, means in admitted.groupby("measure")["mean"]:
+        block = f"hospital.admissions.{source} (patients)"
+        assert (block in stdout) == bool(means.any()), block  # a source no one came from: left out
+        if not means.any():
+            continue
+        row = sources[(sources["measure"] == source)].iloc[0]
+        lines = stdout.split(block)[1].split("\n\n")[0].splitlines()
+        (line,) = [line for line in lines if line.startswith("avoidance_off ")]
+        assert format_interval(row.ci_low, row.ci_high) in line

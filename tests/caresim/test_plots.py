@@ -4,14 +4,15 @@ scenario and measure; and a figure whose measure is absent is skipped with its r
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from caresim.outputs.plots import draw_figures
 from caresim.outputs.plots.capacity import capacity_tradeoff
-from caresim.outputs.plots.comparison import forest_plot
+from caresim.outputs.plots.comparison import EVERY_MEASURE, forest_plot, named_forest_plot
 from caresim.outputs.plots.inputs import config_pools, service_units, wait_targets
 from caresim.outputs.plots.pools import staff_workload
-from caresim.outputs.plots.sweeps import sweep_design, tornado
+from caresim.outputs.plots.sweeps import heatmaps, sweep_design, tornado
 from caresim.outputs.plots.timeseries import band_by_bin, timeseries_figure
 from caresim.outputs.plots.waits import event_waits, wait_distribution
 from caresim.outputs.results import open_result
@@ -131,6 +132,42 @@ def test_the_heatmap_has_a_cell_per_scenario_of_the_grid(experiment_figures):
     assert len(system) == 9 == len(SCENARIOS)
     response = experiment_figures["response_staff_nurses_headcount"].data
     assert set(response["scenario"]) == {"base", "nurses_3", "nurses_4"}
+
+
+def test_the_named_measures_are_a_panel_each_with_every_scenario_in_the_same_order(
+    experiment, tmp_path
+):
+    keys = [("general_practice", "triage", "wait_mean"), ("hospital", "observe", "wait_mean")]
+    figure = named_forest_plot(experiment.comparison, keys, tmp_path)
+    assert figure.drawn and figure.name == "comparison"
+    others = [s for s in SCENARIOS if s != "base"]
+    for setting, group, measure in keys:
+        panel = figure.data[(figure.data["group"] == group) & (figure.data["setting"] == setting)]
+        assert panel["scenario"].tolist() == others  # the observation wait is 0: shown all the same
+        assert (panel["measure"] == measure).all()
+    every = forest_plot(experiment.comparison, tmp_path, EVERY_MEASURE)
+    assert every.title == "Every measure against the baseline"
+    assert set(every.data["measure"]) > {"wait_mean"}
+    missing = named_forest_plot(experiment.comparison, [("system", "all", "no_such")], tmp_path)
+    assert not missing.drawn and "names" in missing.skipped
+
+
+def test_two_parameters_that_always_change_together_get_no_heatmap(experiment, tmp_path):
+    # Nurses and beds rise in step (3 and 4, then 4 and 5): a diagonal, not a grid to read.
+    together = {"base": (2, 3), "nurses_3_beds_4": (3, 4), "nurses_4_beds_5": (4, 5)}
+    rows = [
+        (scenario, parameter, str(value))
+        for scenario, values in together.items()
+        for parameter, value in zip(
+            ("staff.nurses.headcount", "beds.observation.capacity"), values, strict=True
+        )
+    ]
+    scenarios = pd.DataFrame(rows, columns=["scenario", "parameter", "value"])
+    design = sweep_design(scenarios, "base")
+    assert len(design.two_way[("beds.observation.capacity", "staff.nurses.headcount")]) == 2
+    (figure,) = heatmaps(experiment.summary, design, tmp_path)
+    assert not figure.drawn and "change together" in figure.skipped
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_figure_whose_measure_is_absent_is_skipped_with_the_reason(run, tmp_path):

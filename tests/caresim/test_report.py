@@ -220,3 +220,27 @@ def test_an_experiment_without_comparison_or_design_still_reports(tmp_path):
     assert "no comparison.csv" in missing and "no scenarios.csv" in missing
     assert "no event log in this folder" in missing
     assert "not recorded: no comparison.csv in this folder" in page
+
+
+def test_an_experiment_naming_measures_shows_them_first_and_folds_the_long_parts(tmp_path):
+    named = ("general_practice.triage.wait_mean", "hospital.observe.turned_away_share")
+    folder = experiment_folder(tmp_path, measures=named)
+    page = write_report(folder).read_text(encoding="utf-8")
+    board, rest = page.split('<nav aria-label="contents">', 1)
+    # The first page: a panel per named measure, the page's width; every measure comes later.
+    assert '<figure id="figure-comparison" class="wide">' in board
+    assert "figure-differences" not in board
+    results = rest[rest.index("7.3 Figures") :]
+    assert re.search(
+        r"<details><summary>Figure \d+\. Every measure against the baseline</summary>"
+        r'<figure id="figure-differences">',
+        results,
+    )
+    # Reference parts fold: what each scenario sets (18 rows).
+    logic = rest[rest.index("2.2 Scenario logic") : rest.index("2.3 Algorithms")]
+    assert "<summary>Show what each scenario sets (18 rows)</summary>" in logic
+    # The first page folds only what is past its first four figures: here the heatmap.
+    opened, folded = board.split("<details>", 1)
+    assert opened.count("<table>") == 1 and opened.count("<figure") == 4
+    assert folded.startswith("<summary>1 more figure that compares scenarios</summary>")
+    assert 'id="figure-heatmap_' in folded and "<details>" not in folded

@@ -12,6 +12,7 @@ import pytest
 from caresim.app import (
     Control,
     Headline,
+    admission_sources,
     care_pool,
     chart_images,
     comparison,
@@ -25,6 +26,7 @@ from caresim.app import (
     tradeoff_pools,
 )
 from caresim.config.files import ConfigError, load_config
+from caresim.runs.stats import t_interval
 from caresim.sim.theory import erlang_c
 from caresim.sim.units import parse_rate
 from tests.conftest import ROOT
@@ -356,3 +358,44 @@ def test_rates_written_per_hour_keep_their_unit_when_scaled():
     (override,) = patients.overrides(8.5)
     assert override == "arrivals.patients.rate=8.5 per hour"
     assert parse_rate(override.partition("=")[2]) == 8.5
+
+
+def test_the_comparison_traces_admissions_to_their_source_with_paired_intervals():
+    # Offering no one care at home: does the change reach the hospital from A&E, or from GPs?
+    chosen = scenario("whole_system")
+    before = run_scenario(chosen, quick("whole_system", 35, replications=3))
+    after = run_scenario(
+        chosen,
+        quick("whole_system", 35, replications=3, **{"hospital.admission_avoidance.share": 0}),
+    )
+    table = comparison(
+        [*headlines(after), *admission_sources(after, before)],
+        [*headlines(before), *admission_sources(before, after)],
+        after.replications,
+        before.replications,
+    )
+    shown = table.set_index("label")
+    assert {"Admitted via A&E", "Admitted on a GP's referral", "Readmitted"} <= set(shown.index)
+    assert list(shown.index).index("Emergency admissions") < list(shown.index).index(
+        "Admitted via A&E"
+    )  # after the headlines
+    sources = admission_sources(after, before)
+    admitted = pd.concat([before.summary, after.summary])
+    admitted = admitted[admitted["group"] == "admissions"].groupby("measure")["mean"].max()
+    assert {h.measure for h in sources} == set(admitted[admitted > 0].index)  # not the empty ones
+    for h in sources:
+        row = shown.loc[h.label]
+        then, now = (
+            run.replications[
+                (run.replications["group"] == "admissions")
+                & (run.replications["measure"] == h.measure)
+            ].set_index("replication")["value"]
+            for run in (before, after)
+        )
+        pairs = (now - then).to_numpy()
+        _, low, high, _ = t_interval(pairs)
+        assert bool(row["paired"])
+        assert row["change"] == pytest.approx(pairs.mean())
+        assert (row["change_low"], row["change_high"]) == (pytest.approx(low), pytest.approx(high))
+    rows = comparison_rows(table).set_index("measure")
+    assert rows.loc["Admitted via A&E", "change (95% interval)"].endswith("patients)")

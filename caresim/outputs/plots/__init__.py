@@ -20,7 +20,7 @@ import pandas as pd
 from caresim.outputs.plots.beds_needed import beds_needed
 from caresim.outputs.plots.capacity import capacity_tradeoff
 from caresim.outputs.plots.common import Figure
-from caresim.outputs.plots.comparison import forest_plot
+from caresim.outputs.plots.comparison import EVERY_MEASURE, forest_plot, named_forest_plot
 from caresim.outputs.plots.inputs import Pool, config_pools, service_units, wait_targets
 from caresim.outputs.plots.pools import bed_occupancy, delayed_discharges, staff_workload
 from caresim.outputs.plots.sweeps import (
@@ -152,7 +152,12 @@ def draw_figures(
     )
     figures += _capacity_figures(result, summary, pool_specs, design, units, folder)
     if result.is_experiment:
-        figures.append(forest_plot(result.comparison, folder))
+        named = result.named_measures
+        if named:  # those first, on the experiment's first page; every measure in the results
+            figures.append(named_forest_plot(result.comparison, named, folder))
+            figures.append(forest_plot(result.comparison, folder, EVERY_MEASURE))
+        else:
+            figures.append(forest_plot(result.comparison, folder))
         figures += response_curves(result.summary, design, folder)
         figures += heatmaps(result.summary, design, folder)
         figures.append(tornado(result.comparison, design, folder))

@@ -301,6 +301,14 @@ def _heatmap_outcomes(rows: pd.DataFrame) -> list[tuple[str, str, str]]:
     return outcomes[:4]
 
 
+def _crossed(cells: dict[tuple[str, str], str]) -> bool:
+    """Whether the cells make a grid: some value of each parameter is met with two or more of
+    the other's (not one diagonal of values that always change together)."""
+    firsts = pd.Series([a for a, _ in cells]).value_counts()
+    seconds = pd.Series([b for _, b in cells]).value_counts()
+    return bool((firsts > 1).any() and (seconds > 1).any())
+
+
 def heatmaps(summary: pd.DataFrame, design: SweepDesign | None, folder: Path) -> list[Figure]:
     """For each pair of parameters varied together on a grid, the main outcomes over the grid."""
     figures = []
@@ -353,6 +361,8 @@ def _heatmap_figure(
     ys = sorted({b for _, b in cells}, key=_sort_key)
     if len(xs) < 2 or len(ys) < 2:
         return skipped(name, title, "fewer than two values of each parameter")
+    if not _crossed(cells):
+        return skipped(name, title, "the two parameters change together, so there is no grid")
     here = summary[summary["scenario"].isin(set(cells.values()))]
     outcomes = _heatmap_outcomes(here)
     if not outcomes:
