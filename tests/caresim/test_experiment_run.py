@@ -235,14 +235,14 @@ def test_a_run_killed_half_way_resumes_to_the_same_results(cli, experiment_file,
     )
     parts = killed / "parts"
     deadline = time.monotonic() + 60
-    while len(list(parts.glob("*.measures.parquet"))) < 4 if parts.exists() else True:
+    while len(list(parts.glob("*.check.json"))) < 4 if parts.exists() else True:
         assert run.poll() is None, "the run finished before it could be killed"
         assert time.monotonic() < deadline
         time.sleep(0.01)
     workers = children(run.pid)
     os.kill(run.pid, signal.SIGKILL)
     run.wait()
-    finished = len(list(parts.glob("*.measures.parquet")))
+    finished = len(list(parts.glob("*.check.json")))
     assert 4 <= finished < 15
     assert json.loads((killed / "manifest.json").read_text())["status"] == "running"
     assert not (killed / "summary.csv").exists()
