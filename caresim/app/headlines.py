@@ -14,7 +14,7 @@ from caresim.app.controls import is_care_system, role_plural, words
 from caresim.app.runs import TeachingRun
 from caresim.models.measures_care import admission_source_keys
 from caresim.models.schema import Config
-from caresim.runs.stats import t_interval
+from caresim.runs.stats import bounded, t_interval
 
 __all__ = [
     "COMPARISON_COLUMNS",
@@ -234,17 +234,6 @@ def _service_picks(config: Config) -> list[_Pick]:
             )
         )
     return picks
-
-
-def bounded(low: float, high: float, unit: str) -> tuple[float, float]:
-    """A 95% interval kept within what the measure can be: no wait, count or cost below zero,
-    no share above 100%. (A t-interval of a skewed measure over few replications can cross
-    them; the values themselves never do.)"""
-    if math.isfinite(low):
-        low = max(low, 0.0)
-    if unit == "proportion" and math.isfinite(high):
-        high = min(high, 1.0)
-    return low, high
 
 
 def headlines(run: TeachingRun) -> list[Headline]:

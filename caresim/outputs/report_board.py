@@ -29,6 +29,7 @@ from caresim.outputs.html import (
 )
 from caresim.outputs.plots.common import Figure, group_words, measure_words, setting_words
 from caresim.outputs.results import ResultFolder
+from caresim.runs.stats import bounded
 
 __all__ = ["COMPARING_FIGURES", "board_page", "comparing", "named_measures", "verdict"]
 
@@ -116,10 +117,8 @@ def _one_measure(table: pd.DataFrame, key: tuple[str, str, str]) -> pd.DataFrame
 
 def _baseline_cell(row: Mapping[Hashable, Any]) -> Markup:
     """The baseline's mean and its 95% interval."""
-    return Markup(
-        f"{escape(number(row['mean']))}<br>"
-        f"<small>{escape(interval(row['ci_low'], row['ci_high']))}</small>"
-    )
+    low, high = bounded(float(row["ci_low"]), float(row["ci_high"]), str(row["unit"]))
+    return Markup(f"{escape(number(row['mean']))}<br><small>{escape(interval(low, high))}</small>")
 
 
 def _difference_cell(measure: str, row: Mapping[Hashable, Any]) -> Markup:

@@ -85,3 +85,14 @@ def paired_differences(
             distinguishable = bool(n >= 2 and (low > 0 or high < 0))
             rows.append((scenario, baseline, *key, mean, low, high, n, distinguishable))
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+
+
+def bounded(low: float, high: float, unit: str) -> tuple[float, float]:
+    """A 95% interval kept within what the measure can be: no wait, count or cost below zero,
+    no share above 100%. (A t-interval of a skewed measure over few replications can cross
+    them; the values themselves never do.)"""
+    if math.isfinite(low):
+        low = max(low, 0.0)
+    if unit == "proportion" and math.isfinite(high):
+        high = min(high, 1.0)
+    return low, high

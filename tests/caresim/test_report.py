@@ -244,3 +244,13 @@ def test_an_experiment_naming_measures_shows_them_first_and_folds_the_long_parts
     assert opened.count("<table>") == 1 and opened.count("<figure") == 4
     assert folded.startswith("<summary>1 more figure that compares scenarios</summary>")
     assert 'id="figure-heatmap_' in folded and "<details>" not in folded
+
+
+def test_the_board_page_keeps_a_baseline_interval_within_what_the_measure_can_be():
+    """A t-interval over two replications can cross zero or 100%; a wait or a share cannot."""
+    from caresim.outputs.report_board import _baseline_cell
+
+    share = _baseline_cell({"mean": 0.95, "ci_low": 0.88, "ci_high": 1.01, "unit": "proportion"})
+    assert "1.01" not in share and "to 1" in share
+    wait = _baseline_cell({"mean": 9.9, "ci_low": -5.4, "ci_high": 25.3, "unit": "days"})
+    assert "-5.4" not in wait and "0 to 25.3" in wait
