@@ -11,7 +11,6 @@ Slots of a day are made the first time that day is looked at.
 
 from __future__ import annotations
 
-import heapq
 import math
 from bisect import bisect_left
 from collections.abc import Callable, Collection
@@ -69,6 +68,11 @@ class AppointmentBook:
         self._times: dict[int, list[float]] = {}
         # day -> (free bookable-ahead slots, free on-the-day slots), each sorted (time, clinician)
         self._days: dict[int, tuple[list[tuple[float, int]], list[tuple[float, int]]]] = {}
+        # day -> the same free slots as bits, one int per clinician (bit k: the day's slot k), for
+        # finding runs of slots without looking at each free slot in turn
+        self._bits: dict[int, tuple[list[int], list[int]]] = {}
+        # (day, count) -> the bits k at which a run of count slots stays within one session
+        self._runs: dict[tuple[int, int], int] = {}
 
     # -- the slots of a day -----------------------------------------------------------------------
     def slot_times(self, day: int) -> list[tuple[float, bool]]:
@@ -105,10 +109,16 @@ class AppointmentBook:
             on_day: list[tuple[float, int]] = []
             working = self.working(day)
             times = self.slot_times(day)
-            for time, held in times:
+            ahead_bits = [0] * self.clinicians
+            on_day_bits = [0] * self.clinicians
+            for k, (time, held) in enumerate(times):
                 target = on_day if held else ahead
                 target.extend((time, c) for c in working)
+                bits = on_day_bits if held else ahead_bits
+                for c in working:
+                    bits[c] |= 1 << k
             lists = self._days[day] = (ahead, on_day)
+            self._bits[day] = (ahead_bits, on_day_bits)
             self._times[day] = [t for t, _ in times]
         return lists
 
@@ -117,6 +127,9 @@ class AppointmentBook:
         for old in [d for d in self._days if d < day]:
             del self._days[old]
             del self._times[old]
+            del self._bits[old]
+        for key in [key for key in self._runs if key[0] < day]:
+            del self._runs[key]
 
     # -- booking ----------------------------------------------------------------------------------
     def earliest(
@@ -159,44 +172,66 @@ class AppointmentBook:
     def _earliest_run(
         self, day: int, start: float, end: float, on_the_day: bool, count: int
     ) -> Slot | None:
-        """The earliest slot of ``day`` in [start, end) that begins ``count`` free slots in a row."""
-        ahead, on_day = self._days[day]
-        times = self._times[day]
-        key = (start, -1)
-        candidates = [ahead[bisect_left(ahead, key) :]]
-        if on_the_day:
-            candidates.append(on_day[bisect_left(on_day, key) :])
-        for time, clinician in heapq.merge(*candidates):
-            if time >= end:
-                return None
-            k = bisect_left(times, time - 1e-9)
-            if k + count > len(times) or times[k + count - 1] - time > (count - 0.5) * self.slot:
-                continue  # the session ends before the run would
-            if all(
-                self._free_at(times[k + j], clinician, on_the_day, day) for j in range(1, count)
-            ):
-                held = not _contains(ahead, (time, clinician))
-                return Slot(time, clinician, self, day, held, count)
-        return None
+        """The earliest slot of ``day`` in [start, end) that begins ``count`` free slots in a row.
 
-    def _free_at(self, time: float, clinician: int, on_the_day: bool, day: int) -> bool:
-        ahead, on_day = self._days[day]
-        return _contains(ahead, (time, clinician)) or (
-            on_the_day and _contains(on_day, (time, clinician))
-        )
+        Earliest is by time, then by clinician, as a single slot is found. Each clinician's free
+        slots are bits: a run starts at each bit that is set in ``count`` shifted copies.
+        """
+        times = self._times[day]
+        first = bisect_left(times, start)
+        last = bisect_left(times, end)
+        if first >= last:
+            return None
+        window = ((1 << last) - 1) ^ ((1 << first) - 1)
+        window &= self._run_starts(day, count)
+        ahead_bits, on_day_bits = self._bits[day]
+        best_k, best_c = last, -1
+        for c in range(self.clinicians):
+            free = ahead_bits[c] | on_day_bits[c] if on_the_day else ahead_bits[c]
+            runs = free & window
+            for j in range(1, count):
+                if not runs:
+                    break
+                runs &= free >> j
+            if runs:
+                k = (runs & -runs).bit_length() - 1
+                if k < best_k:
+                    best_k, best_c = k, c
+        if best_c < 0:
+            return None
+        held = not (ahead_bits[best_c] >> best_k) & 1
+        return Slot(times[best_k], best_c, self, day, held, count)
+
+    def _run_starts(self, day: int, count: int) -> int:
+        """Bits k of ``day`` at which ``count`` slots in a row stay within one session."""
+        bits = self._runs.get((day, count))
+        if bits is None:
+            times = self._times[day]
+            bits = 0
+            for k in range(len(times) - count + 1):
+                if times[k + count - 1] - times[k] <= (count - 0.5) * self.slot:
+                    bits |= 1 << k
+            self._runs[(day, count)] = bits
+        return bits
 
     def take(self, slot: Slot) -> None:
         """Book a slot (or run of slots) found by :meth:`earliest`, before anything else is booked."""
-        if slot.count == 1:
-            free = self._days[slot.day][1 if slot.on_the_day else 0]
-            _remove(free, (slot.time, slot.clinician), self.name)
-            return
         ahead, on_day = self._days[slot.day]
+        ahead_bits, on_day_bits = self._bits[slot.day]
         times = self._times[slot.day]
+        c = slot.clinician
         k = bisect_left(times, slot.time - 1e-9)
-        for time in times[k : k + slot.count]:
-            free = ahead if _contains(ahead, (time, slot.clinician)) else on_day
-            _remove(free, (time, slot.clinician), self.name)
+        if slot.count == 1:
+            _remove(on_day if slot.on_the_day else ahead, (slot.time, c), self.name)
+            (on_day_bits if slot.on_the_day else ahead_bits)[c] &= ~(1 << k)
+            return
+        for j, time in enumerate(times[k : k + slot.count], start=k):
+            if (ahead_bits[c] >> j) & 1:
+                _remove(ahead, (time, c), self.name)
+                ahead_bits[c] &= ~(1 << j)
+            else:
+                _remove(on_day, (time, c), self.name)
+                on_day_bits[c] &= ~(1 << j)
 
     def book(
         self, start: float, end: float, now: float, on_the_day: bool = True, count: int = 1
@@ -218,8 +253,11 @@ class AppointmentBook:
             ahead, _ = self._day(day)
             candidates = [i for i, (t, _) in enumerate(ahead) if start <= t < end]
             chosen = sorted(pick(len(candidates), round(share * len(candidates))), reverse=True)
+            ahead_bits = self._bits[day][0]
+            times = self._times[day]
             for i in chosen:
                 time, clinician = ahead.pop(candidates[i])
+                ahead_bits[clinician] &= ~(1 << bisect_left(times, time - 1e-9))
                 taken.append(Slot(time, clinician, self, day, False))
         return sorted(taken, key=lambda s: (s.time, s.clinician))
 

@@ -1,5 +1,6 @@
 """Appointment books: slots from rotas, on-the-day slots, earliest-first booking."""
 
+import numpy as np
 import pytest
 
 from caresim.sim.appointments import AppointmentBook
@@ -97,3 +98,56 @@ def test_a_clinician_away_offers_no_slots_that_day():
     clinicians = {book.book(0.0, 24.0, now=0.0).clinician for _ in range(12)}
     assert clinicians == {0, 2}
     assert book.book(0.0, 24.0, now=0.0) is None
+
+
+def _first_free_run(book, free, start, end, on_the_day, count):
+    """The earliest (time, clinician) beginning ``count`` free slots in a row in one session,
+    found by looking at every slot: what the book must agree with."""
+    for day in range(int(start // 24), int(-(-end // 24))):
+        times = [t for t, _ in book.slot_times(day)]
+        held = dict(book.slot_times(day))
+        for k, time in enumerate(times):
+            if not start <= time < end or k + count > len(times):
+                continue
+            if times[k + count - 1] - time > (count - 0.5) * book.slot:
+                continue
+            for c in range(book.clinicians):
+                run = times[k : k + count]
+                if all((t, c) in free and (on_the_day or not held[t]) for t in run):
+                    return time, c
+    return None
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_runs_of_slots_are_found_as_a_slot_by_slot_search_finds_them(seed):
+    rng = np.random.default_rng(seed)
+    rota = Rota.from_hours({"mon-fri": ["08:30-11:00", "14:00-17:30"]})
+    book = AppointmentBook("gp", 4, rota, slot=0.25, on_the_day_share=0.3)
+    free = {(t, c) for day in range(20) for t, _ in book.slot_times(day) for c in range(4)}
+    for _ in range(700):
+        count = int(rng.integers(1, 5))
+        now = float(rng.uniform(0, 10 * 24))
+        start = now + float(rng.uniform(0, 48))
+        end = start + float(rng.uniform(1, 96))
+        on_the_day = bool(rng.random() < 0.5)
+        today = int(now // 24)
+        slot = book.earliest(start, end, now, on_the_day, count)
+        expected = None
+        for day in range(int(start // 24), int(-(-end // 24))):
+            found = _first_free_run(
+                book,
+                free,
+                max(start, day * 24.0),
+                min(end, day * 24.0 + 24),
+                on_the_day and day == today,
+                count,
+            )
+            if found is not None:
+                expected = found
+                break
+        assert (None if slot is None else (slot.time, slot.clinician)) == expected
+        if slot is not None:
+            book.take(slot)
+            k = [t for t, _ in book.slot_times(slot.day)].index(slot.time)
+            for t, _ in book.slot_times(slot.day)[k : k + count]:
+                free.discard((t, slot.clinician))
