@@ -23,7 +23,7 @@ import simpy
 from caresim.models.schema import Config
 from caresim.models.schema_checks import roster_of
 from caresim.models.vocabulary import IC_KINDS, role_of
-from caresim.models.workforce import InPost, PostsAway, plan_in_post
+from caresim.models.workforce import InPost, PostsAway, in_post_at_start, plan_in_post
 from caresim.sim.appointments import AppointmentBook
 from caresim.sim.calendar import Rota
 from caresim.sim.clock import call_later
@@ -180,9 +180,11 @@ def patient_facing_shares(config: Config) -> dict[str, float]:
         role = staff.role or name
         rota = build_rota(config, staff.rota)
         if role in supervision.per_clinician_day:
-            needed += supervision.per_clinician_day[role] * _at_start(staff) * rota.days_per_week
+            needed += (
+                supervision.per_clinician_day[role] * in_post_at_start(staff) * rota.days_per_week
+            )
         if role == supervision.by:
-            supervisors[name] = _at_start(staff) * rota.hours_per_week * staff.patient_facing
+            supervisors[name] = in_post_at_start(staff) * rota.hours_per_week * staff.patient_facing
     offered = sum(supervisors.values())
     if offered <= 0:
         return shares
@@ -190,13 +192,6 @@ def patient_facing_shares(config: Config) -> dict[str, float]:
     for name in supervisors:
         shares[name] = max(1e-6, shares[name] * kept)
     return shares
-
-
-def _at_start(staff) -> int:
-    """People in post in a pool at the start of the run."""
-    if staff.workforce is None or staff.workforce.in_post is None:
-        return staff.headcount
-    return staff.workforce.in_post
 
 
 def build_pools(

@@ -23,14 +23,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from caresim.models.schema import StaffSpec
 from caresim.models.schema_workforce import WorkforceSpec
 from caresim.sim.calendar import HOURS_PER_DAY
 from caresim.sim.monitors import Level
 from caresim.sim.units import HOURS_PER_UNIT
 
-__all__ = ["InPost", "PostsAway", "plan_in_post"]
+__all__ = ["InPost", "PostsAway", "in_post_at_start", "plan_in_post"]
 
 HOURS_PER_YEAR = HOURS_PER_UNIT["years"]
+
+
+def in_post_at_start(staff: StaffSpec) -> int:
+    """People in post in a staff pool at the start of the run: its headcount, or fewer."""
+    if staff.workforce is None or staff.workforce.in_post is None:
+        return staff.headcount
+    return staff.workforce.in_post
 
 
 @dataclass(frozen=True)
