@@ -2,9 +2,9 @@
 
 The number in post is a step function, planned when the pools are built (before the clock
 starts) from the pool's own random stream, so that the run does no work for it beyond looking
-up a day. Of the stream's draws, those of leavers, of recruits and of the pipeline already in
-training come from three streams spawned from it in that order, so more recruits leave the
-leaving times of the people already in post as they were.
+up a day. Leavers, recruits and the pipeline already in training draw from three streams spawned
+from it, and each person's leaving time is drawn as they join, so more recruits leave the
+leaving times of those in post at the start as they were.
 
 Each person in post leaves after an exponential time (the pool's leaving rate); recruits arrive
 as a Poisson stream and join after the training lag, into a vacant post if there is one, and
