@@ -79,6 +79,31 @@ def test_recruits_already_in_training_join_within_the_first_lag():
     assert plan.at(100 * HOURS_PER_DAY) == 3
 
 
+def test_a_dated_change_sets_the_number_in_post_and_recruits_fill_the_posts_it_left():
+    workforce = {"starters_per_year": 50}
+    changes = [{"at": "100 days", "staff": {"servers": 1}}]
+    config = validate_document(
+        queue_with_staff(4, "200 days", workforce=workforce, changes=changes)
+    )
+    plan = simulate(config, 0).pools["servers"].in_post
+    change = 100 * HOURS_PER_DAY
+    assert plan.at(change) == 1 and plan.at(change - 1e-6) == 4
+    refilled = [t for t in plan.starters if t > change]
+    assert len(refilled) >= 3 and plan.at(refilled[2]) == 4  # the three posts it left
+    assert not [t for t in plan.starters if t < change]  # every post filled until then
+    assert len(plan.not_placed) > 0  # recruits finding every post filled
+
+
+def test_more_recruits_leave_the_leaving_of_those_in_post_at_the_start_as_it_was():
+    def leavers(starters: float) -> set[float]:
+        workforce = {"leavers_per_year": 1, "starters_per_year": starters, "in_post": 5}
+        config = validate_document(queue_with_staff(8, "2 years", workforce=workforce))
+        return set(simulate(config, 0).pools["servers"].in_post.leavers)
+
+    alone, recruited = leavers(0), leavers(6)
+    assert alone and alone < recruited  # the same five leave when they did, and recruits too
+
+
 def small_place(*overrides: str):
     base = ["run.horizon=28 days", "run.warm_up=0 days", "staff.northside_gp.headcount=4"]
     return load_config(SMALL, base + list(overrides)).config
