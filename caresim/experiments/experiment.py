@@ -39,6 +39,9 @@ __all__ = ["SCENARIO_COLUMNS", "ExperimentOutcome", "ScenarioOutcome", "run_expe
 SCENARIO_COLUMNS = ["scenario", "parameter", "value", "number"]
 PILOT_FOLDER = "warm_up"
 
+#: The time series MSER-5 judges when the experiment names none.
+SETTLING_LEVELS = ("queue_length", "busy", "occupancy")
+
 
 @dataclass(frozen=True)
 class ScenarioOutcome:
@@ -155,7 +158,9 @@ def _estimate_warm_up(
     scheduler.run(lambda task, frames: None)
     series = pilot.timeseries(keys)
     available = _measure_names(series)
-    chosen = list(estimate.series or available)
+    # By default the queues and the use of pools: people in post follow the plan, not a warm-up.
+    settling = [name for name in available if name.rsplit(".", 1)[1] in SETTLING_LEVELS]
+    chosen = list(estimate.series or settling)
     _check_measures(experiment, available, "warm_up_estimate.series", chosen)
     judged = series[
         (series["setting"] + "." + series["group"] + "." + series["measure"]).isin(chosen)

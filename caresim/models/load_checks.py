@@ -26,6 +26,7 @@ import numpy as np
 from caresim.models.schema import Config
 from caresim.models.schema_checks import roster_of
 from caresim.models.staffing import build_rota
+from caresim.models.workforce import in_post_at_start
 
 __all__ = ["NATIONAL_PER_10K", "load_warnings"]
 
@@ -58,13 +59,14 @@ NATIONAL_PER_10K: dict[str, tuple[float, str]] = {
 
 
 def _staff_capacity(config: Config, pool: str) -> float:
-    """Staff of a pool available to patients on average: on duty x patient-facing share."""
+    """Staff of a pool available to patients on average: on duty x patient-facing share (of
+    those in post at the start, for a pool with a workforce)."""
     staff = config.staff[pool]
     if staff.roster is not None:
         people = roster_of(config, staff.roster).person_rotas()
         return sum(rota.hours_per_week for rota in people) / HOURS_PER_WEEK
     rota = build_rota(config, staff.rota)
-    return staff.headcount * staff.patient_facing * rota.hours_per_week / HOURS_PER_WEEK
+    return in_post_at_start(staff) * staff.patient_facing * rota.hours_per_week / HOURS_PER_WEEK
 
 
 def _capacity(config: Config, pool: str) -> float | None:
@@ -216,7 +218,7 @@ def _proportions(config: Config) -> Iterator[tuple[str, str]]:
     per_10k = config.population.registered / 10_000
     by_role: dict[str, float] = defaultdict(float)
     for name, staff in config.staff.items():
-        by_role[staff.role or name] += staff.headcount
+        by_role[staff.role or name] += in_post_at_start(staff)
     capacity: dict[str, float | None] = dict(by_role)
     keys = {role: "staff" for role in by_role}
     if config.hospital is not None:

@@ -20,6 +20,7 @@ from caresim.models.measures_care import (
     social_care_measures,
 )
 from caresim.models.measures_district_nursing import district_nursing_measures
+from caresim.models.measures_workforce import workforce_measures
 from caresim.models.model import Replication
 from caresim.models.patients import LEFT_EXITS
 from caresim.sim.measures import LogView, PoolUse, mean_or_nan, p95, share
@@ -55,7 +56,8 @@ class TracePoint(NamedTuple):
 
 
 def time_series(result: Replication) -> list[TracePoint]:
-    """Queue length and use of every pool, averaged over bins of ``run.trace_interval``.
+    """Queue length and use of every pool, averaged over bins of ``run.trace_interval``; and
+    the people in post of a staff pool whose number changes (``in_post``).
 
     The series covers the whole run, warm-up included, so that the warm-up can be judged from it.
     A pool has a queue-length series when patients queue for it by name (as the summary has its
@@ -75,6 +77,8 @@ def time_series(result: Replication) -> list[TracePoint]:
         levels = [(in_use, view.busy_level(name), unit)]
         if name in queued_pools:
             levels.insert(0, ("queue_length", view.queue_level(name), "patients"))
+        if info.in_post is not None:
+            levels.append(("in_post", info.in_post.level(), "staff"))
         for measure_name, level, level_unit in levels:
             for start, value in zip(edges[:-1], level.binned_means(edges), strict=True):
                 points.append(
@@ -125,6 +129,7 @@ def measure(result: Replication) -> list[Measure]:
         for cls, streams in classes.items():
             _service_measures(view, window, name, spec, add, f"{name}:{cls}", streams)
     pool_use = _pool_measures(view, result, add)
+    workforce_measures(result, add)
     if config.general_practice is not None:
         general_practice_measures(view, result, add)
     if config.district_nursing is not None:

@@ -827,8 +827,12 @@ def _commissioned_costs(
 
 
 def _paid_hours(info, window: Window) -> float:
-    """Hours on duty of a staff pool over the window: its rota's, or each person's on a roster."""
+    """Hours on duty of a staff pool over the window: its rota's for each person in post, or
+    each person's on a roster."""
     if info.people is not None:
         return sum(rota.hours_between(window.start, window.end) for rota in info.people)
     assert info.on_duty is not None  # every staff pool has its rota or its roster
+    if info.in_post is not None:  # those in post at each moment: a vacant post is not paid
+        shifts = list(info.on_duty.shifts(window.start, window.end))
+        return info.in_post.level().integral_over(shifts, window.start)
     return (info.capacity or 0) * info.on_duty.hours_between(window.start, window.end)

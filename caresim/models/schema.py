@@ -36,6 +36,7 @@ from caresim.models.schema_types import (
     RotaName,
     reference_error,
 )
+from caresim.models.schema_workforce import WorkforceSpec, check_staff_changes, check_workforce
 from caresim.models.vocabulary import SETTINGS, role_of
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "RunSpec",
     "ServiceSpec",
     "StaffSpec",
+    "WorkforceSpec",
 ]
 
 #: The most bins a time series may have (horizon / trace_interval): each is kept per series.
@@ -186,10 +188,16 @@ class RosterPeriodSpec(Frozen):
 
 
 class StaffSpec(Frozen):
-    """A pool of staff of one role who work the same rota, or a roster of periods."""
+    """A pool of staff of one role who work the same rota, or a roster of periods.
+
+    With a ``workforce``, ``headcount`` is the establishment (the posts the pool can ever have)
+    and the number in post changes over the run; without one, every post is filled throughout.
+    """
 
     role: Name | None = Field(None, description="the profession; defaults to the pool's name")
-    headcount: Count = Field(ge=0, le=100_000, description="people in the pool")
+    headcount: Count = Field(
+        ge=0, le=100_000, description="people in the pool; with a workforce, its posts"
+    )
     rota: RotaName = "24/7"
     patient_facing: float = Field(
         1.0, gt=0.0, le=1.0, description="share of on-duty time available for patients"
@@ -211,6 +219,9 @@ class StaffSpec(Frozen):
         min_length=1,
         description="headcount on duty by period (3 by day, 1 at night), instead of one rota; "
         "headcount is then the most on duty at once",
+    )
+    workforce: WorkforceSpec | None = Field(
+        None, description="people in post at the start, leavers and starters over the run"
     )
 
     @model_validator(mode="after")
@@ -285,12 +296,25 @@ class CalibrationTarget(Frozen):
 
 
 class ChangeSpec(Frozen):
-    """A change to the capacity of the place from a given time: "4 more IC beds from day 120"."""
+    """A change to the capacity of the place from a given time: "4 more IC beds from day 120",
+    "two GPs in post from day 200"."""
 
     at: Duration = Field(description="when the change takes effect, from the start of the run")
-    beds: dict[Name, Count] = Field(
-        min_length=1, description="bed pools and their number of beds or places from then on"
+    beds: dict[Name, Annotated[Count, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description="bed pools and their number of beds or places from then on",
     )
+    staff: dict[Name, Annotated[Count, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description="staff pools and the number of people in post from then on (at most the "
+        "pool's headcount)",
+    )
+
+    @model_validator(mode="after")
+    def _changes_something(self):
+        if not self.beds and not self.staff:
+            raise ValueError("expected beds, staff or both: what changes")
+        return self
 
 
 class Config(Frozen):
@@ -366,6 +390,8 @@ class Config(Frozen):
         check_services(self)
         check_routing(self)  # once every destination is known to exist
         self._check_changes()
+        check_staff_changes(self)
+        check_workforce(self)
         return self
 
     def _check_changes(self) -> None:

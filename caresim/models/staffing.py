@@ -6,12 +6,15 @@ under the setting that uses it.
 
 An appointment book's clinicians work their patient-facing time in sessions; on each working day
 each of them is away (leave, sickness, a vacant post) with the pool's chance of absence, drawn
-from the pool's own random stream. GP time spent supervising other roles comes out of the
-supervisors' patient-facing share.
+from the pool's own random stream. A pool with a workforce or dated changes of staff has a number
+in post that changes over the run (:mod:`caresim.models.workforce`): a book's clinicians in vacant
+posts offer no slots, and a queue pool is resized. GP time spent supervising other roles comes out
+of the supervisors' patient-facing share.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,6 +23,7 @@ import simpy
 from caresim.models.schema import Config
 from caresim.models.schema_checks import roster_of
 from caresim.models.vocabulary import IC_KINDS, role_of
+from caresim.models.workforce import InPost, PostsAway, in_post_at_start, plan_in_post
 from caresim.sim.appointments import AppointmentBook
 from caresim.sim.calendar import Rota
 from caresim.sim.clock import call_later
@@ -39,7 +43,10 @@ __all__ = [
 
 
 class PoolInfo:
-    """What the measures need to know of a pool: its kind, capacity, hours and setting."""
+    """What the measures need to know of a pool: its kind, capacity, hours and setting.
+
+    ``capacity`` is the number at the start (beds, or staff in post); ``changes`` how it changes.
+    """
 
     __slots__ = (
         "book",
@@ -48,6 +55,7 @@ class PoolInfo:
         "name",
         "on_duty",
         "changes",
+        "in_post",
         "patient_facing",
         "people",
         "role",
@@ -66,9 +74,11 @@ class PoolInfo:
         book: AppointmentBook | None = None,
         people: list[Rota] | None = None,
         changes: list[tuple[float, int]] | None = None,
+        in_post: InPost | None = None,
     ) -> None:
         self.name = name
-        self.changes = changes or []  # (time, capacity from then), for dated changes of beds
+        self.changes = changes or []  # (time, capacity from then): beds, or staff in post
+        self.in_post = in_post  # the people in post over the run, for a staff pool that changes
         self.people = people  # each person's rota, for a pool whose headcount changes in a day
         self.book = book  # the appointment book, whose slots offered the measures count
         self.kind = kind  # "staff" or "beds"
@@ -156,7 +166,8 @@ def patient_facing_shares(config: Config) -> dict[str, float]:
 
     Supervision hours a week (per supervised clinician per working day, times the clinicians and
     their working days) are shared among the supervising role's pools by their patient-facing
-    hours, so every supervisor gives the same share of their time.
+    hours, so every supervisor gives the same share of their time. Clinicians are those in post
+    at the start.
     """
     shares = {name: staff.patient_facing for name, staff in config.staff.items()}
     gp = config.general_practice
@@ -169,9 +180,11 @@ def patient_facing_shares(config: Config) -> dict[str, float]:
         role = staff.role or name
         rota = build_rota(config, staff.rota)
         if role in supervision.per_clinician_day:
-            needed += supervision.per_clinician_day[role] * staff.headcount * rota.days_per_week
+            needed += (
+                supervision.per_clinician_day[role] * in_post_at_start(staff) * rota.days_per_week
+            )
         if role == supervision.by:
-            supervisors[name] = staff.headcount * rota.hours_per_week * staff.patient_facing
+            supervisors[name] = in_post_at_start(staff) * rota.hours_per_week * staff.patient_facing
     offered = sum(supervisors.values())
     if offered <= 0:
         return shares
@@ -187,9 +200,9 @@ def build_pools(
     """Every staff pool, appointment book and bed pool of the config, on one clock."""
     pools = Pools()
     setting = _settings_of_pools(config)
-    gp = config.general_practice
     facing = patient_facing_shares(config)
     for name, staff in config.staff.items():
+        where = setting.get(name, "system")
         if staff.roster is not None:
             roster = roster_of(config, staff.roster)
             pools.staff[name] = RosteredPool(env, name, log, roster)
@@ -197,40 +210,12 @@ def build_pools(
                 name,
                 "staff",
                 staff.headcount,
-                setting.get(name, "system"),
+                where,
                 role_of(name, staff),
                 people=roster.person_rotas(),
             )
-            continue
-        role = role_of(name, staff)
-        on_duty = build_rota(config, staff.rota)
-        available = on_duty.patient_facing(facing[name], staff.sessions)
-        book = None
-        if gp is not None and role in gp.slot_length:
-            away = None
-            if staff.absence is not None and staff.absence.away_share > 0 and streams is not None:
-                rng = streams.generator(f"staff.{name}.absence")
-                away = Absences(staff.headcount, staff.absence.away_share, rng)
-            book = pools.books[name] = AppointmentBook(
-                name,
-                staff.headcount,
-                available,
-                gp.slot_length[role],
-                gp.on_the_day_share.get(role, 0.0),
-                away,
-            )
         else:
-            pools.staff[name] = StaffPool(env, name, log, staff.headcount, available)
-        pools.info[name] = PoolInfo(
-            name,
-            "staff",
-            staff.headcount,
-            setting.get(name, "system"),
-            role,
-            available,
-            on_duty,
-            book,
-        )
+            _add_staff(pools, config, env, log, streams, name, where, facing[name])
     for name, beds in config.beds.items():
         capacity = None if beds.capacity == "unconstrained" else beds.capacity
         pool = pools.beds[name] = BedPool(env, name, log, capacity, beds.when_full)
@@ -243,6 +228,82 @@ def build_pools(
     return pools
 
 
-def _resize(pool: BedPool, number: int):
-    """A callback that gives ``pool`` ``number`` beds from when it runs."""
+def _add_staff(
+    pools: Pools,
+    config: Config,
+    env: simpy.Environment,
+    log: EventLog,
+    streams: RandomStreams | None,
+    name: str,
+    setting: str,
+    patient_facing: float,
+) -> None:
+    """A pool on one rota: an appointment book for a booking role, else a pool patients queue for.
+
+    With a workforce or dated changes the number in post is planned now, before the clock
+    starts; a book's clinicians in vacant posts offer no slots, and a queue pool is resized.
+    """
+    staff = config.staff[name]
+    role = role_of(name, staff)
+    on_duty = build_rota(config, staff.rota)
+    available = on_duty.patient_facing(patient_facing, staff.sessions)
+    in_post = _plan_in_post(config, name, streams)
+    number = staff.headcount if in_post is None else in_post.initial
+    gp = config.general_practice
+    book = None
+    if gp is not None and role in gp.slot_length:
+        book = pools.books[name] = AppointmentBook(
+            name,
+            staff.headcount,
+            available,
+            gp.slot_length[role],
+            gp.on_the_day_share.get(role, 0.0),
+            _away(config, name, streams, in_post),
+        )
+    else:
+        pool = pools.staff[name] = StaffPool(env, name, log, number, available)
+        for at, people in in_post.changes if in_post is not None else ():
+            call_later(env, at, _resize(pool, people))
+    pools.info[name] = PoolInfo(
+        name,
+        "staff",
+        number,
+        setting,
+        role,
+        available,
+        on_duty,
+        book,
+        changes=in_post.changes if in_post is not None else None,
+        in_post=in_post,
+    )
+
+
+def _plan_in_post(config: Config, name: str, streams: RandomStreams | None) -> InPost | None:
+    """The people in post of a pool over the run, or None when every post is filled throughout."""
+    staff = config.staff[name]
+    dated = sorted(
+        ((c.at, c.staff[name]) for c in config.changes if name in c.staff), key=lambda c: c[0]
+    )
+    if staff.workforce is None and not dated:
+        return None
+    rng = None
+    if staff.workforce is not None and streams is not None:
+        rng = streams.generator(f"staff.{name}.workforce")
+    return plan_in_post(staff.headcount, staff.workforce, dated, config.run.horizon, rng)
+
+
+def _away(
+    config: Config, name: str, streams: RandomStreams | None, in_post: InPost | None
+) -> Callable[[int], frozenset[int]] | None:
+    """Who of a book's clinicians is away on a day: absent, or (with a workforce) not in post."""
+    staff = config.staff[name]
+    absent = None
+    if staff.absence is not None and staff.absence.away_share > 0 and streams is not None:
+        rng = streams.generator(f"staff.{name}.absence")
+        absent = Absences(staff.headcount, staff.absence.away_share, rng)
+    return absent if in_post is None else PostsAway(in_post, absent)
+
+
+def _resize(pool: BedPool | StaffPool, number: int):
+    """A callback that gives ``pool`` ``number`` beds or staff from when it runs."""
     return lambda _event: pool.resize(number)

@@ -319,6 +319,14 @@ def _rota_words(staff) -> str:
     return "roster: " + ", ".join(f"{p.headcount} on {p.rota}" for p in staff.roster)
 
 
+def _headcount_words(staff) -> str:
+    """A pool's headcount, or with a workforce its posts and those in post at the start."""
+    if staff.workforce is None:
+        return str(staff.headcount)
+    in_post = staff.headcount if staff.workforce.in_post is None else staff.workforce.in_post
+    return f"{staff.headcount} posts, {in_post} in post at the start"
+
+
 def _pools(config: Config, d: ModelDescription) -> None:
     where = pool_settings(config)
     for name, staff in config.staff.items():
@@ -327,7 +335,7 @@ def _pools(config: Config, d: ModelDescription) -> None:
                 name,
                 where.get(name, "system").replace("_", " "),
                 staff.role or name,
-                str(staff.headcount),
+                _headcount_words(staff),
                 _rota_words(staff),
                 f"{staff.patient_facing:.0%}",
                 staff.scope,

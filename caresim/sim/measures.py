@@ -8,6 +8,7 @@ those still unfinished at the end are counted as such, not dropped.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import numpy as np
@@ -274,8 +275,9 @@ class LogView:
         ``patient_facing`` is the rota in which units are available to patients (every hour, if
         not given) and ``on_duty`` the paid hours (the same, if not given); use outside the on-duty
         rota is overtime. A pool whose headcount changes through the day gives instead each
-        person's rota (``people``): use beyond the number on duty is overtime. A pool of beds
-        whose number changes during the run gives its ``changes``, (time, capacity from then).
+        person's rota (``people``): use beyond the number on duty is overtime. A pool whose number
+        of units changes during the run gives its ``changes``, (time, capacity from then) in
+        time order: its available unit-hours count the units there at each moment.
         """
         queue = self.queue_level(pool)
         busy = self.busy_level(pool)
@@ -288,7 +290,7 @@ class LogView:
         if capacity is None:
             capacity_hours = float("nan")
         elif changes:
-            capacity_hours = _changing_capacity_hours(capacity, changes, window)
+            capacity_hours = _changing_capacity_hours(capacity, changes, in_hours)
         else:
             capacity_hours = capacity * sum(b - a for a, b in in_hours)
         paid_hours = list(paid.shifts(window.start, window.end))
@@ -347,15 +349,19 @@ def _values_at(level: Level, points: np.ndarray) -> np.ndarray:
 
 
 def _changing_capacity_hours(
-    capacity: int, changes: list[tuple[float, int]], window: Window
+    capacity: int, changes: list[tuple[float, int]], intervals: list[tuple[float, float]]
 ) -> float:
-    """Unit-hours over the window of a capacity that starts at ``capacity`` and then changes."""
-    times = [window.start] + [t for t, _ in changes if window.start < t < window.end] + [window.end]
+    """Unit-hours over ``intervals`` of a capacity that starts at ``capacity`` and then changes.
+
+    ``changes`` are (time, capacity from then), in time order.
+    """
+    times = [t for t, _ in changes]
     hours = 0.0
-    for a, b in zip(times, times[1:], strict=False):
-        in_force = capacity
-        for t, number in changes:
-            if t <= a:
-                in_force = number
-        hours += in_force * (b - a)
+    for start, end in intervals:
+        first, last = bisect_right(times, start), bisect_left(times, end)
+        cuts = [start] + [t for t in times[first:last] if t > start] + [end]
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            index = bisect_right(times, a) - 1
+            in_force = capacity if index < 0 else changes[index][1]
+            hours += in_force * (b - a)
     return hours

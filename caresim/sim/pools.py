@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import simpy
@@ -405,7 +405,8 @@ class StaffPool(ServerPool):
 
     ``rota`` is the patient-facing time (see :meth:`sim.calendar.Rota.patient_facing`). A task that
     starts before the end of a shift finishes: the time past the end is overtime, found after the
-    run from the log and the rota. Off duty, requests wait for the next shift.
+    run from the log and the rota. Off duty, requests wait for the next shift. The number of
+    staff may change during a run (:meth:`resize`).
     """
 
     def __init__(
@@ -421,12 +422,59 @@ class StaffPool(ServerPool):
         self.rota = rota or Rota.around_the_clock()
         self.on_duty = True
         self._busy_units = bytearray(headcount)
+        self._present = bytearray(b"\x01" * headcount)  # units that belong to the pool now
+        self._to_leave = 0  # busy units over the number: each leaves when its task ends
+        self._shifts: Iterator[tuple[float, float]] | None = None
         if not self.rota.always:
             self.on_duty = False
             self._free = []
             if self.rota.intervals and headcount > 0:
-                self._shifts = self.rota.shifts(env.now, math.inf)
-                self._next_shift()
+                self._start_shifts()
+
+    def resize(self, headcount: int) -> None:
+        """Change the number of staff from now.
+
+        Staff who join are free at once when on shift (they take waiting requests) and otherwise
+        from their next shift. Staff who leave are free ones first; while more are busy than the
+        new number, each who finishes a task then leaves, so no task is cut short and no task
+        starts until the pool is within its number.
+        """
+        if headcount < 0:
+            raise ValueError(f"pool {self.name!r}: headcount must not be negative")
+        old = self.headcount
+        self.headcount = self.capacity = headcount
+        if headcount < old:
+            self._remove_units(old - headcount)
+        else:
+            self._add_units(headcount - old)
+
+    def _remove_units(self, number: int) -> None:
+        """``number`` staff leave: those not busy at once (highest unit first), the rest later."""
+        for unit in range(len(self._present) - 1, -1, -1):
+            if not number:
+                break
+            if self._present[unit] and not self._busy_units[unit]:
+                self._present[unit] = 0
+                number -= 1
+        self._free = [unit for unit in self._free if self._present[unit]]
+        self._to_leave += number
+
+    def _add_units(self, number: int) -> None:
+        """``number`` staff join; one who was due to leave after a task stays instead."""
+        stay = min(number, self._to_leave)
+        self._to_leave -= stay
+        now = self.env.now
+        for _ in range(number - stay):
+            unit = self._present.find(0)
+            if unit < 0:
+                unit = len(self._present)
+                self._present.append(0)
+                self._busy_units.append(0)
+            self._present[unit] = 1
+            if self.on_duty:
+                ServerPool._unit_freed(self, unit, now)
+        if self._shifts is None and not self.rota.always and self.rota.intervals:
+            self._start_shifts()
 
     def _grant(self, req: Request, unit: int, now: float) -> None:
         self._busy_units[unit] = 1
@@ -434,18 +482,27 @@ class StaffPool(ServerPool):
 
     def _unit_freed(self, unit: int, now: float) -> None:
         self._busy_units[unit] = 0
-        if self.on_duty:
+        if self._to_leave:
+            self._to_leave -= 1
+            self._present[unit] = 0
+        elif self.on_duty:
             super()._unit_freed(unit, now)
         # Off duty: the unit goes home; it is made free again when its next shift starts.
 
+    def _start_shifts(self) -> None:
+        self._shifts = self.rota.shifts(self.env.now, math.inf)
+        self._next_shift()
+
     def _next_shift(self) -> None:
+        assert self._shifts is not None  # started before the first shift is asked for
         start, end = next(self._shifts)
         delay = max(0.0, start - self.env.now)
         call_later(self.env, delay, lambda _event: self._shift_starts(end))
 
     def _shift_starts(self, end: float) -> None:
         self.on_duty = True
-        self._free = [u for u in range(self.headcount - 1, -1, -1) if not self._busy_units[u]]
+        present, busy = self._present, self._busy_units
+        self._free = [u for u in range(len(present) - 1, -1, -1) if present[u] and not busy[u]]
         now = self.env.now
         while self._free and self.waiting:
             req = self._next_waiting()

@@ -80,6 +80,36 @@ SMALL = ROOT / "configs/teaching/whole_system.yaml"
             "general_practice.pharmacy_first.returns.activity=walk_in",
             ["general_practice.pharmacy_first.returns.activity", "'walk_in' is not an activity"],
         ),
+        (
+            "changes=[{at: 120 days, staff: {northside_gp: 4}}]",
+            ["changes.0.staff.northside_gp", "expected at most 3, the pool's headcount; got 4"],
+        ),
+        (
+            "changes=[{at: 120 days, staff: {locum_gp: 1}}]",
+            ["changes.0.staff.locum_gp", "unknown staff pool 'locum_gp'", "'northside_gp'"],
+        ),
+        ("changes=[{at: 120 days}]", ["changes[0]", "expected beds, staff or both"]),
+        (
+            "staff.northside_gp.workforce={in_post: 4}",
+            ["staff.northside_gp.workforce.in_post", "expected at most 3, the pool's headcount"],
+        ),
+        (
+            "staff.northside_gp.workforce={leavers_per_year: -0.1}",
+            ["staff.northside_gp.workforce.leavers_per_year", "at least 0"],
+        ),
+        (
+            "staff.northside_gp.workforce={starters_per_year: 1, training_lag: 3}",
+            ["staff.northside_gp.workforce.training_lag", "with a unit"],
+        ),
+        (
+            "staff.northside_gp.workforce={in_training: 1}",
+            ["staff.northside_gp.workforce", "in_training needs a training_lag"],
+        ),
+        (
+            "staff.northside_gp={role: gp, headcount: 3, rota: core_hours, scope: northside,"
+            " absence: {vacancy: 0.1}, workforce: {in_post: 2}}",
+            ["staff.northside_gp.absence.vacancy", "vacant posts come from workforce.in_post"],
+        ),
     ],
 )
 def test_a_care_config_mistake_is_named(cli, override, needles):
@@ -95,3 +125,25 @@ def test_a_destination_needs_its_setting(cli, write_config):
     line = check_one_line_error(*cli("validate", path))
     assert "sends patients to" in line
     assert line.endswith("but there is no 'hospital' section")
+
+
+ROSTERED_HCA = "staff.dn_hca={role: community_hca, headcount: 1, roster: [{rota: community_day, headcount: 1}]}"
+
+
+@pytest.mark.parametrize(
+    ("override", "needles"),
+    [
+        (
+            "changes=[{at: 120 days, staff: {dn_hca: 0}}]",
+            ["changes.0.staff.dn_hca", "has a roster", "pools on one rota"],
+        ),
+        (
+            "staff.dn_hca.workforce={leavers_per_year: 0.1}",
+            ["staff.dn_hca.workforce", "has a roster", "pools on one rota"],
+        ),
+    ],
+)
+def test_a_rostered_pool_takes_no_staff_changes_or_workforce(cli, override, needles):
+    check_one_line_error(
+        *cli("validate", SMALL, "--set", ROSTERED_HCA, "--set", override), *needles
+    )

@@ -113,6 +113,47 @@ def test_staff_see_patients_only_in_the_patient_facing_part_of_a_shift():
     assert started == [(0, 168 + 8.0)]
 
 
+def test_staff_who_leave_while_busy_finish_first_and_joiners_take_the_queue_at_once():
+    env, log, pool, step = make(lambda env, log: StaffPool(env, "team", log, 2))
+    started = []
+    for entity, hours in enumerate([1.0, 3.0, 1.0, 1.0]):  # two served, two waiting
+        pool.request(entity, step, hold(env, pool, hours, started))
+    at(env, 0.5, lambda: pool.resize(1))  # both busy: each finishes its task
+    at(env, 2.0, lambda: pool.resize(3))  # two join while one is still busy
+    env.run()
+    # Entity 0 finishes at 1.0 and leaves, so nobody starts until the pool is within its number:
+    # the busy one (to 3.0) is the one left; at 2.0 two join and take the queue at once.
+    assert started == [(0, 0.0), (1, 0.0), (2, 2.0), (3, 2.0)]
+    assert pool.headcount == 3 and pool.has_free_unit()
+    units = LogView(log).unit[LogView(log).rows(Kind.START)]
+    assert len(set(units.tolist())) == 3  # a leaver's unit is reused, then one new
+
+
+def test_free_staff_leave_first_and_a_joiner_off_shift_starts_with_the_next_shift():
+    days = Rota.from_hours({"mon-fri": "09:00-17:00"})
+    env, log, pool, step = make(lambda env, log: StaffPool(env, "dn", log, 2, days))
+    started = []
+    at(env, 10.0, lambda: pool.request(0, step, hold(env, pool, 4.0, started)))
+    at(env, 11.0, lambda: pool.resize(1))  # the free one leaves; the busy one stays
+    at(env, 11.5, lambda: pool.request(1, step, hold(env, pool, 1.0, started)))
+    at(env, 20.0, lambda: pool.resize(2))  # joins off duty
+    at(env, 21.0, lambda: pool.request(2, step, hold(env, pool, 1.0, started)))
+    at(env, 21.0, lambda: pool.request(3, step, hold(env, pool, 1.0, started)))
+    env.run(until=48)
+    assert started == [(0, 10.0), (1, 14.0), (2, 24 + 9.0), (3, 24 + 9.0)]
+
+
+def test_a_pool_with_nobody_on_a_rota_serves_from_the_moment_someone_joins_in_a_shift():
+    days = Rota.from_hours({"mon-fri": "09:00-17:00"})
+    env, log, pool, step = make(lambda env, log: StaffPool(env, "dn", log, 0, days))
+    started = []
+    pool.request(0, step, hold(env, pool, 1.0, started))
+    at(env, 12.0, lambda: pool.resize(1))
+    env.run(until=48)
+    assert started == [(0, 12.0)]
+    assert LogView(log).pool_use("dn", Window(0.0, 24.0), 0, days, days).overtime_hours == 0.0
+
+
 def test_a_process_can_yield_for_a_unit():
     env, log, pool, step = make(lambda env, log: BedPool(env, "ward", log, 1))
     seen = []
