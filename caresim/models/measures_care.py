@@ -78,10 +78,6 @@ def admission_source_keys(
     return [key for key, admitted in keys.items() if admitted]
 
 
-def _in_window(view: LogView, rows: np.ndarray, window: Window) -> np.ndarray:
-    return rows[view.time[rows] >= window.start]
-
-
 # -- general practice ------------------------------------------------------------------------------
 def general_practice_measures(view: LogView, result: Replication, add: Add) -> None:
     """Booking waits by activity, role and practice; % within target; tries; gave up; slot use."""
@@ -91,7 +87,7 @@ def general_practice_measures(view: LogView, result: Replication, add: Add) -> N
     setting = "general_practice"
     all_requests, all_starts, all_days, all_within, all_missed = [], [], [], [], []
     for group, activity in spec.activities.items():
-        requests = _in_window(view, view.rows(Kind.QUEUE, group, setting=setting), window)
+        requests = window.since_start(view.rows(Kind.QUEUE, group, setting=setting), view.time)
         starts = view.closing(Kind.START, requests, group)
         gave_up = view.closing(Kind.ABANDON, requests, group)
         missed = view.closing(Kind.MILESTONE, requests, group)
@@ -239,7 +235,7 @@ def _planned(view: LogView, requests: np.ndarray, spec) -> np.ndarray:
 def _planned_rows(add, view: LogView, window: Window, setting: str, group: str) -> None:
     """The planned interval: from when planned work is planned to when it falls due."""
     due = view.rows(Kind.MILESTONE, f"{group}_planned", setting=setting, event=f"{group}_fell_due")
-    due = _in_window(view, due, window)
+    due = window.since_start(due, view.time)
     due = due[view.ref[due] >= 0]
     interval = (view.time[due] - view.time[view.ref[due]]) / HOURS_PER_DAY
     add(setting, group, "planned_interval_mean", "days", mean_or_nan(interval))
@@ -249,7 +245,7 @@ def _unmet_rows(add, view: LogView, window: Window, setting, registered, years) 
     """People who tried, got no appointment and gave up: where they went."""
     for label in view.log.labels:
         if label.kind == Kind.MILESTONE and label.group == "unmet_demand":
-            rows = _in_window(view, view.rows_of_code(label.code), window)
+            rows = window.since_start(view.rows_of_code(label.code), view.time)
             destination = label.event.removeprefix("no_appointment_to_")
             add(setting, "unmet_demand", f"to_{destination}", "patients", len(rows))
             if destination == "emergency_department" and registered:
@@ -286,13 +282,17 @@ def _role_rows(view: LogView, result: Replication, add: Add) -> None:
             if role not in activity_slots:
                 continue
             seen = sum(
-                len(_in_window(view, view.rows(Kind.START, group, pool=p, setting=setting), window))
+                len(
+                    window.since_start(
+                        view.rows(Kind.START, group, pool=p, setting=setting), view.time
+                    )
+                )
                 for p in pools
             )
             missed = sum(
                 len(
-                    _in_window(
-                        view, view.rows(Kind.MILESTONE, group, pool=p, setting=setting), window
+                    window.since_start(
+                        view.rows(Kind.MILESTONE, group, pool=p, setting=setting), view.time
                     )
                 )
                 for p in pools
@@ -302,17 +302,16 @@ def _role_rows(view: LogView, result: Replication, add: Add) -> None:
             seen_all += seen
             missed_all += missed
         used += sum(
-            len(_in_window(view, view.rows(Kind.MILESTONE, "triage_slots", pool=p), window))
+            len(window.since_start(view.rows(Kind.MILESTONE, "triage_slots", pool=p), view.time))
             for p in pools
         )
         offered = sum(books[p].offered(d) for p in pools for d in days_in_window)
-        handed = _in_window(
-            view,
+        handed = window.since_start(
             view.rows(Kind.MILESTONE, role, setting=setting, event=f"handed_back_by_{role}"),
-            window,
+            view.time,
         )
         starts = np.concatenate(
-            [_in_window(view, _appointment_starts(view, p, setting), window) for p in pools]
+            [window.since_start(_appointment_starts(view, p, setting), view.time) for p in pools]
         )
         counts[role] = seen_all + missed_all
         add(setting, role, "appointments", "patients", seen_all)
@@ -391,7 +390,7 @@ def intermediate_care_measures(view: LogView, result: Replication, add: Add) -> 
             continue
         for route in ("step_up", "step_down"):
             group = f"{kind}_{route}"
-            asked = _in_window(view, view.rows(Kind.QUEUE, group), window)
+            asked = window.since_start(view.rows(Kind.QUEUE, group), view.time)
             started = view.closing(Kind.START, asked, group)
             gave_up = view.closing(Kind.ABANDON, asked, group)
             waits = (view.time[started] - view.time[view.ref[started]]) / HOURS_PER_DAY
@@ -408,13 +407,12 @@ def intermediate_care_measures(view: LogView, result: Replication, add: Add) -> 
             add(setting, group, "wait_mean", "days", mean_or_nan(waits))
             add(setting, group, "wait_p95", "days", p95(waits))
         for route in ("step_up", "step_down"):
-            started = _in_window(view, view.rows(Kind.START, f"{kind}_{route}"), window)
+            started = window.since_start(view.rows(Kind.START, f"{kind}_{route}"), view.time)
             starts[route] = starts.get(route, 0) + len(started)
         for destination in service.outcomes:
-            rows = _in_window(
-                view,
+            rows = window.since_start(
                 view.rows(Kind.MILESTONE, kind, setting=setting, event=f"{kind}_to_{destination}"),
-                window,
+                view.time,
             )
             add(setting, kind, f"discharged_to_{destination}", "patients", len(rows))
 
@@ -450,7 +448,7 @@ def social_care_measures(view: LogView, result: Replication, add: Add) -> None:
             continue
         for source in SOCIAL_CARE_SOURCES:
             group = f"{need}_from_{source}"
-            asked = _in_window(view, view.rows(Kind.QUEUE, group), window)
+            asked = window.since_start(view.rows(Kind.QUEUE, group), view.time)
             started = view.closing(Kind.START, asked, group)
             waits = (view.time[started] - view.time[view.ref[started]]) / HOURS_PER_DAY
             add(source, group, "arrivals", "patients", len(asked))
@@ -464,11 +462,11 @@ def social_care_measures(view: LogView, result: Replication, add: Add) -> None:
 def _elective_rows(view: LogView, window: Window, add: Add) -> None:
     """Planned admissions: admitted, cancelled for want of a bed, and their stays."""
     setting = "hospital"
-    admitted = _in_window(
-        view, view.rows(Kind.MILESTONE, "electives", event="elective_admitted"), window
+    admitted = window.since_start(
+        view.rows(Kind.MILESTONE, "electives", event="elective_admitted"), view.time
     )
-    cancelled = _in_window(
-        view, view.rows(Kind.MILESTONE, "electives", event="elective_cancelled"), window
+    cancelled = window.since_start(
+        view.rows(Kind.MILESTONE, "electives", event="elective_cancelled"), view.time
     )
     add(setting, "electives", "admitted", "patients", len(admitted))
     add(setting, "electives", "cancelled", "patients", len(cancelled))
@@ -479,7 +477,7 @@ def _elective_rows(view: LogView, window: Window, add: Add) -> None:
         "proportion",
         share(len(cancelled), len(admitted) + len(cancelled)),
     )
-    starts = _in_window(view, view.rows(Kind.START, "elective", setting=setting), window)
+    starts = window.since_start(view.rows(Kind.START, "elective", setting=setting), view.time)
     ends = view.closing(Kind.END, starts, "elective")
     stays = (view.time[ends] - view.time[view.ref[ends]]) / HOURS_PER_DAY
     add(setting, "electives", "length_of_stay_mean", "days", mean_or_nan(stays))
@@ -493,8 +491,8 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
     window = result.window
     setting = "hospital"
     days = window.length / HOURS_PER_DAY
-    attendances = _in_window(
-        view, view.rows(Kind.MILESTONE, "emergency_department", setting=setting), window
+    attendances = window.since_start(
+        view.rows(Kind.MILESTONE, "emergency_department", setting=setting), view.time
     )
     add(setting, "emergency_department", "attendances", "patients", len(attendances))
     if spec.electives is not None:
@@ -509,8 +507,8 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
             "patients",
             1000.0 * len(attendances) / (registered * years),
         )
-    admitted_rows = _in_window(
-        view, view.rows(Kind.MILESTONE, "admissions", setting=setting), window
+    admitted_rows = window.since_start(
+        view.rows(Kind.MILESTONE, "admissions", setting=setting), view.time
     )
     by_source: dict[str, int] = {}
     for label in view.log.labels:
@@ -519,7 +517,7 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
             and label.group == "admissions"
             and label.setting == setting
         ):
-            rows = _in_window(view, view.rows_of_code(label.code), window)
+            rows = window.since_start(view.rows_of_code(label.code), view.time)
             by_source[label.event.removeprefix("admitted_from_")] = len(rows)
     add(setting, "all", "admissions", "patients", len(admitted_rows))
     if registered:
@@ -540,12 +538,12 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
                 count,
             )
     add(setting, "all", "readmissions", "patients", by_source.get("readmission", 0))
-    avoided = _in_window(
-        view, view.rows(Kind.MILESTONE, "admission_avoidance", setting=setting), window
+    avoided = window.since_start(
+        view.rows(Kind.MILESTONE, "admission_avoidance", setting=setting), view.time
     )
     add(setting, "all", "admissions_avoided", "patients", len(avoided))
-    response = _in_window(
-        view, view.rows(Kind.START, "urgent_community_response", setting=setting), window
+    response = window.since_start(
+        view.rows(Kind.START, "urgent_community_response", setting=setting), view.time
     )
     add(
         setting,
@@ -556,7 +554,7 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
     )
 
     # Waiting in the emergency department for a bed, and the stay itself.
-    asked = _in_window(view, view.rows(Kind.QUEUE, "admission", setting=setting), window)
+    asked = window.since_start(view.rows(Kind.QUEUE, "admission", setting=setting), view.time)
     starts = view.closing(Kind.START, asked, "admission")
     ends = view.closing(Kind.END, starts, "admission")
     trolley = view.time[starts] - view.time[view.ref[starts]]
@@ -590,7 +588,7 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
     # Delayed discharges: from medically fit until the bed is given up, by pathway and by reason.
     for pathway in ("pathway_0", "pathway_1", "pathway_2", "pathway_3"):
         fit = view.rows(Kind.MILESTONE, pathway, setting=setting)
-        add(setting, pathway, "discharges", "patients", len(_in_window(view, fit, window)))
+        add(setting, pathway, "discharges", "patients", len(window.since_start(fit, view.time)))
         level, delays = _delayed_level(view, fit, window.end)
         add(
             setting,
@@ -688,7 +686,7 @@ def _delay_reason_rows(view: LogView, result: Replication, add: Add, occupied: f
     fit = np.concatenate(
         [view.rows(Kind.MILESTONE, pathway, setting=setting) for pathway in DISCHARGE_PATHWAYS]
     )
-    fit = _in_window(view, fit, window)
+    fit = window.since_start(fit, view.time)
     overnight = fit[view.time[fit] - view.time[view.ref[fit]] >= HOURS_PER_DAY]
     delay_by_stay = dict(zip(stays.tolist(), delay_of_stay.tolist(), strict=True))
     delays = np.array([delay_by_stay.get(int(r), 0.0) for r in view.ref[overnight]])

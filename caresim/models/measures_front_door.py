@@ -21,10 +21,6 @@ SETTING = "general_practice"
 Add = Callable[[str, str, str, str, float], None]
 
 
-def _in_window(view: LogView, rows: np.ndarray, window: Window) -> np.ndarray:
-    return rows[view.time[rows] >= window.start]
-
-
 def front_door_measures(view: LogView, result: Replication, add: Add) -> None:
     """Requests by channel, total triage and Pharmacy First, where the config has them."""
     spec = result.config.general_practice
@@ -42,12 +38,11 @@ def _channel_rows(view: LogView, window: Window, channels: list[str], add: Add) 
     """How patients asked: requests by phone, online and in person, and their shares."""
     counts = {
         channel: len(
-            _in_window(
-                view,
+            window.since_start(
                 view.rows(
                     Kind.MILESTONE, "front_door", setting=SETTING, event=f"asked_by_{channel}"
                 ),
-                window,
+                view.time,
             )
         )
         for channel in channels
@@ -62,7 +57,7 @@ def _channel_rows(view: LogView, window: Window, channels: list[str], add: Add) 
 def _triage_rows(view: LogView, window: Window, add: Add) -> None:
     """Requests triaged, the wait for triage, what triage decided, and the slots it took."""
     group = "triage"
-    asked = _in_window(view, view.rows(Kind.QUEUE, group, setting=SETTING), window)
+    asked = window.since_start(view.rows(Kind.QUEUE, group, setting=SETTING), view.time)
     decided = view.closing(Kind.MILESTONE, asked, group)
     gave_up = view.closing(Kind.ABANDON, asked, group)
     no_slot = view.closing(Kind.MILESTONE, asked, "triage_tries")
@@ -88,10 +83,12 @@ def _triage_rows(view: LogView, window: Window, add: Add) -> None:
             to = label.event.removeprefix("triaged_to_")
             count = int(np.count_nonzero(names == label.code))
             add(SETTING, group, f"to_{to}_share", "proportion", share(count, len(decided)))
-    slots = _in_window(view, view.rows(Kind.MILESTONE, "triage_slots", setting=SETTING), window)
+    slots = window.since_start(
+        view.rows(Kind.MILESTONE, "triage_slots", setting=SETTING), view.time
+    )
     add(SETTING, group, "slots_used", "slots", len(slots))
     starts = view.rows(Kind.START, group, setting=SETTING)
-    ends = view.closing(Kind.END, _in_window(view, starts, window), group)
+    ends = view.closing(Kind.END, window.since_start(starts, view.time), group)
     hours = float(np.sum(view.time[ends] - view.time[view.ref[ends]]))
     add(SETTING, group, "clinician_hours", "hours", hours)
 
@@ -106,8 +103,8 @@ def _pharmacy_rows(view: LogView, window: Window, add: Add) -> None:
     add(SETTING, group, "gave_up_share", "proportion", share(out.abandoned, out.requests))
     add(SETTING, group, "wait_mean", "hours", mean_or_nan(out.waits))
     add(SETTING, group, "wait_p95", "hours", p95(out.waits))
-    returned = _in_window(
-        view, view.rows(Kind.MILESTONE, group, event=f"{PHARMACY_STEP}_returned"), window
+    returned = window.since_start(
+        view.rows(Kind.MILESTONE, group, event=f"{PHARMACY_STEP}_returned"), view.time
     )
     add(SETTING, group, "returned_to_practice", "patients", len(returned))
     add(SETTING, group, "returned_share", "proportion", share(len(returned), out.started))

@@ -540,16 +540,13 @@ def check_rosters(config: Config) -> None:
             )
 
 
+def rota_named(config: Config, name: str) -> Rota:
+    """The engine's rota for a rota name: '24/7' or one of the config's rotas."""
+    if name == "24/7":
+        return Rota.around_the_clock()
+    return Rota.from_hours(config.rotas[name])
+
+
 def roster_of(config: Config, periods) -> Roster:
     """The engine's roster for a staff pool's periods."""
-    return Roster(
-        tuple(
-            (
-                Rota.around_the_clock()
-                if period.rota == "24/7"
-                else Rota.from_hours(config.rotas[period.rota]),
-                period.headcount,
-            )
-            for period in periods
-        )
-    )
+    return Roster(tuple((rota_named(config, p.rota), p.headcount) for p in periods))

@@ -21,7 +21,7 @@ import numpy as np
 import simpy
 
 from caresim.models.schema import Config
-from caresim.models.schema_checks import roster_of
+from caresim.models.schema_checks import roster_of, rota_named
 from caresim.models.vocabulary import IC_KINDS, role_of
 from caresim.models.workforce import InPost, PostsAway, in_post_at_start, plan_in_post
 from caresim.sim.appointments import AppointmentBook
@@ -101,9 +101,7 @@ class Pools:
 
 def build_rota(config: Config, name: str) -> Rota:
     """The rota a staff pool names: '24/7' or one of the config's rotas."""
-    if name == "24/7":
-        return Rota.around_the_clock()
-    return Rota.from_hours(config.rotas[name])
+    return rota_named(config, name)
 
 
 def pool_settings(config: Config) -> dict[str, str]:

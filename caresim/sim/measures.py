@@ -55,6 +55,10 @@ class Window:
     def length(self) -> float:
         return self.end - self.start
 
+    def since_start(self, rows: np.ndarray, time: np.ndarray) -> np.ndarray:
+        """The rows whose ``time`` is at or after the window's start (the warm-up dropped)."""
+        return rows[time[rows] >= self.start]
+
 
 @dataclass(frozen=True)
 class StepOutcome:
