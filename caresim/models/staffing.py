@@ -136,6 +136,8 @@ def _settings_of_pools(config: Config) -> dict[str, str]:
             service = getattr(config.intermediate_care, kind)
             if service is not None:
                 setting[service.uses] = "intermediate_care"
+                if service.step_up_uses is not None:
+                    setting[service.step_up_uses] = "intermediate_care"
     return setting
 
 

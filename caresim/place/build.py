@@ -39,6 +39,8 @@ BED_KINDS = {
     "discharge_to_assess": "assessment_beds",
     "virtual_ward": "virtual_ward",
     "urgent_community_response": "virtual_ward",
+    "escalation": "escalation",
+    "escalation_bed": "escalation",
 }
 
 #: Rows of a demand table that are not general practice activities.
@@ -237,6 +239,8 @@ def _bed_pools(defaults: Config) -> dict[str, str]:
     pools = {}
     if defaults.hospital is not None:
         pools["acute"] = defaults.hospital.beds
+        if defaults.hospital.escalation_beds is not None:
+            pools["escalation"] = defaults.hospital.escalation_beds
         if defaults.hospital.admission_avoidance is not None:
             pools["virtual_ward"] = defaults.hospital.admission_avoidance.uses
     ic = defaults.intermediate_care
