@@ -26,6 +26,7 @@ from caresim.experiments.replication_rule import AutomaticRule, Decision, decide
 from caresim.experiments.sensitivity import numeric_value, sensitivity
 from caresim.experiments.warmup import estimate_warm_up
 from caresim.runs.backends import Backend, Task
+from caresim.runs.cost_per_outcome import cost_per_outcome
 from caresim.runs.occupancy import write_occupancy
 from caresim.runs.progress import Progress
 from caresim.runs.provenance import git_commit, machine, now_iso, package_versions
@@ -333,6 +334,9 @@ def _write_tables(
     store.write_csv("replications.csv", table)
     store.write_csv("summary.csv", summary)
     store.write_csv("comparison.csv", comparison)
+    prices = cost_per_outcome(table, BASELINE)
+    if not prices.empty:
+        store.write_csv("cost_per_outcome.csv", prices)
     scenario_table = _scenario_table(experiment)
     store.write_csv("scenarios.csv", scenario_table)
     ranking = None
