@@ -14,7 +14,7 @@ import pandas as pd
 from caresim.app.controls import words
 from caresim.app.runs import TeachingRun
 from caresim.models.schema import Config
-from caresim.models.staffing import build_rota
+from caresim.models.schema_checks import rota_named
 from caresim.models.vocabulary import IC_KINDS, role_of
 from caresim.outputs.plots.capacity import Demand, capacity_tradeoff, pool_demand
 from caresim.outputs.plots.common import Figure, skipped
@@ -160,7 +160,7 @@ def on_duty_demand(
     demand = pool_demand(summary, pool, run.window_hours, units)
     if demand is None:
         return None
-    rota = build_rota(run.config, staff.rota).patient_facing(staff.patient_facing)
+    rota = rota_named(run.config, staff.rota).patient_facing(staff.patient_facing)
     on_duty = rota.hours_between(run.warm_up_hours, run.horizon_hours)
     if not on_duty > 0:
         return None

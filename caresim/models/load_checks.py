@@ -24,8 +24,7 @@ from typing import Any
 import numpy as np
 
 from caresim.models.schema import Config
-from caresim.models.schema_checks import roster_of
-from caresim.models.staffing import build_rota
+from caresim.models.schema_checks import roster_of, rota_named
 from caresim.models.workforce import in_post_at_start
 
 __all__ = ["NATIONAL_PER_10K", "load_warnings"]
@@ -65,7 +64,7 @@ def _staff_capacity(config: Config, pool: str) -> float:
     if staff.roster is not None:
         people = roster_of(config, staff.roster).person_rotas()
         return sum(rota.hours_per_week for rota in people) / HOURS_PER_WEEK
-    rota = build_rota(config, staff.rota)
+    rota = rota_named(config, staff.rota)
     return in_post_at_start(staff) * staff.patient_facing * rota.hours_per_week / HOURS_PER_WEEK
 
 

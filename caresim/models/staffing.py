@@ -36,7 +36,6 @@ __all__ = [
     "PoolInfo",
     "Pools",
     "build_pools",
-    "build_rota",
     "patient_facing_shares",
     "pool_settings",
 ]
@@ -97,11 +96,6 @@ class Pools:
     books: dict[str, AppointmentBook] = field(default_factory=dict)
     beds: dict[str, BedPool] = field(default_factory=dict)
     info: dict[str, PoolInfo] = field(default_factory=dict)
-
-
-def build_rota(config: Config, name: str) -> Rota:
-    """The rota a staff pool names: '24/7' or one of the config's rotas."""
-    return rota_named(config, name)
 
 
 def pool_settings(config: Config) -> dict[str, str]:
@@ -178,7 +172,7 @@ def patient_facing_shares(config: Config) -> dict[str, float]:
     supervisors: dict[str, float] = {}
     for name, staff in config.staff.items():
         role = staff.role or name
-        rota = build_rota(config, staff.rota)
+        rota = rota_named(config, staff.rota)
         if role in supervision.per_clinician_day:
             needed += (
                 supervision.per_clinician_day[role] * in_post_at_start(staff) * rota.days_per_week
@@ -245,7 +239,7 @@ def _add_staff(
     """
     staff = config.staff[name]
     role = role_of(name, staff)
-    on_duty = build_rota(config, staff.rota)
+    on_duty = rota_named(config, staff.rota)
     available = on_duty.patient_facing(patient_facing, staff.sessions)
     in_post = _plan_in_post(config, name, streams)
     number = staff.headcount if in_post is None else in_post.initial
