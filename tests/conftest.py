@@ -111,6 +111,7 @@ TIERS = {
         "tests/models/test_front_door.py",
         "tests/models/test_social_care_capacity.py",
         "tests/models/test_care_home_capacity.py",
+        "tests/models/test_social_care_community.py",
         "tests/models/test_reproducibility.py",
         "tests/models/test_teaching.py",
         "tests/caresim/test_app.py",

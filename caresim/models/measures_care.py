@@ -18,6 +18,7 @@ from caresim.models.discharge import DELAY_EVENT, DELAY_REASONS
 from caresim.models.measures_front_door import front_door_measures
 from caresim.models.model import Replication
 from caresim.models.schema_social_care import SOCIAL_CARE_NEEDS
+from caresim.models.social_care import COMMUNITY as SOCIAL_CARE_COMMUNITY
 from caresim.models.social_care import SOURCES as SOCIAL_CARE_SOURCES
 from caresim.models.vocabulary import DISCHARGE_PATHWAYS, IC_KINDS
 from caresim.sim.appointments import AppointmentBook
@@ -456,6 +457,24 @@ def social_care_measures(view: LogView, result: Replication, add: Add) -> None:
             add(source, group, "in_system_end", "patients", len(asked) - len(started))
             add(source, group, "wait_mean", "days", mean_or_nan(waits))
             add(source, group, "wait_p95", "days", p95(waits))
+        if getattr(spec, need).community is not None:
+            _community_waits(view, window, need, add)
+
+
+def _community_waits(view: LogView, window: Window, need: str, add: Add) -> None:
+    """People waiting at home for a package or place: referred, started, left the list, waits."""
+    group = f"{need}_from_{SOCIAL_CARE_COMMUNITY}"
+    asked = window.since_start(view.rows(Kind.QUEUE, group), view.time)
+    started = view.closing(Kind.START, asked, group)
+    left = view.closing(Kind.ABANDON, asked, group)
+    waits = (view.time[started] - view.time[view.ref[started]]) / HOURS_PER_DAY
+    setting = SOCIAL_CARE_COMMUNITY
+    add(setting, group, "arrivals", "patients", len(asked))
+    add(setting, group, "completed", "patients", len(started))
+    add(setting, group, "left_waiting_list", "patients", len(left))
+    add(setting, group, "left_waiting_list_share", "proportion", share(len(left), len(asked)))
+    add(setting, group, "in_system_end", "patients", len(asked) - len(started) - len(left))
+    add(setting, group, "wait_mean", "days", mean_or_nan(waits))
 
 
 # -- hospital ------------------------------------------------------------------------------------

@@ -18,10 +18,35 @@ from caresim.models.schema_types import DistributionSpec, Frozen, reference_erro
 if TYPE_CHECKING:
     from caresim.models.schema import Config
 
-__all__ = ["SOCIAL_CARE_NEEDS", "SocialCareServiceSpec", "SocialCareSpec", "check_social_care"]
+__all__ = [
+    "SOCIAL_CARE_NEEDS",
+    "CommunityDemandSpec",
+    "SocialCareServiceSpec",
+    "SocialCareSpec",
+    "check_social_care",
+]
 
 SOCIAL_CARE_NEEDS = ("home_care", "care_home")
 """The social care a patient may wait for: a home care package, or a care-home place."""
+
+
+class CommunityDemandSpec(Frozen):
+    """People at home who are assessed as needing the service and wait for it there.
+
+    They join the same first-come queue for a package or place as patients fit to leave a bed,
+    and leave the waiting list after their patience (family care, paying privately, a place
+    elsewhere, death), so that a service with more demand than it can meet still has a waiting
+    list of bounded length.
+    """
+
+    per_1000_a_year: float = Field(
+        ge=0,
+        allow_inf_nan=False,
+        description="people referred from home a year, per 1,000 registered patients",
+    )
+    patience: DistributionSpec = Field(
+        description="how long someone waits at home before leaving the waiting list"
+    )
 
 
 class SocialCareServiceSpec(Frozen):
@@ -37,6 +62,13 @@ class SocialCareServiceSpec(Frozen):
             "time to arrange it for a patient fit to leave hospital (finding a provider or a "
             "home, choice, funding), spent in the acute bed before a free one is sought; "
             "patients in intermediate care have it arranged during their stay"
+        ),
+    )
+    community: CommunityDemandSpec | None = Field(
+        None,
+        description=(
+            "demand for the same packages or places from people waiting at home (not a delayed "
+            "discharge), sharing one first-come queue with patients fit to leave a bed"
         ),
     )
 
@@ -117,6 +149,12 @@ def check_social_care(config: Config) -> None:
             ic = config.intermediate_care
             if ic is None or getattr(ic, need) is None:
                 raise reference_error(path, f"needs intermediate_care.{need}")
+    for need in SOCIAL_CARE_NEEDS:
+        service = getattr(social, need, None) if social is not None else None
+        if service is not None and service.community is not None and config.population is None:
+            raise reference_error(
+                f"social_care.{need}.community", "needs a population to refer people from home"
+            )
     state = config.starting_state
     if state is not None and state.social_care is not None:
         for need in SOCIAL_CARE_NEEDS:

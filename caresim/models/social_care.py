@@ -2,9 +2,11 @@
 
 A patient leaving hospital or intermediate care who needs home care or a care home waits while
 it is arranged (finding a provider or a home, choice, funding), then for a free package or place,
-keeping their acute bed or intermediate care place meanwhile (a delayed discharge). Once it starts they leave the modelled care settings (home with a package, or to a
-care home) while the package or place stays in use for its length of service, so that the next
-patient waits for it to be freed.
+keeping their acute bed or intermediate care place meanwhile (a delayed discharge). Once it
+starts they leave the modelled care settings (home with a package, or to a care home) while the
+package or place stays in use for its length of service, so that the next patient waits for it
+to be freed. People at home may need the same packages and places (``community:``): they join
+the same first-come queue and leave the waiting list after their patience.
 """
 
 from __future__ import annotations
@@ -13,16 +15,21 @@ from simpy.events import Event
 
 from caresim.models.context import CareContext
 from caresim.models.schema_social_care import SOCIAL_CARE_NEEDS, SocialCareServiceSpec
+from caresim.sim.arrivals import PoissonArrivals
 from caresim.sim.clock import call_later
 from caresim.sim.distributions import sampler
 from caresim.sim.pools import BedPool, Request, Step
+from caresim.sim.units import HOURS_PER_UNIT
 
-__all__ = ["EXIT_OF_NEED", "SOURCES", "SocialCare"]
+__all__ = ["COMMUNITY", "EXIT_OF_NEED", "GAVE_UP", "SOURCES", "SocialCare"]
 
 #: Where a patient goes once the package or place has started.
 EXIT_OF_NEED = {"home_care": "home", "care_home": "long_term_care"}
 #: Who waits for social care: patients in hospital, in intermediate care, and clients at the start.
 SOURCES = ("hospital", "intermediate_care")
+#: The setting of people who wait at home for a package or place, and how they leave its list.
+COMMUNITY = "community"
+GAVE_UP = "left_waiting_list"
 
 
 class _Service:
@@ -49,6 +56,60 @@ class _Service:
             if spec.arranging is not None
             else None
         )
+        if spec.community is not None:
+            self._community_demand(social, spec)
+
+    def _community_demand(self, social: SocialCare, spec: SocialCareServiceSpec) -> None:
+        """People at home referred for the service, who wait for it there."""
+        community = spec.community
+        assert community is not None
+        context = social.context
+        config = context.config
+        streams = context.streams
+        step = Step.register(social.log, f"{self.need}_from_{COMMUNITY}", self.pool.name, COMMUNITY)
+        label = social.patients.arrival_label(f"{self.need}_{COMMUNITY}", COMMUNITY)
+        patience = sampler(
+            community.patience.build(), streams.generator(f"social_care.{self.need}.patience")
+        )
+        patients = social.patients
+
+        def started(req: Request) -> None:
+            call_later(social.env, self.length_of_service(), lambda _e: self.pool.release(req))
+            patients.depart(req.entity, EXIT_OF_NEED[self.need], COMMUNITY)
+
+        def gave_up(req: Request) -> None:
+            patients.depart(req.entity, GAVE_UP, COMMUNITY)
+
+        def referred() -> None:
+            entity = patients.arrive(label, -1, 0)
+            self.pool.request(entity, step, started, patience=patience(), on_leave=gave_up)
+
+        assert config.population is not None  # checked with the config
+        per_hour = (
+            community.per_1000_a_year
+            * config.population.registered
+            / 1000
+            / HOURS_PER_UNIT["years"]
+        )
+        PoissonArrivals(
+            social.env,
+            per_hour * config.demand.scale,
+            streams.generator(f"social_care.{self.need}.community"),
+            referred,
+            until=context.horizon,
+            growth=_growth(config),
+        )
+
+
+def _growth(config) -> float:
+    """Yearly growth of community demand: the population's, averaged over cohorts if by cohort."""
+    population = config.population
+    if population is None:
+        return 0.0
+    growth = population.demand_growth
+    if not isinstance(growth, dict):
+        return growth
+    return sum(share * growth.get(cohort, 0.0) for cohort, share in population.cohorts.items())
 
 
 class SocialCare:
