@@ -25,6 +25,7 @@ import numpy as np
 
 from caresim.models.schema import Config
 from caresim.models.schema_checks import roster_of, rota_named
+from caresim.models.schema_social_care import SOCIAL_CARE_NEEDS
 from caresim.models.workforce import in_post_at_start
 
 __all__ = ["NATIONAL_PER_10K", "load_warnings"]
@@ -192,6 +193,20 @@ def _hospital_loads(config: Config) -> Iterator[tuple[str, float, bool]]:
         yield service.uses, placed * service.length_of_stay.build().mean, gives_up
 
 
+def _social_care_loads(config: Config) -> Iterator[tuple[str, float, bool]]:
+    """Packages and places held by people referred from home alone (a lower bound of the load)."""
+    social, population = config.social_care, config.population
+    if social is None or population is None:
+        return
+    for need in SOCIAL_CARE_NEEDS:
+        service = getattr(social, need)
+        if service is None or service.community is None:
+            continue
+        per_hour = service.community.per_hour(population.registered) * config.demand.scale
+        offered = per_hour * service.length_of_service.build().mean
+        yield service.uses, offered, True  # people at home leave the waiting list
+
+
 def _general_practice(config: Config) -> Iterator[tuple[str, str]]:
     """The whole place's first requests a week against its appointment slots a week."""
     gp = config.general_practice
@@ -252,7 +267,8 @@ def _bed_count(config: Config, pool: str) -> float | None:
 def load_warnings(config: Config) -> list[str]:
     """One line per warning, each starting with the key path it is about."""
     warnings = []
-    for pool, offered, leaves in (*_service_loads(config), *_hospital_loads(config)):
+    loads = (*_service_loads(config), *_hospital_loads(config), *_social_care_loads(config))
+    for pool, offered, leaves in loads:
         capacity = _capacity(config, pool)
         if capacity is None or offered < capacity:
             continue

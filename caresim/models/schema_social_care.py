@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 
 from caresim.models.schema_population import NameType
 from caresim.models.schema_types import DistributionSpec, Frozen, reference_error
+from caresim.sim.units import HOURS_PER_UNIT
 
 if TYPE_CHECKING:
     from caresim.models.schema import Config
@@ -47,6 +48,10 @@ class CommunityDemandSpec(Frozen):
     patience: DistributionSpec = Field(
         description="how long someone waits at home before leaving the waiting list"
     )
+
+    def per_hour(self, registered: float) -> float:
+        """Referrals an hour from a population of ``registered`` patients."""
+        return self.per_1000_a_year * registered / 1000 / HOURS_PER_UNIT["years"]
 
 
 class SocialCareServiceSpec(Frozen):

@@ -19,7 +19,6 @@ from caresim.sim.arrivals import PoissonArrivals
 from caresim.sim.clock import call_later
 from caresim.sim.distributions import sampler
 from caresim.sim.pools import BedPool, Request, Step
-from caresim.sim.units import HOURS_PER_UNIT
 
 __all__ = ["COMMUNITY", "EXIT_OF_NEED", "GAVE_UP", "SOURCES", "SocialCare"]
 
@@ -85,15 +84,9 @@ class _Service:
             self.pool.request(entity, step, started, patience=patience(), on_leave=gave_up)
 
         assert config.population is not None  # checked with the config
-        per_hour = (
-            community.per_1000_a_year
-            * config.population.registered
-            / 1000
-            / HOURS_PER_UNIT["years"]
-        )
         PoissonArrivals(
             social.env,
-            per_hour * config.demand.scale,
+            community.per_hour(config.population.registered) * config.demand.scale,
             streams.generator(f"social_care.{self.need}.community"),
             referred,
             until=context.horizon,

@@ -98,3 +98,18 @@ def test_capacity_far_out_of_proportion_to_the_population():
 def test_every_shipped_config_warns_in_lines_naming_a_key(path):
     for line in warnings(path):
         assert line.split(":")[0].startswith(("staff", "beds", "general_practice")), line
+
+
+def test_more_referrals_from_home_than_packages_can_take_is_an_overload():
+    """4.2 per 1,000 a year for 50,000 patients, ~180 days each: ~104 packages held from home."""
+    assert not any(w.startswith("beds.home_care_packages") for w in warnings(BASELINE))
+    (line,) = [
+        w
+        for w in warnings(
+            BASELINE,
+            "beds.home_care_packages.capacity=100",
+            "starting_state.social_care={home_care: 90, care_home: 154}",
+        )
+        if w.startswith("beds.home_care_packages")
+    ]
+    assert "offered load at least 104 " in line and "overloaded: the excess gives up" in line
