@@ -32,7 +32,12 @@ from simpy.events import Event
 from caresim.models.context import CareContext
 from caresim.models.draws import chance, destination_draw, population_arrivals
 from caresim.models.front_door import FrontDoor
-from caresim.models.schema_general_practice import ActivitySpec, RoleWorkSpec
+from caresim.models.schema_general_practice import (
+    ActivitySpec,
+    AllocationSpec,
+    RoleWorkSpec,
+    role_order,
+)
 from caresim.models.vocabulary import role_of
 from caresim.sim.appointments import AppointmentBook, Slot
 from caresim.sim.calendar import HOURS_PER_DAY
@@ -101,20 +106,8 @@ class _Activity:
             )
             for role, work in roles.items()
         }
-        self.order = spec.role_order
-        allocation = spec.allocation
-        self.by_share = None
-        if allocation is not None and allocation.shares is not None:
-            shares = allocation.shares
-            shared = [r for r in spec.roles if shares.get(r, 0.0) > 0] or list(spec.roles)
-            weights = [shares.get(r, 0.0) for r in shared]
-            draw = sampler(
-                choice_of(shared, np.array(weights) / sum(weights)),
-                streams.generator(f"{prefix}.allocation"),
-            )
-            # The chosen role first, then the others in order of preference.
-            orders = [[first] + [r for r in self.order if r != first] for first in shared]
-            self.by_share = (orders, draw)
+        self.streams = streams
+        self.allocate(spec.allocation, f"{prefix}.allocation")
         self.not_before = (
             sampler(spec.not_before.build(), streams.generator(f"{prefix}.not_before"))
             if spec.not_before is not None
@@ -130,6 +123,23 @@ class _Activity:
             if spec.follow_up is not None
             else None
         )
+
+    def allocate(self, allocation: AllocationSpec | None, stream: str) -> None:
+        """Who takes the activity from now: by preference, or by shares drawn from ``stream``."""
+        roles = self.spec.roles
+        self.order = role_order(allocation, roles)
+        self.by_share = None
+        if allocation is not None and allocation.shares is not None:
+            shares = allocation.shares
+            shared = [r for r in roles if shares.get(r, 0.0) > 0] or list(roles)
+            weights = [shares.get(r, 0.0) for r in shared]
+            draw = sampler(
+                choice_of(shared, np.array(weights) / sum(weights)),
+                self.streams.generator(stream),
+            )
+            # The chosen role first, then the others in order of preference.
+            orders = [[first] + [r for r in self.order if r != first] for first in shared]
+            self.by_share = (orders, draw)
 
     def roles_to_try(self) -> list[str]:
         """Roles in the order this request tries them."""
@@ -219,6 +229,19 @@ class GeneralPractice:
                 self._new_patient(activity),
             )
         call_later(self.env, HOURS_PER_DAY, self._midnight)
+        self._schedule_allocation_changes()
+
+    def _schedule_allocation_changes(self) -> None:
+        """Dated changes of who takes an activity, each drawing from a stream of its own."""
+        for k, change in enumerate(self.context.config.changes):
+            for name, allocation in change.allocation.items():
+                activity = self.activities[name]
+                stream = f"general_practice.{name}.allocation.change_{k}"
+
+                def reallocate(_event, activity=activity, allocation=allocation, stream=stream):
+                    activity.allocate(allocation, stream)
+
+                call_later(self.env, change.at, reallocate)
 
     def _handback_work(self) -> RoleWorkSpec:
         """The hand-back role's work in an activity it does not do itself: its first activity's."""

@@ -13,7 +13,11 @@ from pydantic import Field, StringConstraints, model_validator
 
 from caresim.models.schema_checks import check_care_system, check_rosters, check_routing
 from caresim.models.schema_district_nursing import DistrictNursingSpec
-from caresim.models.schema_general_practice import GeneralPracticeSpec
+from caresim.models.schema_general_practice import (
+    AllocationSpec,
+    GeneralPracticeSpec,
+    allocation_problems,
+)
 from caresim.models.schema_hospital import HospitalSpec
 from caresim.models.schema_intermediate_care import IntermediateCareSpec
 from caresim.models.schema_population import PopulationSpec
@@ -296,8 +300,8 @@ class CalibrationTarget(Frozen):
 
 
 class ChangeSpec(Frozen):
-    """A change to the capacity of the place from a given time: "4 more IC beds from day 120",
-    "two GPs in post from day 200"."""
+    """A change to the place from a given time: "4 more IC beds from day 120", "two GPs in post
+    from day 200", "pharmacists take most minor illness from April"."""
 
     at: Duration = Field(description="when the change takes effect, from the start of the run")
     beds: dict[Name, Annotated[Count, Field(ge=0)]] = Field(
@@ -309,11 +313,16 @@ class ChangeSpec(Frozen):
         description="staff pools and the number of people in post from then on (at most the "
         "pool's headcount)",
     )
+    allocation: dict[Name, AllocationSpec] = Field(
+        default_factory=dict,
+        description="general-practice activities and who takes them from then on (shares or a "
+        "preference among the activity's roles)",
+    )
 
     @model_validator(mode="after")
     def _changes_something(self):
-        if not self.beds and not self.staff:
-            raise ValueError("expected beds, staff or both: what changes")
+        if not self.beds and not self.staff and not self.allocation:
+            raise ValueError("expected beds, staff or allocation: what changes")
         return self
 
 
@@ -411,6 +420,20 @@ class Config(Frozen):
                         f"changes.{k}.beds.{pool}",
                         f"bed pool '{pool}' is unconstrained: it has no number to change",
                     )
+            self._check_allocation_changes(k, change)
+
+    def _check_allocation_changes(self, k: int, change: ChangeSpec) -> None:
+        activities = self.general_practice.activities if self.general_practice else {}
+        for name, allocation in change.allocation.items():
+            path = f"changes.{k}.allocation.{name}"
+            if name not in activities:
+                raise reference_error(
+                    path,
+                    f"unknown general-practice activity '{name}'; expected one of "
+                    f"{_listing(activities)}",
+                )
+            for key, message in allocation_problems(allocation, activities[name].roles, path):
+                raise reference_error(key, message)
 
 
 def _listing(names) -> str:

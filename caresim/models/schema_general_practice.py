@@ -26,6 +26,8 @@ __all__ = [
     "ReturnSpec",
     "RoleWorkSpec",
     "SupervisionSpec",
+    "allocation_problems",
+    "role_order",
 ]
 
 GaveUpShares = Annotated[
@@ -142,24 +144,34 @@ class ActivitySpec(Frozen):
     def problems(self, path: str):
         """(key path, message) of each inconsistency within the activity."""
         if self.allocation is not None:
-            named = list(self.allocation.shares or {}) + list(self.allocation.preference or [])
-            for role in named:
-                if role not in self.roles:
-                    which = "shares" if self.allocation.shares else "preference"
-                    yield (
-                        f"{path}.allocation.{which}",
-                        f"role '{role}' is not one of the activity's roles ({', '.join(self.roles)})",
-                    )
+            yield from allocation_problems(self.allocation, self.roles, f"{path}.allocation")
         if self.outcomes.get("gp_follow_up", 0) > 0 and self.follow_up is None:
             yield f"{path}.follow_up", "outcomes include gp_follow_up, so 'follow_up' is needed"
 
     @property
     def role_order(self) -> list[str]:
         """Roles in order of preference (or in the order they are listed)."""
-        if self.allocation is not None and self.allocation.preference is not None:
-            rest = [r for r in self.roles if r not in self.allocation.preference]
-            return list(self.allocation.preference) + rest
-        return list(self.roles)
+        return role_order(self.allocation, self.roles)
+
+
+def allocation_problems(allocation: AllocationSpec, roles, path: str):
+    """(key path, message) of each role an allocation names that does not do the activity."""
+    named = list(allocation.shares or {}) + list(allocation.preference or [])
+    for role in named:
+        if role not in roles:
+            which = "shares" if allocation.shares else "preference"
+            yield (
+                f"{path}.{which}",
+                f"role '{role}' is not one of the activity's roles ({', '.join(roles)})",
+            )
+
+
+def role_order(allocation: AllocationSpec | None, roles) -> list[str]:
+    """An activity's roles in order of preference (or in the order they are listed)."""
+    if allocation is not None and allocation.preference is not None:
+        rest = [r for r in roles if r not in allocation.preference]
+        return list(allocation.preference) + rest
+    return list(roles)
 
 
 class SupervisionSpec(Frozen):

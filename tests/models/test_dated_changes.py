@@ -73,3 +73,70 @@ def test_a_change_outside_the_run_or_to_an_unknown_pool_is_refused(change, needl
     with pytest.raises(ConfigError) as error:
         validate_document(document)
     assert needle in str(error.value)
+
+
+SMALL = "configs/teaching/whole_system.yaml"
+TO_PHARMACISTS = (
+    "changes=[{at: 60 days, allocation: {minor_illness: "
+    "{shares: {gp: 0.0, clinical_pharmacist: 0.8, practice_nurse: 0.2}}}}]"
+)
+
+
+def _minor_illness_by_role(overrides, root):
+    """Minor-illness appointments begun before and after day 60, by role."""
+    from caresim.config.files import load_config
+    from caresim.models.vocabulary import role_of
+
+    config = load_config(
+        root / SMALL, ["run.warm_up=0 days", "run.horizon=120 days", *overrides]
+    ).config
+    result = simulate(config, 0)
+    view = LogView(result.log)
+    starts = view.rows(Kind.START, "minor_illness")
+    counts: dict[tuple[bool, str], int] = {}
+    for row in starts:
+        pool = result.log.labels[view.label[row]].pool
+        key = (bool(view.time[row] >= 60 * 24), role_of(pool, config.staff[pool]))
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _share(counts, after: bool, role: str) -> float:
+    total = sum(n for (a, _r), n in counts.items() if a == after)
+    return counts.get((after, role), 0) / total
+
+
+def test_who_takes_an_activity_changes_on_its_day(root):
+    """Until day 60 the run is the same to the appointment; from then GPs are chosen for no minor
+    illness and take it only when neither a pharmacist nor a nurse has a slot."""
+    changed = _minor_illness_by_role([TO_PHARMACISTS], root)
+    unchanged = _minor_illness_by_role([], root)
+    before = {key: n for key, n in changed.items() if not key[0]}
+    assert before == {key: n for key, n in unchanged.items() if not key[0]}
+    assert _share(changed, False, "gp") > 0.25
+    assert _share(changed, True, "gp") < 0.7 * _share(unchanged, True, "gp")
+    assert _share(changed, True, "clinical_pharmacist") > _share(
+        unchanged, True, "clinical_pharmacist"
+    )
+
+
+@pytest.mark.parametrize(
+    ("allocation", "needle"),
+    [
+        (
+            "{walk_ins: {preference: [gp]}}",
+            "changes.0.allocation.walk_ins: unknown general-practice activity",
+        ),
+        (
+            "{minor_illness: {preference: [surgeon]}}",
+            "changes.0.allocation.minor_illness.preference: role 'surgeon'",
+        ),
+    ],
+)
+def test_a_change_of_allocation_names_a_real_activity_and_its_roles(cli, root, allocation, needle):
+    code, out, err = cli(
+        "validate", root / SMALL, "--set", f"changes=[{{at: 60 days, allocation: {allocation}}}]"
+    )
+    lines = [line for line in (out + err).splitlines() if line.strip()]
+    assert code != 0 and len(lines) == 1, lines
+    assert needle in lines[0], lines[0]
