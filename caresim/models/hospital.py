@@ -136,6 +136,10 @@ class Hospital:
         self.avoidance_pool = beds[a.uses]
         self.avoidance_step = Step.register(self.log, "urgent_community_response", a.uses, SETTING)
         self.offered_avoidance = chance(a.share, context, "hospital.avoidance.offered")
+        for k, change in enumerate(context.config.changes):
+            if change.admission_avoidance_share is not None:
+                share = change.admission_avoidance_share
+                call_later(self.env, change.at, self._offer_avoidance(share, k))
         self.avoidance_stay = sampler(
             a.length_of_stay.build(), context.streams.generator("hospital.avoidance.length_of_stay")
         )
@@ -222,6 +226,15 @@ class Hospital:
             self.patients.depart(entity, "home", SETTING)
 
     # -- admission avoidance ---------------------------------------------------------------------
+    def _offer_avoidance(self, share: float, change: int):
+        """From a dated change on: the share offered care at home, drawn from a stream of its own."""
+
+        def offer(_event) -> None:
+            name = f"hospital.avoidance.offered.change_{change}"
+            self.offered_avoidance = chance(share, self.context, name)
+
+        return offer
+
     def urgent_community_response(self, entity: int, source: str) -> None:
         """Referred for urgent community response: treated at home if a place is free, else admitted."""
         if self.avoidance_pool.has_free_unit():

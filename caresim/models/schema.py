@@ -318,11 +318,23 @@ class ChangeSpec(Frozen):
         description="general-practice activities and who takes them from then on (shares or a "
         "preference among the activity's roles)",
     )
+    admission_avoidance_share: Probability | None = Field(
+        None,
+        description="the share of eligible admissions offered care at home from then on "
+        "(hospital.admission_avoidance.share)",
+    )
 
     @model_validator(mode="after")
     def _changes_something(self):
-        if not self.beds and not self.staff and not self.allocation:
-            raise ValueError("expected beds, staff or allocation: what changes")
+        if (
+            not self.beds
+            and not self.staff
+            and not self.allocation
+            and self.admission_avoidance_share is None
+        ):
+            raise ValueError(
+                "expected beds, staff, allocation or admission_avoidance_share: what changes"
+            )
         return self
 
 
@@ -421,6 +433,12 @@ class Config(Frozen):
                         f"bed pool '{pool}' is unconstrained: it has no number to change",
                     )
             self._check_allocation_changes(k, change)
+            if change.admission_avoidance_share is not None and (
+                self.hospital is None or self.hospital.admission_avoidance is None
+            ):
+                raise reference_error(
+                    f"changes.{k}.admission_avoidance_share", "needs hospital.admission_avoidance"
+                )
 
     def _check_allocation_changes(self, k: int, change: ChangeSpec) -> None:
         activities = self.general_practice.activities if self.general_practice else {}

@@ -88,7 +88,10 @@ SMALL = ROOT / "configs/teaching/whole_system.yaml"
             "changes=[{at: 120 days, staff: {locum_gp: 1}}]",
             ["changes.0.staff.locum_gp", "unknown staff pool 'locum_gp'", "'northside_gp'"],
         ),
-        ("changes=[{at: 120 days}]", ["changes[0]", "expected beds, staff or allocation"]),
+        (
+            "changes=[{at: 120 days}]",
+            ["changes[0]", "expected beds, staff, allocation or admission_avoidance_share"],
+        ),
         (
             "staff.northside_gp.workforce={in_post: 4}",
             ["staff.northside_gp.workforce.in_post", "expected at most 3, the pool's headcount"],

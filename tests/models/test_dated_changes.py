@@ -140,3 +140,36 @@ def test_a_change_of_allocation_names_a_real_activity_and_its_roles(cli, root, a
     lines = [line for line in (out + err).splitlines() if line.strip()]
     assert code != 0 and len(lines) == 1, lines
     assert needle in lines[0], lines[0]
+
+
+def _avoided_by_period(overrides, root):
+    """Admissions avoided (care at home started) before and after day 60 of the small place."""
+    from caresim.config.files import load_config
+
+    config = load_config(
+        root / SMALL, ["run.warm_up=0 days", "run.horizon=120 days", *overrides]
+    ).config
+    result = simulate(config, 0)
+    view = LogView(result.log)
+    times = view.time[view.rows(Kind.MILESTONE, "admission_avoidance", event="admission_avoided")]
+    return int((times < 60 * 24).sum()), int((times >= 60 * 24).sum())
+
+
+def test_admission_avoidance_offered_from_a_day_on(root):
+    """Off until day 60 in both runs; offered to most eligible admissions from then in one."""
+    off = "hospital.admission_avoidance.share=0.0"
+    from_day_60 = "changes=[{at: 60 days, admission_avoidance_share: 0.8}]"
+    never = _avoided_by_period([off], root)
+    later = _avoided_by_period([off, from_day_60], root)
+    assert later[0] == never[0]  # the same run until the change
+    assert later[1] > never[1] + 10
+
+
+def test_a_dated_avoidance_share_needs_admission_avoidance():
+    document = dated(3)
+    document["changes"] = [{"at": "10 days", "admission_avoidance_share": 0.5}]
+    with pytest.raises(ConfigError) as error:
+        validate_document(document)
+    assert "changes.0.admission_avoidance_share: needs hospital.admission_avoidance" in str(
+        error.value
+    )
