@@ -82,16 +82,22 @@ TO_PHARMACISTS = (
 )
 
 
-def _minor_illness_by_role(overrides, root):
-    """Minor-illness appointments begun before and after day 60, by role."""
+def _small_run(overrides, root):
+    """The config, result and log view of 120 days of the small place, from day 0."""
     from caresim.config.files import load_config
-    from caresim.models.vocabulary import role_of
 
     config = load_config(
         root / SMALL, ["run.warm_up=0 days", "run.horizon=120 days", *overrides]
     ).config
     result = simulate(config, 0)
-    view = LogView(result.log)
+    return config, result, LogView(result.log)
+
+
+def _minor_illness_by_role(overrides, root):
+    """Minor-illness appointments begun before and after day 60, by role."""
+    from caresim.models.vocabulary import role_of
+
+    config, result, view = _small_run(overrides, root)
     starts = view.rows(Kind.START, "minor_illness")
     counts: dict[tuple[bool, str], int] = {}
     for row in starts:
@@ -144,13 +150,7 @@ def test_a_change_of_allocation_names_a_real_activity_and_its_roles(cli, root, a
 
 def _avoided_by_period(overrides, root):
     """Admissions avoided (care at home started) before and after day 60 of the small place."""
-    from caresim.config.files import load_config
-
-    config = load_config(
-        root / SMALL, ["run.warm_up=0 days", "run.horizon=120 days", *overrides]
-    ).config
-    result = simulate(config, 0)
-    view = LogView(result.log)
+    _config, _result, view = _small_run(overrides, root)
     times = view.time[view.rows(Kind.MILESTONE, "admission_avoidance", event="admission_avoided")]
     return int((times < 60 * 24).sum()), int((times >= 60 * 24).sum())
 
