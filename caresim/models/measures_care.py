@@ -449,12 +449,11 @@ def social_care_measures(view: LogView, result: Replication, add: Add) -> None:
             continue
         for source in SOCIAL_CARE_SOURCES:
             group = f"{need}_from_{source}"
-            asked = window.since_start(view.rows(Kind.QUEUE, group), view.time)
-            started = view.closing(Kind.START, asked, group)
-            waits = (view.time[started] - view.time[view.ref[started]]) / HOURS_PER_DAY
-            add(source, group, "arrivals", "patients", len(asked))
-            add(source, group, "completed", "patients", len(started))
-            add(source, group, "in_system_end", "patients", len(asked) - len(started))
+            step = view.step(group, window)
+            waits = step.waits / HOURS_PER_DAY
+            add(source, group, "arrivals", "patients", step.requests)
+            add(source, group, "completed", "patients", step.started)
+            add(source, group, "in_system_end", "patients", step.waiting_at_end)
             add(source, group, "wait_mean", "days", mean_or_nan(waits))
             add(source, group, "wait_p95", "days", p95(waits))
         if getattr(spec, need).community is not None:
@@ -464,17 +463,20 @@ def social_care_measures(view: LogView, result: Replication, add: Add) -> None:
 def _community_waits(view: LogView, window: Window, need: str, add: Add) -> None:
     """People waiting at home for a package or place: referred, started, left the list, waits."""
     group = f"{need}_from_{SOCIAL_CARE_COMMUNITY}"
-    asked = window.since_start(view.rows(Kind.QUEUE, group), view.time)
-    started = view.closing(Kind.START, asked, group)
-    left = view.closing(Kind.ABANDON, asked, group)
-    waits = (view.time[started] - view.time[view.ref[started]]) / HOURS_PER_DAY
+    step = view.step(group, window)
     setting = SOCIAL_CARE_COMMUNITY
-    add(setting, group, "arrivals", "patients", len(asked))
-    add(setting, group, "completed", "patients", len(started))
-    add(setting, group, "left_waiting_list", "patients", len(left))
-    add(setting, group, "left_waiting_list_share", "proportion", share(len(left), len(asked)))
-    add(setting, group, "in_system_end", "patients", len(asked) - len(started) - len(left))
-    add(setting, group, "wait_mean", "days", mean_or_nan(waits))
+    add(setting, group, "arrivals", "patients", step.requests)
+    add(setting, group, "completed", "patients", step.started)
+    add(setting, group, "left_waiting_list", "patients", step.abandoned)
+    add(
+        setting,
+        group,
+        "left_waiting_list_share",
+        "proportion",
+        share(step.abandoned, step.requests),
+    )
+    add(setting, group, "in_system_end", "patients", step.waiting_at_end)
+    add(setting, group, "wait_mean", "days", mean_or_nan(step.waits / HOURS_PER_DAY))
 
 
 # -- hospital ------------------------------------------------------------------------------------

@@ -14,7 +14,11 @@ from __future__ import annotations
 from simpy.events import Event
 
 from caresim.models.context import CareContext
-from caresim.models.schema_social_care import SOCIAL_CARE_NEEDS, SocialCareServiceSpec
+from caresim.models.schema_social_care import (
+    SOCIAL_CARE_NEEDS,
+    CommunityDemandSpec,
+    SocialCareServiceSpec,
+)
 from caresim.sim.arrivals import PoissonArrivals
 from caresim.sim.clock import call_later
 from caresim.sim.distributions import sampler
@@ -56,12 +60,10 @@ class _Service:
             else None
         )
         if spec.community is not None:
-            self._community_demand(social, spec)
+            self._community_demand(social, spec.community)
 
-    def _community_demand(self, social: SocialCare, spec: SocialCareServiceSpec) -> None:
+    def _community_demand(self, social: SocialCare, community: CommunityDemandSpec) -> None:
         """People at home referred for the service, who wait for it there."""
-        community = spec.community
-        assert community is not None
         context = social.context
         config = context.config
         streams = context.streams
