@@ -18,14 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "configs/pcn_baseline.yaml"
 
 
-def one_replication() -> dict[str, float]:
-    """Build, run and measure replication 0 of the baseline in this process."""
+def one_replication(config_path: Path = CONFIG, overrides: list[str] | None = None) -> dict:
+    """Build, run and measure replication 0 of a scenario (the baseline) in this process."""
     sys.path.insert(0, str(ROOT))
     from caresim.config.files import load_config
     from caresim.models.measures import measure
     from caresim.models.model import CareSystemModel
 
-    config = load_config(CONFIG).config
+    config = load_config(config_path, overrides or []).config
     start = time.perf_counter()
     model = CareSystemModel(config, 0)
     result = model.run()
@@ -36,6 +36,7 @@ def one_replication() -> dict[str, float]:
         "simulate_seconds": simulated - start,
         "measure_seconds": measured - simulated,
         "patients": model.patients.count,
+        "registered": sum(p.registered for p in config.population.practices.values()),
         "events": len(result.log),
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
@@ -67,4 +68,7 @@ def benchmark(rounds: int = 3) -> None:
 
 
 if __name__ == "__main__":
-    print(json.dumps(one_replication()))
+    # care_system.py [SCENARIO [KEY.PATH=VALUE ...]]: the baseline when no scenario is named.
+    arguments = sys.argv[1:]
+    path = Path(arguments[0]) if arguments else CONFIG
+    print(json.dumps(one_replication(path, arguments[1:])))

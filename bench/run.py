@@ -15,7 +15,9 @@
 4. ``caresim run`` of the PCN baseline (its six replications of a year) with ``--workers 1`` and
    ``--workers 2``, as whole processes, each into a fresh folder: wall times, and whether the two
    ``summary.csv`` files are the same to the byte. The target is a speed-up of at least 1.6.
-5. Start-up: ``caresim --help``, ``caresim validate`` and ``caresim schema`` as whole processes,
+5. Time and memory against population (bench/scaling.py): the PCN baseline, five networks of the
+   ICS example and the whole ICS example, four weeks each, in fresh processes.
+6. Start-up: ``caresim --help``, ``caresim validate`` and ``caresim schema`` as whole processes,
    against ``python -c "import pandas"``, alternating; the target is a ``--help`` that starts
    faster than pandas alone imports.
 """
@@ -35,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import care_system, plain_simpy  # noqa: E402
+from bench import care_system, plain_simpy, scaling  # noqa: E402
 from caresim.config.files import load_config  # noqa: E402
 from caresim.experiments.experiment import run_experiment  # noqa: E402
 from caresim.experiments.files import load_experiment  # noqa: E402
@@ -220,6 +222,7 @@ def main() -> None:
     # First, while this process is small: on Linux a child's peak memory counts the parent's
     # pages from before the child started, so a child started later would report too much.
     care_system.benchmark()
+    scaling.benchmark()
     mm3()
     sweep()
     run_workers()
