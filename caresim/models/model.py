@@ -18,6 +18,7 @@ from caresim.models.services import ServiceNetwork
 from caresim.models.social_care import SocialCare
 from caresim.models.staffing import PoolInfo, build_pools
 from caresim.models.starting_state import apply_starting_state
+from caresim.sim.collector import collecting_less
 from caresim.sim.measures import Window
 from caresim.sim.pools import ServerPool
 from caresim.sim.recorder import EventLog
@@ -49,6 +50,11 @@ class CareSystemModel:
         self.streams = RandomStreams(self.seed, replication)
         self.log = EventLog()
         self.horizon = config.run.horizon
+        with collecting_less():  # a large place builds millions of objects that all survive
+            self._build(config)
+
+    def _build(self, config: Config) -> None:
+        """The pools, patients and care settings of the config, and the starting state."""
         env, streams, log = self.env, self.streams, self.log
         self.pools = build_pools(config, env, log, streams)
         population = config.population
@@ -111,7 +117,8 @@ class CareSystemModel:
 
     def run(self) -> Replication:
         """Run to the horizon and hand back the record of what happened."""
-        self.env.run(until=self.horizon)
+        with collecting_less():
+            self.env.run(until=self.horizon)
         return Replication(
             config=self.config,
             replication=self.replication,

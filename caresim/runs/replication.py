@@ -11,12 +11,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from caresim.models.measures import measure, time_series
-from caresim.models.model import simulate
+from caresim.models.model import Replication, simulate
 from caresim.models.occupancy import occupancy_distribution
 from caresim.models.schema import Config
 from caresim.outputs.events import event_frame
 from caresim.runs.occupancy import OCCUPANCY_PART_COLUMNS
 from caresim.runs.store import REPLICATION_COLUMNS, TIMESERIES_COLUMNS
+from caresim.sim.collector import collecting_less
 
 __all__ = ["ReplicationFrames", "replication_frames", "simulate_replication"]
 
@@ -41,7 +42,14 @@ def simulate_replication(
     config: Config, scenario: str, replication: int, seed: int, events: bool = False
 ) -> ReplicationFrames:
     """Simulate one replication and tabulate everything it produces."""
-    result = simulate(config, replication, seed)
+    with collecting_less():
+        return _tabulate(simulate(config, replication, seed), scenario, replication, events)
+
+
+def _tabulate(
+    result: Replication, scenario: str, replication: int, events: bool
+) -> ReplicationFrames:
+    """The measures, time series, occupancy and (if asked) event log of a replication run."""
     measures = _labelled(
         pd.DataFrame(measure(result), columns=REPLICATION_COLUMNS[2:]), scenario, replication
     )
