@@ -122,6 +122,8 @@ TIERS = {
         "tests/caresim/test_plots.py",
         "tests/caresim/test_report.py",
         "tests/caresim/test_teaching.py",
+        "tests/models/test_general_practice_baseline.py",
+        "tests/caresim/test_report_baseline.py",
     ),
 }
 TIER_NAMES = ("unit", "validation", "functional", "browser")

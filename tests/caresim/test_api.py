@@ -62,6 +62,7 @@ def test_a_bad_override_is_the_one_line_config_error():
         caresim.load(MM3, ["run.horizon=soon"])
 
 
+@pytest.mark.functional
 def test_the_example_script_in_docs_runs_as_documented():
     done = subprocess.run(
         [sys.executable, "docs/api_example.py"],

@@ -14,6 +14,7 @@ from tests.conftest import ROOT
 MGINF = ROOT / "configs/validation/mginf_beds.yaml"
 
 
+@pytest.mark.functional
 def test_a_run_writes_the_occupancy_of_every_bed_pool_of_the_baseline(cli, tmp_path):
     out = tmp_path / "baseline"
     code, _, err = cli(

@@ -48,6 +48,7 @@ def _arrivals(path, overrides: tuple[str, ...]) -> pd.DataFrame:
     return _runs(path, overrides)[1]
 
 
+@pytest.mark.functional
 @pytest.mark.parametrize(
     ("path", "base", "pathway"),
     [
@@ -68,6 +69,7 @@ def test_demand_scale_raises_every_arrival_count_by_a_tenth(path, base, pathway)
     assert low > 1.0, (mean, low, high)  # raised beyond chance
 
 
+@pytest.mark.functional
 def test_more_demand_reaches_every_setting():
     """What follows the arrivals grows too: general practice requests, emergency attendances
     (from the population and from patients who found no appointment), district nursing visits."""

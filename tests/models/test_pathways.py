@@ -114,6 +114,7 @@ def test_a_stay_depends_on_the_destination_drawn_first():
     assert seen == {("minor", "home"), ("minor", "died"), ("major", "home"), ("major", "died")}
 
 
+@pytest.mark.validation
 def test_two_class_priority_waits_agree_with_cobham(cli, tmp_path):
     """configs/validation/mm1_priority.yaml: each class's wait in summary.csv against Cobham."""
     path = ROOT / "configs/validation/mm1_priority.yaml"
