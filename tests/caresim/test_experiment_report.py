@@ -115,3 +115,39 @@ def test_the_report_opens_with_the_named_measures_by_scenario_with_paired_interv
         assert format_interval(difference["ci_low"], difference["ci_high"]) in row[1]
         assert "lower: better" in row[1]  # more clinicians: shorter waits, beyond chance
     assert all(len(t["rows"]) <= 41 for t in parser.tables if not t["folded"])
+
+
+def test_a_parameter_whose_values_are_policies_is_labelled_by_scenario_and_not_joined(
+    cli, write_config, tmp_path
+):
+    """A response to a value that is not a number (here a whole service-time distribution, as
+    total triage is a whole policy) names each point by its scenario, not by the value's text."""
+    experiment = write_config(
+        f"""\
+        name: service_times
+        base: {ROOT / "configs/validation/mm3.yaml"}
+        set:
+          run.horizon: 500 hours
+        seed: 3
+        replications: 2
+        measures: [system.clinic.wait_mean]
+        scenarios:
+          fixed_times:
+            services.clinic.duration: {{distribution: fixed, value: 1 hour}}
+          gamma_times:
+            services.clinic.duration: {{distribution: gamma, mean: 1 hour, sd: 0.5 hours}}
+        """,
+        "service_times.yaml",
+    )
+    out = tmp_path / "out"
+    code, _stdout, stderr = cli("experiment", experiment, "--out", out, "--workers", "1")
+    assert code == 0, stderr
+    result = open_result(out)
+    design = sweep_design(result.scenario_settings, result.baseline, result.config())
+    figures = {f.name: f for f in response_curves(result.summary, design, tmp_path / "figures")}
+    curve = figures["response_services_clinic_duration"].data
+    waits = curve[(curve["measure"] == "wait_mean") & (curve["group"] == "clinic")]
+    assert dict(zip(waits["scenario"], waits["label"], strict=True)) == {
+        "fixed_times": "fixed_times",
+        "gamma_times": "gamma_times",
+    }

@@ -55,6 +55,7 @@ RESPONSE_MEASURES = (
     "time_in_system_mean",
 )
 MAX_LINES = 6
+MAX_TICK_LABEL = 24  # characters: a longer value is named by its scenario on the axis
 _WITH_UNIT = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
 
 
@@ -227,6 +228,7 @@ def _response_figure(
     if len(scenarios) < 2:
         return skipped(name, title, "fewer than two values of the parameter")
     position = dict(zip(scenarios, xs if numeric else range(len(xs)), strict=True))
+    labels = dict(zip(scenarios, xs if numeric else _category_labels(scenarios, xs), strict=True))
     here = summary[summary["scenario"].isin(scenarios)]
     # One panel per measure and unit: a wait in hours never shares an axis in days.
     measures = [
@@ -242,11 +244,12 @@ def _response_figure(
         axes = grid[index // columns, index % columns]
         rows = here[(here["measure"] == measure) & (here["unit"].astype(str) == unit)].copy()
         rows["x"] = rows["scenario"].map(position)
-        drawn += _response_lines(axes, rows, unit, parameter)
+        rows["label"] = rows["scenario"].map(labels)
+        drawn += _response_lines(axes, rows, unit, parameter, joined=numeric)
         if design.baseline in position:
             axes.axvline(position[design.baseline], color="#999999", linestyle=":", linewidth=1)
         if not numeric:
-            axes.set_xticks(range(len(xs)), xs, fontsize=8)
+            axes.set_xticks(range(len(xs)), [labels[sc] for sc in scenarios], fontsize=8)
         elif all(float(x).is_integer() for x in xs):
             axes.xaxis.get_major_locator().set_params(integer=True)
         axes.set_xlabel(_parameter_words(parameter) + (f" ({x_unit})" if x_unit else ""))
@@ -262,8 +265,19 @@ def _response_figure(
     return Figure(name, title, caption, png, svg, data=pd.concat(drawn, ignore_index=True))
 
 
-def _response_lines(axes, rows: pd.DataFrame, unit: str, parameter: str) -> list[pd.DataFrame]:
-    """One measure's lines that respond most, against the parameter; the rows each line draws."""
+def _category_labels(scenarios: list[str], values: list[str]) -> list[str]:
+    """Tick labels of a parameter whose values are not numbers: the values when each is a short
+    word or two, else the scenarios' names (a value such as a whole triage policy is not a label)."""
+    short = all(len(v) <= MAX_TICK_LABEL and not v.startswith(("{", "[")) for v in values)
+    return list(values) if short else list(scenarios)
+
+
+def _response_lines(
+    axes, rows: pd.DataFrame, unit: str, parameter: str, joined: bool = True
+) -> list[pd.DataFrame]:
+    """One measure's lines that respond most, against the parameter; the rows each line draws.
+
+    Points are joined only along a numeric parameter: between categories there is nothing."""
     scale = scale_for(unit)
     drawn = []
     for colour, (setting, group) in zip(COLOURS, _lines_for(rows), strict=False):
@@ -273,7 +287,7 @@ def _response_lines(axes, rows: pd.DataFrame, unit: str, parameter: str) -> list
             line["x"],
             line["mean"] * scale,
             yerr=error_bars(line, scale),
-            fmt="o-",
+            fmt="o-" if joined else "o",
             color=colour,
             capsize=3,
             label=row_label(setting, group),
