@@ -102,6 +102,7 @@ TIERS = {
         "tests/models/test_queueing_theory.py",
         "tests/models/test_settings_theory.py",
         "tests/caresim/test_replication_rule.py",
+        "tests/models/test_stroke_capacity.py",
     ),
     "functional": (
         "tests/models/test_care_functional.py",
@@ -124,6 +125,8 @@ TIERS = {
         "tests/caresim/test_teaching.py",
         "tests/models/test_general_practice_baseline.py",
         "tests/caresim/test_report_baseline.py",
+        "tests/models/test_hospital_discharge.py",
+        "tests/models/test_time_series.py",
     ),
 }
 TIER_NAMES = ("unit", "validation", "functional", "browser")

@@ -112,6 +112,7 @@ def _share(counts, after: bool, role: str) -> float:
     return counts.get((after, role), 0) / total
 
 
+@pytest.mark.functional
 def test_who_takes_an_activity_changes_on_its_day(root):
     """Until day 60 the run is the same to the appointment; from then GPs are chosen for no minor
     illness and take it only when neither a pharmacist nor a nurse has a slot."""
@@ -155,6 +156,7 @@ def _avoided_by_period(overrides, root):
     return int((times < 60 * 24).sum()), int((times >= 60 * 24).sum())
 
 
+@pytest.mark.functional
 def test_admission_avoidance_offered_from_a_day_on(root):
     """Off until day 60 in both runs; offered to most eligible admissions from then in one."""
     off = "hospital.admission_avoidance.share=0.0"
