@@ -151,3 +151,48 @@ def test_a_parameter_whose_values_are_policies_is_labelled_by_scenario_and_not_j
         "fixed_times": "fixed_times",
         "gamma_times": "gamma_times",
     }
+
+
+def test_staff_in_post_are_drawn_over_time_for_each_scenario_against_its_own_posts(
+    cli, write_config, tmp_path
+):
+    """A workforce plan's headcount moves: the report draws each scenario's staff in post over
+    time, and the posts it is drawn against are that scenario's (here, two more posts)."""
+    from caresim.outputs.plots import posts_by_scenario
+    from caresim.outputs.plots.timeseries import in_post_figure
+
+    experiment = write_config(
+        f"""\
+        name: clinic_workforce
+        base: {ROOT / "configs/validation/mm3.yaml"}
+        set:
+          run.horizon: 1 year
+          arrivals.patients.rate: 1 per hour
+          staff.clinicians.workforce: {{in_post: 3, leavers_per_year: 2, starters_per_year: 4, training_lag: 30 days}}
+        seed: 4
+        replications: 2
+        measures: [system.clinic.wait_mean]
+        scenarios:
+          more_posts:
+            staff.clinicians.headcount: 5
+        """,
+        "workforce.yaml",
+    )
+    out = tmp_path / "out"
+    code, _stdout, stderr = cli("experiment", experiment, "--out", out, "--workers", "1")
+    assert code == 0, stderr
+    result = open_result(out)
+    posts = posts_by_scenario(result)
+    assert posts["baseline"]["clinicians"] == 3 and posts["more_posts"]["clinicians"] == 5
+    figure = in_post_figure(
+        result.timeseries, result.horizon_hours, result.warm_up_hours, posts, tmp_path / "f"
+    )
+    assert figure.png is not None
+    lines = figure.data
+    assert set(lines["scenario"]) == {"baseline", "more_posts"}
+    for scenario, line in lines.groupby("scenario"):
+        assert line["mean"].max() <= posts[scenario]["clinicians"]  # never more than the posts
+        assert line["mean"].nunique() > 1  # people leave and join
+    # With more posts to fill, recruits stay: more in post on average.
+    means = lines.groupby("scenario")["mean"].mean()
+    assert means["more_posts"] > means["baseline"]

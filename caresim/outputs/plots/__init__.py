@@ -31,11 +31,11 @@ from caresim.outputs.plots.sweeps import (
     sweep_design,
     tornado,
 )
-from caresim.outputs.plots.timeseries import timeseries_figure
+from caresim.outputs.plots.timeseries import in_post_figure, timeseries_figure
 from caresim.outputs.plots.waits import wait_distribution, wait_intervals
 from caresim.outputs.results import ResultFolder
 
-__all__ = ["MAX_CAPACITY_FIGURES", "Figure", "draw_figures"]
+__all__ = ["MAX_CAPACITY_FIGURES", "Figure", "draw_figures", "posts_by_scenario"]
 
 MAX_CAPACITY_FIGURES = 6
 CAPACITY_PARAMETERS = {"staff": "headcount", "beds": "capacity"}
@@ -140,6 +140,15 @@ def draw_figures(
     pool_specs = config_pools(config)
     figures = _wait_figures(result, summary, units, wait_targets(config, targets), folder)
     figures += _over_time_figures(result, pool_specs, folder)
+    figures.append(
+        in_post_figure(
+            result.timeseries,
+            result.horizon_hours,
+            result.warm_up_hours,
+            posts_by_scenario(result),
+            folder,
+        )
+    )
     figures += [
         staff_workload(summary, pool_specs, folder),
         bed_occupancy(summary, pool_specs, folder),
@@ -188,6 +197,24 @@ def _wait_figures(
             )
         )
     return figures
+
+
+def posts_by_scenario(result: ResultFolder) -> dict[str, dict[str, int | None]]:
+    """Each scenario's staff pools' headcounts (posts), for drawing staff in post against them:
+    the base config's, with the headcounts a scenario sets itself."""
+    if result.timeseries is None or "in_post" not in set(result.timeseries["measure"]):
+        return {}
+    base = {name: pool.capacity for name, pool in config_pools(result.config()).items()}
+    posts = {str(s): dict(base) for s in result.timeseries["scenario"].unique()}
+    settings = result.scenario_settings
+    if settings is not None:
+        for row in settings.itertuples():
+            parts = str(row.parameter).split(".")
+            value = str(row.value)
+            headcount = len(parts) == 3 and parts[0] == "staff" and parts[2] == "headcount"
+            if headcount and str(row.scenario) in posts and value.isdigit():
+                posts[str(row.scenario)][parts[1]] = int(value)
+    return posts
 
 
 def _over_time_figures(

@@ -25,7 +25,7 @@ from caresim.outputs.plots.common import (
     t_band,
 )
 
-__all__ = ["MAX_PANELS", "band_by_bin", "time_axis", "timeseries_figure"]
+__all__ = ["MAX_PANELS", "band_by_bin", "in_post_figure", "time_axis", "timeseries_figure"]
 
 MAX_PANELS = 12
 
@@ -147,3 +147,88 @@ def _level_panel(axes, band: pd.DataFrame, times: np.ndarray, warm_up: float) ->
             label="95% interval",
         )
     axes.step(times, closed(band["mean"].to_numpy()), where="post", color=COLOURS[0], label="mean")
+
+
+def in_post_figure(
+    timeseries: pd.DataFrame | None,
+    horizon_hours: float,
+    warm_up_hours: float,
+    posts: Mapping[str, Mapping[str, int | None]],
+    folder: Path,
+) -> Figure:
+    """Staff in post over time in each pool whose number changes: a line per scenario.
+
+    For a workforce plan, the headcount that moves (leavers, recruits joining after training,
+    dated changes) is what the plan is about; each scenario's mean over its replications is drawn
+    against that scenario's posts (``posts[scenario][pool]``, its headcount). Lines that coincide
+    (scenarios with the same workforce in a pool) are drawn narrower one over another.
+    """
+    name, title = "in_post", "Staff in post over time, by scenario"
+    if timeseries is None:
+        return skipped(name, title, "no timeseries.parquet in this folder")
+    wanted = timeseries[timeseries["measure"] == "in_post"]
+    if wanted.empty:
+        return skipped(
+            name, title, "no pool's staff in post change (no leavers, recruits or dated change)"
+        )
+    groups = list(dict.fromkeys(wanted["group"].astype(str)))[:MAX_PANELS]
+    scenarios = list(dict.fromkeys(wanted["scenario"].astype(str)))[: len(COLOURS)]
+    columns = 1 if len(groups) == 1 else 2
+    rows_of_panels = -(-len(groups) // columns)
+    figure = new_figure(5.2 * columns + 0.4, 2.6 * rows_of_panels + 0.9)
+    grid = figure.subplots(rows_of_panels, columns, squeeze=False, sharex=True)
+    per_unit, unit_name = time_axis(horizon_hours)
+    lines = []
+    for index, group in enumerate(groups):
+        axes = grid[index // columns, index % columns]
+        if warm_up_hours > 0:
+            axes.axvspan(0, warm_up_hours / per_unit, color=WARM_UP_COLOUR, label="warm-up")
+        for k, (colour, scenario) in enumerate(zip(COLOURS, scenarios, strict=False)):
+            width = 1.2 + 1.6 * (len(scenarios) - 1 - k) / max(len(scenarios) - 1, 1)
+            band = _in_post_line(
+                axes, wanted, group, scenario, horizon_hours, per_unit, colour, width
+            )
+            if band is not None:
+                lines.append(band)
+            count = posts.get(scenario, {}).get(group)
+            if count is not None:
+                axes.axhline(count, color=colour, linestyle="--", linewidth=1)
+        axes.set_title(group_words(group), fontsize=10)
+        axes.set_ylabel("staff in post")
+        axes.set_ylim(bottom=0)
+        style_axes(axes)
+        if index == 0:
+            axes.legend(fontsize=8, frameon=False, loc="lower left")
+    for index in range(len(groups), rows_of_panels * columns):
+        grid[index // columns, index % columns].set_visible(False)
+    for axes in grid[-1, :]:
+        axes.set_xlabel(f"time from the start of the run ({unit_name})")
+    figure.suptitle(title, fontsize=13)
+    png, svg = save_figure(figure, folder, name)
+    caption = (
+        "Each scenario's mean over its replications of the staff in post in each bin (people, "
+        "not hours); dashed, in the scenario's colour, the pool's posts (its headcount). "
+        "Scenarios with the same workforce in a pool have lines that coincide."
+    )
+    return Figure(name, title, caption, png, svg, data=pd.concat(lines, ignore_index=True))
+
+
+def _in_post_line(axes, wanted, group, scenario, horizon_hours, per_unit, colour, width):
+    """One scenario's staff in post in one pool as steps; the bins drawn (None if it has none)."""
+    here = wanted[
+        (wanted["group"].astype(str) == group) & (wanted["scenario"].astype(str) == scenario)
+    ]
+    if here.empty:
+        return None
+    band = band_by_bin(here)
+    times = np.append(band["time"].to_numpy(), max(horizon_hours, band["time"].iloc[-1]))
+    means = band["mean"].to_numpy()
+    axes.step(
+        times / per_unit,
+        np.append(means, means[-1]),
+        where="post",
+        color=colour,
+        linewidth=width,
+        label=scenario,
+    )
+    return band.assign(group=group, scenario=scenario)
