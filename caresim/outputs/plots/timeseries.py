@@ -63,10 +63,7 @@ def timeseries_figure(
         return skipped(name, title, f"no {' or '.join(measures)} series in timeseries.parquet")
     groups, flat = _pools_with_a_level(wanted)
     shown = groups[:MAX_PANELS]
-    columns = 1 if len(shown) == 1 else 2
-    rows_of_panels = -(-len(shown) // columns)
-    figure = new_figure(5.2 * columns + 0.4, 2.6 * rows_of_panels + 0.9)
-    grid = figure.subplots(rows_of_panels, columns, squeeze=False, sharex=True)
+    figure, grid, columns = _time_panels(len(shown))
     per_unit, unit_name = time_axis(horizon_hours)
     end = horizon_hours if np.isfinite(horizon_hours) else float(wanted["time"].max())
     bands = []
@@ -96,12 +93,7 @@ def timeseries_figure(
         if index == 0:
             axes.legend(fontsize=8, frameon=False, loc="upper right")
         bands.append(band.assign(group=group, measure=measure, unit=unit))
-    for index in range(len(shown), rows_of_panels * columns):
-        grid[index // columns, index % columns].set_visible(False)
-    for axes in grid[-1, :]:
-        axes.set_xlabel(f"time from the start of the run ({unit_name})")
-    figure.suptitle(title, fontsize=13)
-    png, svg = save_figure(figure, folder, name)
+    png, svg = _finish_time_panels(figure, grid, len(shown), unit_name, title, folder, name)
     replications = int(wanted["replication"].nunique()) if "replication" in wanted else 1
     caption = (
         f"Mean over {replications} replications of each bin's average, with its 95% interval"
@@ -112,6 +104,27 @@ def timeseries_figure(
     if flat:
         caption += f" Always zero, so not shown: {', '.join(group_words(g) for g in flat)}."
     return Figure(name, title, caption, png, svg, data=pd.concat(bands, ignore_index=True))
+
+
+def _time_panels(count: int):
+    """A figure of ``count`` panels over time sharing their time axis, two to a row (one if
+    alone): the figure, its grid of axes and the number of columns."""
+    columns = 1 if count == 1 else 2
+    rows_of_panels = -(-count // columns)
+    figure = new_figure(5.2 * columns + 0.4, 2.6 * rows_of_panels + 0.9)
+    grid = figure.subplots(rows_of_panels, columns, squeeze=False, sharex=True)
+    return figure, grid, columns
+
+
+def _finish_time_panels(figure, grid, count: int, unit_name: str, title: str, folder, name):
+    """Hide the panels past ``count``, label the time axis, title and save: (png, svg)."""
+    columns = grid.shape[1]
+    for index in range(count, grid.size):
+        grid[index // columns, index % columns].set_visible(False)
+    for axes in grid[-1, :]:
+        axes.set_xlabel(f"time from the start of the run ({unit_name})")
+    figure.suptitle(title, fontsize=13)
+    return save_figure(figure, folder, name)
 
 
 def _pools_with_a_level(wanted: pd.DataFrame) -> tuple[list[str], list[str]]:
@@ -173,10 +186,7 @@ def in_post_figure(
         )
     groups = list(dict.fromkeys(wanted["group"].astype(str)))[:MAX_PANELS]
     scenarios = list(dict.fromkeys(wanted["scenario"].astype(str)))[: len(COLOURS)]
-    columns = 1 if len(groups) == 1 else 2
-    rows_of_panels = -(-len(groups) // columns)
-    figure = new_figure(5.2 * columns + 0.4, 2.6 * rows_of_panels + 0.9)
-    grid = figure.subplots(rows_of_panels, columns, squeeze=False, sharex=True)
+    figure, grid, columns = _time_panels(len(groups))
     per_unit, unit_name = time_axis(horizon_hours)
     lines = []
     for index, group in enumerate(groups):
@@ -199,12 +209,7 @@ def in_post_figure(
         style_axes(axes)
         if index == 0:
             axes.legend(fontsize=8, frameon=False, loc="lower left")
-    for index in range(len(groups), rows_of_panels * columns):
-        grid[index // columns, index % columns].set_visible(False)
-    for axes in grid[-1, :]:
-        axes.set_xlabel(f"time from the start of the run ({unit_name})")
-    figure.suptitle(title, fontsize=13)
-    png, svg = save_figure(figure, folder, name)
+    png, svg = _finish_time_panels(figure, grid, len(groups), unit_name, title, folder, name)
     caption = (
         "Each scenario's mean over its replications of the staff in post in each bin (people, "
         "not hours); dashed, in the scenario's colour, the pool's posts (its headcount). "
