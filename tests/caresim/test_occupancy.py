@@ -117,3 +117,28 @@ def test_pool_names_say_what_they_count_once():
     assert pool_words("ic_home_places", "beds") == "IC home places"
     assert pool_words("riverside_gp", "staff") == "riverside GP (staff)"
     assert group_words("d2a_beds") == "D2A beds"
+
+
+def test_beds_never_occupied_give_no_beds_needed_curve_but_say_why(tmp_path):
+    """Escalation beds that no admission needed in a short run have one point, at no beds: the
+    figure says so in place of a curve (it drew an empty, collapsed panel before)."""
+    import warnings
+
+    from caresim.outputs.plots.beds_needed import beds_needed
+    from caresim.outputs.plots.inputs import Pool
+
+    occupancy = pd.DataFrame(
+        {
+            "pool": ["escalation", "escalation"],
+            "measure": ["delay_probability", "time_share"],
+            "beds": [0, 0],
+            "mean": [1.0, 1.0],
+            "ci_low": [1.0, 1.0],
+            "ci_high": [1.0, 1.0],
+        }
+    )
+    pool = Pool("escalation", "beds", 4, "", "", "queue", ("admission",))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figure = beds_needed(occupancy, pool, tmp_path)
+    assert figure.skipped == "'escalation' was never occupied in this run"

@@ -59,6 +59,8 @@ def beds_needed(occupancy: pd.DataFrame | None, pool: Pool, folder: Path) -> Fig
     if delay.empty or shares.empty:
         return skipped(name, title, f"occupancy.csv has no distribution for '{pool.name}'")
     load = float((shares["beds"] * shares["mean"]).sum())
+    if load <= 0:  # e.g. escalation beds no admission needed: one point, at no beds
+        return skipped(name, title, f"'{pool.name}' was never occupied in this run")
     delay = _shown(delay.sort_values("beds"), pool.capacity)
     beds = delay["beds"].to_numpy(dtype=int)
     theory = np.array([erlang_b(int(n), load) if n > 0 else 1.0 for n in beds])
