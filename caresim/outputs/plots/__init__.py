@@ -205,15 +205,14 @@ def posts_by_scenario(result: ResultFolder) -> dict[str, dict[str, int | None]]:
     if result.timeseries is None or "in_post" not in set(result.timeseries["measure"]):
         return {}
     base = {name: pool.capacity for name, pool in config_pools(result.config()).items()}
-    posts = {str(s): dict(base) for s in result.timeseries["scenario"].unique()}
-    settings = result.scenario_settings
-    if settings is not None:
-        for row in settings.itertuples():
-            parts = str(row.parameter).split(".")
-            value = str(row.value)
-            headcount = len(parts) == 3 and parts[0] == "staff" and parts[2] == "headcount"
-            if headcount and str(row.scenario) in posts and value.isdigit():
-                posts[str(row.scenario)][parts[1]] = int(value)
+    design = sweep_design(result.scenario_settings, result.baseline, result.config())
+    posts = {}
+    for scenario in map(str, result.timeseries["scenario"].unique()):
+        posts[scenario] = dict(base)
+        for name in base:
+            value = design.value(scenario, f"staff.{name}.headcount") if design else None
+            if value is not None and value.isdigit():
+                posts[scenario][name] = int(value)
     return posts
 
 
