@@ -94,6 +94,37 @@ def queue_document(
     return document
 
 
+def hospital_side(path: Path = ROOT / "configs" / "pcn_baseline.yaml") -> list[str]:
+    """Overrides that take general practice out of a config, leaving the rest of the place.
+
+    General practice is most of a whole run's work (nine-tenths of the PCN baseline's), so tests
+    of the hospital, intermediate care and social care run without it. What it sent to the
+    hospital (admissions, and attendances of those it could not see) is given instead to the
+    emergency department's own attendances, half as many again, so that the baseline's acute
+    beds and social care stay about as full as in the whole place (assumption, checked by the
+    tests that use it: their bed-days waiting are of the whole baseline's size).
+    """
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rates = document["hospital"]["presentations"]["rate"]
+    raised = ", ".join(f"{cohort}: {_times(rate, 1.5)}" for cohort, rate in rates.items())
+    return [
+        "general_practice=null",
+        "starting_state.general_practice=null",
+        *(
+            f"staff.{name}.absence=null"
+            for name, pool in document["staff"].items()
+            if "absence" in pool
+        ),
+        f"hospital.presentations.rate={{{raised}}}",
+    ]
+
+
+def _times(rate: str, factor: float) -> str:
+    """A rate such as '1.8 per year' multiplied by ``factor``."""
+    number, rest = rate.split(" ", 1)
+    return f"{float(number) * factor:g} {rest}"
+
+
 # The tiers of the suite (``pytest -m unit`` and so on; ``make test-fast`` runs the unit tier).
 # A file is in the tier named here, or in ``unit``; a test may also carry a tier marker itself.
 TIERS = {

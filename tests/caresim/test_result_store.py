@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from caresim.config.files import load_config
@@ -144,6 +144,9 @@ def corrupt(folder: Path, other: Path, how: str, name: str, number: int) -> None
         shutil.copy(other / name, path)
     elif how == "swap" and name.startswith("parts/"):
         partner = folder / f"parts/mm3__r{number:05d}.{name.split('.', 1)[1]}"
+        if not partner.exists():  # deleted by an earlier step: the part moves into its place
+            path.rename(partner)
+            return
         a, b = path.read_bytes(), partner.read_bytes()
         path.write_bytes(b)
         partner.write_bytes(a)
@@ -153,6 +156,12 @@ def corrupt(folder: Path, other: Path, how: str, name: str, number: int) -> None
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.lists(corruptions, min_size=1, max_size=3))
+@example(
+    steps=[
+        ("delete", "parts/mm3__r00000.measures.parquet", 0),
+        ("swap", "parts/mm3__r00001.measures.parquet", 0),
+    ]
+)
 def test_any_corruption_is_repaired_or_refused_never_mixed_in(finished, steps):
     run, other = finished
     with tempfile.TemporaryDirectory() as scratch:
