@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from caresim.cli import main
-from caresim.config.files import validate_document
+from caresim.config.files import load_config, validate_document
 from caresim.runs.replication import replication_frames
 from caresim.runs.stats import t_interval
 
@@ -104,7 +104,7 @@ def hospital_side(path: Path = ROOT / "configs" / "pcn_baseline.yaml") -> list[s
     beds and social care stay about as full as in the whole place (assumption, checked by the
     tests that use it: their bed-days waiting are of the whole baseline's size).
     """
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document = load_config(path).document
     rates = document["hospital"]["presentations"]["rate"]
     raised = ", ".join(f"{cohort}: {_times(rate, 1.5)}" for cohort, rate in rates.items())
     return [

@@ -9,8 +9,10 @@ and the line, and never quotes the file's content.
 
 from __future__ import annotations
 
+import copy
 import os
 import stat
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -133,8 +135,26 @@ def _expanded_size(root: yaml.Node) -> int:
     return size(root)
 
 
+#: Documents already read, by their text: a session (the app, an experiment of many scenarios
+#: extending one file, a test suite) reads the same files again and again, and parsing is nine
+#: tenths of loading a config. Each caller gets its own copy.
+_READ: OrderedDict[str, Any] = OrderedDict()
+_READ_KEPT = 32
+
+
 def read_yaml_text(text: str, where: str) -> Any:
     """The data of a YAML document, or :class:`CaresimError` naming ``where`` and the line."""
+    if text in _READ:
+        _READ.move_to_end(text)
+        return copy.deepcopy(_READ[text])
+    document = _parse(text, where)
+    _READ[text] = document
+    if len(_READ) > _READ_KEPT:
+        _READ.popitem(last=False)
+    return copy.deepcopy(document)
+
+
+def _parse(text: str, where: str) -> Any:
     loader = None
     try:
         loader = _Loader(text)

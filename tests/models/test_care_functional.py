@@ -12,7 +12,7 @@ import pytest
 
 from caresim.config.files import load_config
 from caresim.runs.stats import t_interval
-from tests.conftest import ROOT, replicate
+from tests.conftest import ROOT, hospital_side, replicate
 
 SMALL = ROOT / "configs/teaching/whole_system.yaml"
 SHORT = ["run.warm_up=28 days", "run.horizon=148 days"]  # four months measured
@@ -31,6 +31,10 @@ def measured(overrides, setting, group, measure):
         (table["setting"] == setting) & (table["group"] == group) & (table["measure"] == measure)
     ]
     return rows.sort_values("replication")["value"].to_numpy()
+
+
+#: The small place without general practice, for changes that act on the hospital side alone.
+SIDE = tuple(hospital_side(SMALL))
 
 
 def paired(change, setting, group, measure, base=()):
@@ -69,29 +73,26 @@ def test_more_intermediate_care_places_mean_fewer_bed_days_waiting_for_them():
     # Delays also wait for home care, care homes and assessments, which more intermediate care
     # places do not shorten: the bed-days that wait for intermediate care are the ones that fall.
     mean, low, high = paired(
-        ["beds.ic_beds.capacity=5", "beds.ic_home_places.capacity=6", "beds.d2a_beds.capacity=4"],
+        [
+            *SIDE,
+            "beds.ic_beds.capacity=5",
+            "beds.ic_home_places.capacity=6",
+            "beds.d2a_beds.capacity=4",
+        ],
         "hospital",
         "intermediate_care",
         "delayed_discharge_bed_days",
+        base=SIDE,
     )
     assert mean < 0 and high < 0
 
 
 def test_admission_avoidance_means_fewer_admissions():
-    mean, low, high = paired(
-        ["hospital.admission_avoidance.share=0.8", "beds.virtual_ward.capacity=6"],
-        "hospital",
-        "all",
-        "admissions",
-    )
+    avoidance = [*SIDE, "hospital.admission_avoidance.share=0.8", "beds.virtual_ward.capacity=6"]
+    mean, low, high = paired(avoidance, "hospital", "all", "admissions", base=SIDE)
     assert mean < 0 and high < 0
-    avoided = measured(
-        ["hospital.admission_avoidance.share=0.8", "beds.virtual_ward.capacity=6"],
-        "hospital",
-        "all",
-        "admissions_avoided",
-    )
-    assert (avoided > measured([], "hospital", "all", "admissions_avoided")).all()
+    avoided = measured(avoidance, "hospital", "all", "admissions_avoided")
+    assert (avoided > measured(SIDE, "hospital", "all", "admissions_avoided")).all()
 
 
 def test_pooling_gps_across_the_network_shortens_same_day_waits_and_fills_their_slots():

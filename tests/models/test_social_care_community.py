@@ -1,4 +1,10 @@
-"""People at home waiting for home care and care homes, in one queue with patients fit to leave."""
+"""People at home waiting for home care and care homes, in one queue with patients fit to leave.
+
+On the hospital side of the small place (without general practice, whose flow to the hospital
+goes to the emergency department instead), since general practice does not refer to social care.
+"""
+
+import functools
 
 import numpy as np
 import pytest
@@ -8,7 +14,7 @@ from caresim.models.measures import measure
 from caresim.models.model import CareSystemModel
 from caresim.sim.measures import LogView
 from caresim.sim.recorder import Kind
-from tests.conftest import ROOT
+from tests.conftest import ROOT, hospital_side
 
 SMALL = ROOT / "configs/teaching/whole_system.yaml"
 COMMUNITY = (
@@ -17,8 +23,13 @@ COMMUNITY = (
 )
 
 
+SIDE = hospital_side(SMALL)
+
+
+@functools.cache
 def run_small(*overrides, replication=0):
-    config = load_config(SMALL, ["run.warm_up=0 days", "run.horizon=200 days", *overrides]).config
+    run = ["run.warm_up=0 days", "run.horizon=200 days"]
+    config = load_config(SMALL, [*SIDE, *run, *overrides]).config
     model = CareSystemModel(config, replication)
     result = model.run()
     return result, {(r.setting, r.group, r.measure): r.value for r in measure(result)}

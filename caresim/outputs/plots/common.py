@@ -175,6 +175,8 @@ def save_figure(figure: MplFigure, folder: Path, name: str) -> tuple[Path, Path]
     png, svg = folder / f"{name}.png", folder / f"{name}.svg"
     with matplotlib.rc_context({"svg.hashsalt": "caresim", "svg.fonttype": "path"}):
         figure.savefig(png, dpi=110, metadata={"Software": None})
+        # The layout is the same for both: found once, for the PNG, and kept for the SVG.
+        figure.set_layout_engine("none")
         figure.savefig(svg, metadata={"Date": None, "Creator": None})
     return png, svg
 
