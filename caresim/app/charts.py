@@ -102,7 +102,7 @@ def care_pool(run: TeachingRun, name: str) -> tuple[Pool, Demand] | None:
     arrivals = placed = math.nan
     unit = "hours"
     summary = run.summary
-    if config.hospital is not None and name == config.hospital.beds:
+    if config.hospital is not None and config.hospital.acute_beds == [name]:
         steps, unit = ("admission",), "hours"
         arrivals = placed = _mean(summary, "all", "admissions")
     elif config.intermediate_care is not None:

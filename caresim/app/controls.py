@@ -174,7 +174,8 @@ def _bed_users(config: Config) -> dict[str, tuple[str, str]]:
                 users[spec.uses] = ("Intermediate care places", what)
     hospital = config.hospital
     if hospital is not None:
-        users[hospital.beds] = ("Hospital beds", "acute admissions")
+        for pool in hospital.acute_beds:
+            users[pool] = ("Hospital beds", "acute admissions")
         if hospital.admission_avoidance is not None:
             users[hospital.admission_avoidance.uses] = (
                 "Hospital beds",

@@ -174,7 +174,7 @@ def _care_picks(config: Config) -> list[_Pick]:
         picks.append(
             _Pick(
                 "hospital",
-                config.hospital.beds,
+                config.hospital.acute_beds[0],
                 "utilisation",
                 "Acute bed occupancy",
                 "neither",

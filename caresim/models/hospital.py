@@ -12,6 +12,8 @@ emergency readmissions.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from caresim.models.context import CareContext
 from caresim.models.discharge import Discharge
 from caresim.models.draws import chance, destination_draw, population_arrivals
@@ -39,8 +41,16 @@ ADMISSION_SOURCES = (
 )
 
 
+class Site(NamedTuple):
+    """One acute trust's beds: an admission takes an acute bed, then an escalation bed if any."""
+
+    beds: BedPool
+    admission_beds: list[BedPool]
+
+
 class Hospital:
-    """Emergency attendances, acute beds and discharges of a place."""
+    """Emergency attendances, acute beds and discharges of a place, at one site or at each of
+    several trusts, which admit the patients of the practices they serve."""
 
     def __init__(
         self,
@@ -59,11 +69,8 @@ class Hospital:
         self.patients = context.patients
         self.router = context.router
         self.ic = intermediate_care
-        self.beds = beds[spec.beds]
-        # Where an admission may go: the acute beds, then escalation beds when all are full.
-        self.admission_beds = [self.beds]
-        if spec.escalation_beds is not None:
-            self.admission_beds.append(beds[spec.escalation_beds])
+        self.sites = self._sites(beds, context.patients.practices)
+        self.beds = self.sites[0].beds  # releasing a bed of any site goes through its own pool
         self.cohorts = list(config.population.cohorts) if config.population else ["everyone"]
         self._register_events()
         self._draws()
@@ -81,12 +88,31 @@ class Hospital:
             spec.referred_to_district_nursing, context, "hospital.referred_to_district_nursing"
         )
 
+    def _sites(self, beds: dict[str, BedPool], practices: list[str]) -> list[Site]:
+        """Each site's pools, and (by practice code) the site of each practice's patients.
+
+        Where an admission may go: the acute beds, then escalation beds when all are full.
+        Patients of no practice go to the first site.
+        """
+        sites, self.site_of = [], [0] * len(practices)
+        for k, site in enumerate(self.spec.sites.values()):
+            admission = [beds[site.beds]]
+            if site.escalation_beds is not None:
+                admission.append(beds[site.escalation_beds])
+            sites.append(Site(beds[site.beds], admission))
+            for practice in site.serves:
+                self.site_of[practices.index(practice)] = k
+        return sites
+
+    def _site(self, entity: int) -> Site:
+        return self.sites[self.site_of[self.patients.practice_of(entity)]]
+
     def _register_events(self) -> None:
-        log, beds = self.log, self.spec.beds
-        if self.spec.escalation_beds is None:
-            self.admission = Step.register(log, "admission", beds, SETTING)
+        log, spec = self.log, self.spec
+        pools = [pool.name for site in self.sites for pool in site.admission_beds]
+        if len(pools) == 1:
+            self.admission = Step.register(log, "admission", pools[0], SETTING)
         else:
-            pools = [beds, self.spec.escalation_beds]
             self.admission = Step.register_any(log, "admission", pools, SETTING)
         self.attended = log.register(
             Kind.MILESTONE, "ed_attendance", "emergency_department", SETTING
@@ -176,8 +202,11 @@ class Hospital:
 
     # -- planned admissions -----------------------------------------------------------------------
     def _electives(self, spec) -> None:
-        log = self.log
-        self.elective_step = Step.register(log, "elective", self.spec.beds, SETTING)
+        log, acute = self.log, self.spec.acute_beds
+        if len(acute) == 1:
+            self.elective_step = Step.register(log, "elective", acute[0], SETTING)
+        else:
+            self.elective_step = Step.register_any(log, "elective", acute, SETTING)
         self.elective_admitted = log.register(
             Kind.MILESTONE, "elective_admitted", "electives", SETTING
         )
@@ -197,8 +226,8 @@ class Hospital:
         )
 
     def _elective(self, entity: int) -> None:
-        """A planned admission: admitted if an acute bed is free now, else cancelled."""
-        if not self.beds.has_free_unit():
+        """A planned admission: admitted if an acute bed of its site is free now, else cancelled."""
+        if not self._site(entity).beds.has_free_unit():
             self.log.record(entity, self.elective_cancelled, self.env.now)
             self.patients.depart(entity, "home", SETTING)
             return
@@ -206,7 +235,7 @@ class Hospital:
         self.env.process(self._planned_stay(entity))
 
     def _planned_stay(self, entity: int):
-        bed = yield self.beds.acquire(entity, self.elective_step)
+        bed = yield self._site(entity).beds.acquire(entity, self.elective_step)
         yield self.env.timeout(self.elective_stay())
         yield from self.discharge.leave(
             entity, bed, "pathway_0", True, lambda e: self.patients.depart(e, "home", SETTING)
@@ -281,10 +310,11 @@ class Hospital:
         self, entity: int, zero_day: bool, length: float | None = None, fit_now: str | None = None
     ):
         env = self.env
-        if len(self.admission_beds) == 1:
-            bed = yield self.beds.acquire(entity, self.admission)
+        site = self._site(entity)
+        if len(site.admission_beds) == 1:
+            bed = yield site.beds.acquire(entity, self.admission)
         else:
-            bed = yield acquire_any(self.admission_beds, entity, self.admission)
+            bed = yield acquire_any(site.admission_beds, entity, self.admission)
         cohort = self.cohorts[self.patients.cohort_of(entity)]
         pathway: str
         if fit_now is None:

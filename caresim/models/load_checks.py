@@ -142,6 +142,19 @@ def _sent_from_practices(config: Config, destination: str) -> float:
     )
 
 
+def _site_shares(config: Config) -> dict[str, float]:
+    """The share of the place's registered patients each acute bed pool admits."""
+    hospital, population = config.hospital, config.population
+    assert hospital is not None and population is not None
+    if hospital.trusts is None or population.registered <= 0:
+        return {pool: 1.0 for pool in hospital.acute_beds}
+    return {
+        trust.beds: sum(population.practices[p].registered for p in trust.serves)
+        / population.registered
+        for trust in hospital.trusts.values()
+    }
+
+
 def _admissions(config: Config) -> float:
     """Emergency admissions per hour from attendances and practices' first requests alone,
     readmissions included."""
@@ -174,7 +187,8 @@ def _hospital_loads(config: Config) -> Iterator[tuple[str, float, bool]]:
     stay += (1.0 - zero) * sum(
         share * hospital.length_of_stay[c].build().mean for c, share in cohorts.items()
     )
-    yield hospital.beds, admissions * stay, False
+    for pool, share in _site_shares(config).items():
+        yield pool, share * admissions * stay, False
     ic = config.intermediate_care
     if ic is None:
         return
@@ -236,8 +250,10 @@ def _proportions(config: Config) -> Iterator[tuple[str, str]]:
     capacity: dict[str, float | None] = dict(by_role)
     keys = {role: "staff" for role in by_role}
     if config.hospital is not None:
-        capacity["acute"] = _bed_count(config, config.hospital.beds)
-        keys["acute"] = f"beds.{config.hospital.beds}.capacity"
+        pools = config.hospital.acute_beds
+        counts = [_bed_count(config, pool) for pool in pools]
+        capacity["acute"] = None if None in counts else sum(c or 0.0 for c in counts)
+        keys["acute"] = f"beds.{pools[0]}.capacity" if len(pools) == 1 else "hospital.trusts"
     for kind in ("home_based", "bed_based", "assessment_beds"):
         service = (
             getattr(config.intermediate_care, kind, None) if config.intermediate_care else None

@@ -249,7 +249,27 @@ def _pool_measures(view: LogView, result: Replication, add) -> dict[str, PoolUse
         add(setting, role, "utilisation", "proportion", share(busy, capacity))
         add(setting, role, "overtime_hours", "hours", sum(uses[p].overtime_hours for p in pools))
         add(setting, role, "busy_mean", "staff", sum(uses[p].busy_mean for p in pools))
+    _acute_beds_together(result, uses, add)
     return uses
+
+
+def _acute_beds_together(result: Replication, uses: dict[str, PoolUse], add) -> None:
+    """With several acute trusts, their acute beds together, as group ``acute`` (the name of the
+    one pool of a place with one site), so that a target of all acute beds reads the same."""
+    hospital = result.config.hospital
+    if hospital is None or hospital.trusts is None or "acute" in result.pools:
+        return
+    pools = [uses[p] for p in hospital.acute_beds]
+    add("hospital", "acute", "occupancy_mean", "beds", sum(u.busy_mean for u in pools))
+    if all(result.pools[p].capacity is not None for p in hospital.acute_beds):
+        busy = sum(u.busy_hours_in_capacity for u in pools)
+        add(
+            "hospital",
+            "acute",
+            "utilisation",
+            "proportion",
+            share(busy, sum(u.capacity_hours for u in pools)),
+        )
 
 
 def _system_measures(view: LogView, result: Replication, rows: list[Measure], add) -> None:

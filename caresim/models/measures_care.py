@@ -621,17 +621,26 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
         if pathway != "pathway_0":
             recent = view.time[fit] >= window.start
             add(setting, pathway, "delay_mean", "days", mean_or_nan(delays[recent] / HOURS_PER_DAY))
-    occupied = view.busy_level(spec.beds).mean(window.start, window.end) * days
+    occupied = sum(
+        view.busy_level(pool).mean(window.start, window.end) * days for pool in spec.acute_beds
+    )
     _delay_reason_rows(view, result, add, occupied)
+    for pool in spec.acute_beds:
+        _occupancy_over(view, result, add, pool)
+    for pool, bed_days in delayed_bed_days(view, result).items():
+        add(setting, pool, "delayed_discharge_bed_days", "bed-days", bed_days)
 
-    acute = result.pools[spec.beds]
+
+def _occupancy_over(view: LogView, result: Replication, add: Add, pool: str) -> None:
+    """The share of time an acute bed pool is fuller than 85% and than 92%."""
+    acute = result.pools[pool]
     if acute.capacity is None:
         return  # an unconstrained audit: no threshold of occupancy to be over
-    busy = view.busy_level(spec.beds)
-    shares = busy.time_at_levels(window.start, window.end)
+    window = result.window
+    shares = view.busy_level(pool).time_at_levels(window.start, window.end)
     for threshold in (0.85, 0.92):
         over = sum(share for level, share in shares.items() if level > threshold * acute.capacity)
-        add(setting, spec.beds, f"occupancy_over_{int(threshold * 100)}_share", "proportion", over)
+        add("hospital", pool, f"occupancy_over_{int(threshold * 100)}_share", "proportion", over)
 
 
 class DelaySpells(NamedTuple):
@@ -740,14 +749,19 @@ def _delayed_level(view: LogView, fit: np.ndarray, horizon: float) -> tuple[Leve
 
 
 # -- costs ---------------------------------------------------------------------------------------
-def delayed_bed_days(view: LogView, result: Replication) -> float:
-    """Acute bed-days in the window held by patients medically fit to leave."""
+def delayed_bed_days(view: LogView, result: Replication) -> dict[str, float]:
+    """Bed-days in the window held by patients medically fit to leave, by the pool of the bed
+    they hold (each acute pool, and escalation beds)."""
     window = result.window
     spells = delay_spells(view, window.end)
     held = np.clip(spells.end, window.start, window.end) - np.clip(
         spells.start, window.start, window.end
     )
-    return float(np.sum(held)) / HOURS_PER_DAY
+    pool_of = result.log.label_array("pool")[view.label[spells.stay]]
+    spec = result.config.hospital
+    assert spec is not None  # measured only for a config with a hospital
+    pools = (*spec.acute_beds, *spec.escalation_pools)
+    return {pool: float(np.sum(held[pool_of == pool])) / HOURS_PER_DAY for pool in pools}
 
 
 def cost_measures(
@@ -755,9 +769,9 @@ def cost_measures(
 ) -> None:
     """Staff cost (paid hours and overtime) by role, bed cost by pool, delayed-discharge cost.
 
-    With ``costs.delayed_bed_day`` an acute bed-day held by a patient fit to leave is priced at
-    that rate (``delay_cost``) and the acute pool's ``bed_cost`` counts only the other bed-days,
-    so that every occupied bed-day is priced once.
+    With ``costs.delayed_bed_day`` an acute or escalation bed-day held by a patient fit to leave
+    is priced at that rate (``delay_cost``) and the bed pool's ``bed_cost`` counts only its other
+    bed-days, so that every occupied bed-day is priced once.
     """
     costs = result.config.costs
     assert costs is not None  # measured only for a config with costs
@@ -765,11 +779,10 @@ def cost_measures(
     currency = costs.currency
     total = 0.0
     staff_by_role: dict[tuple[str, str], float] = {}
-    acute = result.config.hospital.beds if result.config.hospital is not None else None
-    delayed = 0.0
-    if acute is not None and costs.delayed_bed_day is not None:
+    delayed: dict[str, float] = {}
+    if result.config.hospital is not None and costs.delayed_bed_day is not None:
         delayed = delayed_bed_days(view, result)
-        cost = delayed * costs.delayed_bed_day
+        cost = sum(delayed.values()) * costs.delayed_bed_day
         add("hospital", "all", "delay_cost", currency, cost)
         total += cost
     for name, info in result.pools.items():
@@ -785,8 +798,7 @@ def cost_measures(
             staff_by_role[key] = staff_by_role.get(key, 0.0) + cost
         elif info.kind == "beds" and name in costs.bed_day:
             bed_days = pool_use[name].busy_mean * window.length / HOURS_PER_DAY
-            if name == acute:
-                bed_days -= delayed
+            bed_days -= delayed.get(name, 0.0)  # priced in delay_cost
             cost = bed_days * costs.bed_day[name]
             add(info.setting, name, "bed_cost", currency, cost)
             total += cost
@@ -820,7 +832,11 @@ def _social_care_costs(result: Replication, add: Add, pool_use: Mapping[str, Poo
 
 
 def _commissioned_costs(
-    result: Replication, add: Add, pool_use: Mapping[str, PoolUse], total: float, delayed: float
+    result: Replication,
+    add: Add,
+    pool_use: Mapping[str, PoolUse],
+    total: float,
+    delayed: Mapping[str, float],
 ) -> None:
     """Beds and places provided, occupied or not: what the capacity costs whoever commissions it.
 
@@ -831,16 +847,15 @@ def _commissioned_costs(
     costs = result.config.costs
     assert costs is not None  # measured only for a config with costs
     days = result.window.length / HOURS_PER_DAY
-    acute = result.config.hospital.beds if result.config.hospital is not None else None
     commissioned_total = total
     for name, price in costs.commissioned_bed_day.items():
         info = result.pools[name]
         cost = pool_use[name].capacity_hours / HOURS_PER_DAY * price
         add(info.setting, name, "commissioned_cost", costs.currency, cost)
         occupied = pool_use[name].busy_mean * days
-        if name == acute and costs.delayed_bed_day is not None:
-            commissioned_total -= delayed * costs.delayed_bed_day
-            occupied -= delayed
+        if name in delayed and costs.delayed_bed_day is not None:
+            commissioned_total -= delayed[name] * costs.delayed_bed_day
+            occupied -= delayed[name]
         commissioned_total += cost - occupied * costs.bed_day.get(name, 0.0)
     add("system", "all", "commissioned_total_cost", costs.currency, commissioned_total)
 

@@ -230,19 +230,62 @@ def _bed_uses(config: Config) -> list[tuple[str, str]]:
     """(key path, bed pool) for every place the care settings use beds."""
     uses = []
     if config.hospital:
-        uses.append(("hospital.beds", config.hospital.beds))
+        uses.extend(_acute_uses(config.hospital))
         if config.hospital.admission_avoidance:
             uses.append(
                 ("hospital.admission_avoidance.uses", config.hospital.admission_avoidance.uses)
             )
-        if config.hospital.escalation_beds:
-            uses.append(("hospital.escalation_beds", config.hospital.escalation_beds))
     if config.intermediate_care:
         for kind in IC_KINDS:
             service = getattr(config.intermediate_care, kind)
             if service is not None:
                 uses.append((f"intermediate_care.{kind}.uses", service.uses))
     return uses
+
+
+def _acute_uses(hospital) -> list[tuple[str, str]]:
+    """(key path, bed pool) of the acute and escalation beds, of one site or of each trust."""
+    if hospital.trusts is None:
+        uses = [("hospital.beds", hospital.beds)]
+        if hospital.escalation_beds:
+            uses.append(("hospital.escalation_beds", hospital.escalation_beds))
+        return uses
+    uses = []
+    for name, trust in hospital.trusts.items():
+        uses.append((f"hospital.trusts.{name}.beds", trust.beds))
+        if trust.escalation_beds:
+            uses.append((f"hospital.trusts.{name}.escalation_beds", trust.escalation_beds))
+    return uses
+
+
+def _trusts_serve_every_practice(config: Config) -> None:
+    """Each practice's patients go to one trust: every practice served, once, and known."""
+    trusts = config.hospital.trusts if config.hospital is not None else None
+    if trusts is None:
+        return
+    practices = config.population.practices if config.population is not None else {}
+    served_by: dict[str, str] = {}
+    for name, trust in trusts.items():
+        for practice in trust.serves:
+            path = f"hospital.trusts.{name}.serves"
+            if practice not in practices:
+                raise reference_error(
+                    path, f"unknown practice '{practice}'; expected one of {_listing(practices)}"
+                )
+            if practice in served_by:
+                raise reference_error(
+                    path,
+                    f"practice '{practice}' is already served by trust '{served_by[practice]}'"
+                    "; expected each practice served by one trust",
+                )
+            served_by[practice] = name
+    unserved = [p for p in practices if p not in served_by]
+    if unserved:
+        raise reference_error(
+            "hospital.trusts",
+            f"no trust serves practice(s) {_listing(unserved[:5])}"
+            f"{' and more' if len(unserved) > 5 else ''}; expected each practice in one serves list",
+        )
 
 
 def _beds(config: Config) -> None:
@@ -269,8 +312,9 @@ def _hospital(config: Config) -> None:
     hospital = config.hospital
     if hospital is None:
         return
-    for pool in (hospital.beds, hospital.escalation_beds):
-        if pool is not None and config.beds[pool].when_full == "turn_away":
+    _trusts_serve_every_practice(config)
+    for pool in (*hospital.acute_beds, *hospital.escalation_pools):
+        if config.beds[pool].when_full == "turn_away":
             raise reference_error(
                 f"beds.{pool}.when_full",
                 "acute and escalation beds must queue admissions (patients wait in ED for a "
@@ -438,13 +482,15 @@ def _starting_occupancy(config: Config) -> None:
         return
     if state.hospital is not None and config.hospital is not None:
         occupied = state.hospital.occupied_beds + sum(state.hospital.medically_fit.values())
-        capacity = _capacity(config, config.hospital.beds)
-        if capacity is not None and occupied > capacity:
+        pools = config.hospital.acute_beds
+        capacities = [_capacity(config, pool) for pool in pools]
+        if None not in capacities and occupied > sum(c or 0 for c in capacities):
+            beds = " and ".join(f"beds.{p} has {c}" for p, c in zip(pools, capacities, strict=True))
             raise reference_error(
                 "starting_state.hospital.occupied_beds",
                 f"{occupied} patients in acute beds at the start (occupied and medically fit), "
-                f"but beds.{config.hospital.beds} has {capacity}",
-                (f"beds.{config.hospital.beds}.capacity",),
+                f"but {beds}",
+                tuple(f"beds.{pool}.capacity" for pool in pools),
             )
     if state.intermediate_care is not None and config.intermediate_care is not None:
         for kind in IC_KINDS:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 
 from caresim.models.schema_population import AcuityShares, CohortRates, NameType
 from caresim.models.schema_types import DistributionSpec, Frozen, Probability, check_shares
@@ -16,6 +16,7 @@ __all__ = [
     "HospitalSpec",
     "PresentationsSpec",
     "ReadmissionSpec",
+    "TrustSpec",
 ]
 
 Acuity = Literal["high", "medium", "low"]
@@ -87,10 +88,31 @@ class ReadmissionSpec(Frozen):
     after: DistributionSpec = Field(description="time from discharge to readmission")
 
 
+class TrustSpec(Frozen):
+    """An acute trust of a place with several: its beds, and the practices whose patients it admits."""
+
+    beds: NameType = Field(description="the bed pool of the trust's acute beds")
+    escalation_beds: NameType | None = Field(
+        None, description="a bed pool of escalation beds, opened when every acute bed is full"
+    )
+    serves: list[NameType] = Field(
+        min_length=1,
+        description="the practices (of population.practices) whose registered patients it "
+        "admits: their emergency and planned admissions come to its beds",
+    )
+
+
 class HospitalSpec(Frozen):
     """Acute beds, who arrives at them, how long they stay and how they leave."""
 
-    beds: NameType = Field(description="the bed pool of acute beds")
+    beds: NameType | None = Field(
+        None, description="the bed pool of acute beds (of a place with one acute trust)"
+    )
+    trusts: dict[NameType, TrustSpec] | None = Field(
+        None,
+        description="the acute trusts of a place with several, each with its beds and the "
+        "practices it serves, in place of beds",
+    )
     presentations: PresentationsSpec | None = None
     acuity: AcuityShares = Field(description="acuity of those presenting or referred")
     admitted_share: dict[Acuity, Probability] = Field(
@@ -137,3 +159,39 @@ class HospitalSpec(Frozen):
         description="a bed pool of escalation beds, opened to an admission only when every "
         "acute bed is full",
     )
+
+    @model_validator(mode="after")
+    def _one_way_to_the_beds(self):
+        if (self.beds is None) == (self.trusts is None):
+            raise ValueError(
+                "expected either beds (one acute bed pool) or trusts (several, each with its "
+                "beds and the practices it serves), not both or neither"
+            )
+        if self.trusts is not None and self.escalation_beds is not None:
+            raise ValueError(
+                "with trusts, each trust names its own escalation_beds; expected no "
+                "escalation_beds here"
+            )
+        return self
+
+    @property
+    def sites(self) -> dict[str, TrustSpec]:
+        """The acute sites: each trust, or the place's one set of beds as a site named by them."""
+        if self.trusts is not None:
+            return dict(self.trusts)
+        assert self.beds is not None  # the validator asks for beds or trusts
+        # Not validated: ``serves`` of the one site is every practice, spelt as no list at all.
+        one = TrustSpec.model_construct(
+            beds=self.beds, escalation_beds=self.escalation_beds, serves=[]
+        )
+        return {self.beds: one}
+
+    @property
+    def acute_beds(self) -> list[str]:
+        """Every bed pool of acute beds, one per site."""
+        return [site.beds for site in self.sites.values()]
+
+    @property
+    def escalation_pools(self) -> list[str]:
+        """Every bed pool of escalation beds."""
+        return [s.escalation_beds for s in self.sites.values() if s.escalation_beds is not None]

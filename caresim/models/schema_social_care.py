@@ -105,7 +105,7 @@ def check_social_care(config: Config) -> None:
     social = config.social_care
     used = set()
     if config.hospital is not None:
-        used.add(config.hospital.beds)
+        used.update(config.hospital.acute_beds)
         if config.hospital.admission_avoidance is not None:
             used.add(config.hospital.admission_avoidance.uses)
     if config.intermediate_care is not None:

@@ -120,9 +120,8 @@ def _settings_of_pools(config: Config) -> dict[str, str]:
             if role in dn_roles:
                 setting[name] = "district_nursing"
     if config.hospital:
-        setting[config.hospital.beds] = "hospital"
-        if config.hospital.escalation_beds:
-            setting[config.hospital.escalation_beds] = "hospital"
+        for pool in (*config.hospital.acute_beds, *config.hospital.escalation_pools):
+            setting[pool] = "hospital"
         if config.hospital.admission_avoidance:
             setting[config.hospital.admission_avoidance.uses] = "hospital"
     if config.intermediate_care:

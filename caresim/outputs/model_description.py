@@ -257,10 +257,12 @@ def _hospital(config: Config, d: ModelDescription) -> None:
         if hospital.presentations.profile:
             d.profiled = True
     stays = "; ".join(f"{c} {distribution_words(s)}" for c, s in hospital.length_of_stay.items())
-    d.steps.append(("acute admission", "hospital", hospital.beds, f"stay by cohort: {stays}"))
-    d.queues.append(
-        ("admission", hospital.beds, "first come first served, waiting in ED", "–", "–")
-    )
+    acute = ", ".join(hospital.acute_beds)
+    d.steps.append(("acute admission", "hospital", acute, f"stay by cohort: {stays}"))
+    waiting = "first come first served, waiting in ED"
+    if hospital.trusts is not None:
+        waiting += " of the trust serving the patient's practice"
+    d.queues.append(("admission", acute, waiting, "–", "–"))
     avoidance = hospital.admission_avoidance
     if avoidance is not None:
         d.steps.append(

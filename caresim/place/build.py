@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from caresim.config.files import load_config
 from caresim.models.schema import Config
@@ -77,6 +78,11 @@ class Place:
     demand: dict[tuple[str, ...], dict[str, float]]
     starting_state: dict[str, dict]
     notes: list[str] = field(default_factory=list)
+    #: The acute trusts, where the beds table says which networks each serves: by trust name,
+    #: its ``beds`` and ``escalation_beds`` pools and the practices it ``serves``.
+    trusts: dict[str, dict] = field(default_factory=dict)
+    #: Prices by bed pool, for the trusts' pools, in place of the defaults' acute prices.
+    bed_prices: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def registered(self) -> int:
@@ -214,7 +220,7 @@ def _beds(tables: Tables, defaults: Config, scale: float) -> tuple[dict[str, int
     counts: dict[str, int] = defaultdict(int)
     sites: dict[str, list[str]] = defaultdict(list)
     for row in tables.beds or ():
-        use = BED_KINDS.get(row.kind.replace(" ", "_").replace("-", "_"))
+        use = BED_KINDS.get(_kind(row.kind))
         if use is None or use not in pool_of_use:
             kinds = ", ".join(k for k, u in BED_KINDS.items() if u in pool_of_use)
             raise PlaceError(
@@ -234,13 +240,101 @@ def _beds(tables: Tables, defaults: Config, scale: float) -> tuple[dict[str, int
     return dict(counts), sources
 
 
+def _trusts(
+    tables: Tables, defaults: Config, beds: dict[str, int], sources: dict[str, str]
+) -> dict[str, dict]:
+    """Acute trusts from the beds table's acute rows with SERVES, each its own pool, in ``beds``.
+
+    The defaults' acute and escalation pools give way to the trusts': escalation beds as the
+    defaults' (scaled) shared in proportion to each trust's acute beds.
+    """
+    pools = _bed_pools(defaults)
+    acute = [r for r in tables.beds or () if BED_KINDS.get(_kind(r.kind)) == "acute"]
+    if not any(r.serves for r in acute):
+        return {}
+    path = tables.folder / BEDS
+    practices_of: dict[str, list[str]] = defaultdict(list)
+    for practice in tables.practices:
+        practices_of[practice.network_code].append(slug(practice.code))
+        practices_of[practice.network_name].append(slug(practice.code))
+    trusts: dict[str, dict] = {}
+    served: dict[str, str] = {}
+    escalation = beds.pop(pools["escalation"], 0) if "escalation" in pools else 0
+    sources.pop(pools.get("escalation", ""), None)
+    beds.pop(pools["acute"], None)
+    sources.pop(pools["acute"], None)
+    total = sum(r.number for r in acute)
+    for row in acute:
+        if not row.serves:
+            raise PlaceError(
+                f"{path}: row {row.row}: SERVES: acute site '{row.site}' serves no network; "
+                "expected the networks of every acute site, or of none"
+            )
+        name = slug(row.site)
+        serving: list[str] = []
+        trust: dict[str, Any] = {"beds": f"{name}_beds", "serves": serving}
+        beds[trust["beds"]] = row.number
+        sources[trust["beds"]] = f"{BEDS}: {row.site} {row.number}"
+        if escalation:
+            trust["escalation_beds"] = f"{name}_escalation"
+            beds[trust["escalation_beds"]] = max(1, round(escalation * row.number / total))
+            sources[trust["escalation_beds"]] = (
+                f"national default scaled, shared by acute beds: {row.site}'s share"
+            )
+        for network in row.serves:
+            if network not in practices_of:
+                raise PlaceError(
+                    f"{path}: row {row.row}: SERVES: unknown network '{network}'; expected a "
+                    f"PCN_CODE or PCN_NAME of practices.csv"
+                )
+            for member in practices_of[network]:
+                if served.setdefault(member, row.site) != row.site:
+                    raise PlaceError(
+                        f"{path}: row {row.row}: SERVES: network '{network}' is already served "
+                        f"by '{served[member]}'; expected each network served by one site"
+                    )
+                if member not in serving:
+                    serving.append(member)
+        trusts[name] = trust
+    unserved = sorted({p.network_code for p in tables.practices if slug(p.code) not in served})
+    if unserved:
+        raise PlaceError(
+            f"{path}: SERVES: no acute site serves network(s) {', '.join(unserved)}; expected "
+            "each network in one acute site's SERVES"
+        )
+    return trusts
+
+
+def _kind(kind: str) -> str:
+    return kind.replace(" ", "_").replace("-", "_")
+
+
+def _trust_prices(defaults: Config, trusts: dict[str, dict]) -> dict[str, dict[str, float]]:
+    """The defaults' prices of acute and escalation bed-days, for each trust's pools."""
+    costs, pools = defaults.costs, _bed_pools(defaults)
+    if costs is None or not trusts:
+        return {}
+    prices: dict[str, dict[str, float]] = {}
+    for key in ("bed_day", "commissioned_bed_day"):
+        table = dict(getattr(costs, key))
+        if not table:
+            continue
+        for use, pool_key in (("acute", "beds"), ("escalation", "escalation_beds")):
+            price = table.pop(pools.get(use, ""), None)
+            for trust in trusts.values():
+                if price is not None and pool_key in trust:
+                    table[trust[pool_key]] = price
+        prices[key] = table
+    return prices
+
+
 def _bed_pools(defaults: Config) -> dict[str, str]:
     """The defaults' bed pool of each use (acute, each kind of intermediate care, virtual ward)."""
     pools = {}
     if defaults.hospital is not None:
-        pools["acute"] = defaults.hospital.beds
-        if defaults.hospital.escalation_beds is not None:
-            pools["escalation"] = defaults.hospital.escalation_beds
+        pools["acute"] = defaults.hospital.acute_beds[0]
+        if defaults.hospital.escalation_pools:
+            pools["escalation"] = defaults.hospital.escalation_pools[0]
         if defaults.hospital.admission_avoidance is not None:
             pools["virtual_ward"] = defaults.hospital.admission_avoidance.uses
     ic = defaults.intermediate_care
@@ -282,7 +376,9 @@ def _demand(tables: Tables, defaults: Config) -> dict[tuple[str, ...], dict[str,
     return dict(rates)
 
 
-def _starting_state(defaults: Config, beds: dict[str, int], scale: float) -> dict[str, dict]:
+def _starting_state(
+    defaults: Config, beds: dict[str, int], scale: float, trusts: dict[str, dict]
+) -> dict[str, dict]:
     """The defaults' starting state, scaled to the place's beds, places and population."""
     state = defaults.starting_state
     if state is None:
@@ -312,11 +408,16 @@ def _starting_state(defaults: Config, beds: dict[str, int], scale: float) -> dic
             if getattr(ic, kind) is not None
         }
     if state.hospital is not None and defaults.hospital is not None:
-        acute = defaults.hospital.beds
-        fit = {k: share_of(acute, v) for k, v in state.hospital.medically_fit.items()}
-        occupied = min(
-            share_of(acute, state.hospital.occupied_beds), beds[acute] - sum(fit.values())
-        )
+        acute = defaults.hospital.acute_beds[0]
+        base = defaults.beds[acute].capacity
+        assert isinstance(base, int)
+        have = sum(beds[t["beds"]] for t in trusts.values()) if trusts else beds[acute]
+
+        def acute_share(count: int) -> int:
+            return min(have, int(count * have / base)) if base else 0
+
+        fit = {k: acute_share(v) for k, v in state.hospital.medically_fit.items()}
+        occupied = min(acute_share(state.hospital.occupied_beds), have - sum(fit.values()))
         result["hospital"] = {"occupied_beds": max(0, occupied), "medically_fit": fit}
     social = defaults.social_care
     if state.social_care is not None and social is not None:
@@ -344,6 +445,7 @@ def build_place(
     registered = sum(p.registered for p in tables.practices)
     scale = registered / base.population.registered
     beds, bed_sources = _beds(tables, base, scale)
+    trusts = _trusts(tables, base, beds, bed_sources)
     builder = _StaffBuilder(tables, base, names)
     staff = builder.build()
     place = Place(
@@ -357,7 +459,9 @@ def build_place(
         beds=beds,
         bed_sources=bed_sources,
         demand=_demand(tables, base),
-        starting_state=_starting_state(base, beds, scale),
+        starting_state=_starting_state(base, beds, scale, trusts),
+        trusts=trusts,
+        bed_prices=_trust_prices(base, trusts),
     )
     if builder.skipped:
         left_out = ", ".join(f"{role} {fte:g} FTE" for role, fte in sorted(builder.skipped.items()))

@@ -8,7 +8,7 @@ columns are ignored, column names are matched without regard to case):
 | ``practices.csv`` | ``PRACTICE_CODE, PRACTICE_NAME, PCN_CODE, PCN_NAME`` | NHS Digital, Patients Registered at a GP Practice: the practice-to-PCN mapping file |
 | ``registered_by_age.csv`` | ``ORG_CODE`` (or ``CODE``), ``SEX``, ``AGE_GROUP_5`` (or ``AGE``), ``NUMBER_OF_PATIENTS`` | the same publication's file of patients by five-year age band |
 | ``workforce.csv`` (optional) | ``ORG_CODE, STAFF_GROUP, STAFF_ROLE, FTE`` | NHS Digital, General Practice Workforce, in its long layout (one row per organisation and role) |
-| ``beds.csv`` (optional) | ``SITE, KIND, NUMBER`` | the place's own bed and caseload counts |
+| ``beds.csv`` (optional) | ``SITE, KIND, NUMBER`` (and ``SERVES``) | the place's own bed and caseload counts; an acute site's ``SERVES`` lists the networks (codes or names, ``;`` between) whose patients it admits |
 | ``demand.csv`` (optional) | ``ACTIVITY, COHORT, RATE_PER_YEAR`` | the place's own rates per registered patient |
 
 A problem is a :class:`PlaceError`: one line naming the file, the row, the column and what was
@@ -81,6 +81,7 @@ class BedRow:
     kind: str
     number: int
     row: int
+    serves: tuple[str, ...] = ()  # networks (codes or names) whose patients an acute site admits
 
 
 @dataclass(frozen=True)
@@ -244,11 +245,15 @@ def _beds(folder: Path) -> list[BedRow] | None:
         return None
     table = _Table(path)
     rows = []
-    for row, (site, kind, number) in table.records(("SITE",), ("KIND",), ("NUMBER",)):
+    columns = [("SITE",), ("KIND",), ("NUMBER",)]
+    if "SERVES" in table.columns:
+        columns.append(("SERVES",))
+    for row, (site, kind, number, *serves) in table.records(*columns):
         value = table.number(number, row, "NUMBER")
         if value != int(value):
             raise PlaceError(f"{path}: row {row}: NUMBER: expected a whole number, got {number!r}")
-        rows.append(BedRow(site, kind.strip().lower(), int(value), row))
+        served = tuple(s.strip() for s in (serves[0] if serves else "").split(";") if s.strip())
+        rows.append(BedRow(site, kind.strip().lower(), int(value), row, served))
     return rows
 
 

@@ -110,9 +110,36 @@ def _beds(place: Place) -> list[str]:
     lines = ["beds: !replace"]
     for pool, capacity in place.beds.items():
         entry: dict = {"capacity": capacity}
-        if base[pool].when_full != "queue":
+        if pool in base and base[pool].when_full != "queue":  # a trust's beds queue
             entry["when_full"] = base[pool].when_full
         lines.append(f"  {pool}: {_flow(entry)}  # {place.bed_sources[pool]}")
+    return lines
+
+
+def _trusts(place: Place) -> list[str]:
+    """The acute trusts and the practices each serves, and the prices of their beds."""
+    if not place.trusts:
+        return []
+    networks = {
+        slug: (p.network_code) for p in place.practices for slug in [place.practice_names[p.code]]
+    }
+    # Under the demand section's hospital, when it has one (written just before).
+    lines = [] if any(path[0] == "hospital" for path in place.demand) else ["hospital:"]
+    lines += [
+        "  # patients go to the acute trust serving their practice (beds.csv: SERVES)",
+        "  beds: null",
+        "  escalation_beds: null",
+        "  trusts:",
+    ]
+    for name, trust in place.trusts.items():
+        served = sorted({networks[p] for p in trust["serves"]})
+        entry = {k: v for k, v in trust.items() if k != "serves"}
+        entry["serves"] = "[" + ", ".join(trust["serves"]) + "]"
+        lines.append(f"    {name}: {_flow(entry)}  # networks {', '.join(served)}")
+    if place.bed_prices:
+        lines.append("costs:  # the defaults' prices, the acute ones for each trust's beds")
+        for key, prices in place.bed_prices.items():
+            lines.append(f"  {key}: !replace {_flow({k: f'{v:g}' for k, v in prices.items()})}")
     return lines
 
 
@@ -172,6 +199,7 @@ def place_text(place: Place, out: Path) -> str:
         _staff(place),
         _beds(place),
         _demand(place),
+        _trusts(place),
         _starting_state(place),
     ]
     return "\n\n".join("\n".join(lines) for lines in sections if lines) + "\n"

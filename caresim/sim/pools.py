@@ -218,7 +218,8 @@ class ServerPool:
             pool.release(req)
             return
         now = self.env.now
-        end = req.step.end if req.pools is None else req.step.by_pool[self.name][1]
+        codes = req.step.by_pool.get(self.name)
+        end = req.step.end if codes is None else codes[1]
         self.log.record(req.entity, end, now, req.unit, req.start_row)
         req.state = DONE
         self.busy -= 1
@@ -248,10 +249,11 @@ class ServerPool:
             pool.waiting -= 1
 
     def _grant(self, req: Request, unit: int, now: float) -> None:
-        if req.pools is None:
-            start = req.step.start
-        else:
-            start = req.step.by_pool[self.name][0]
+        # A step several pools may serve has codes of its own for each (a single-pool request
+        # to one of them included); any other step has its own start and end.
+        codes = req.step.by_pool.get(self.name)
+        start = req.step.start if codes is None else codes[0]
+        if req.pools is not None:
             if req.queued:  # it was waiting in the other pools' queues too
                 for pool in req.pools:
                     if pool is not self:

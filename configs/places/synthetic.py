@@ -152,18 +152,27 @@ def ics_example() -> None:
     _tables(folder, practices, rng)
     registered = sum(p[4] for p in practices)
     per_50k = registered / 50_000
-    beds = [
-        ["North Trust", "acute", round(82 * per_50k * 0.40)],
-        ["Central Trust", "acute", round(82 * per_50k * 0.35)],
-        ["South Trust", "acute", round(82 * per_50k * 0.25)],
-        ["Community Provider North", "ic_bed", round(9.6 * per_50k * 0.5)],
-        ["Community Provider South", "ic_bed", round(9.6 * per_50k * 0.5)],
-        ["Community Provider North", "ic_home_place", round(11.7 * per_50k * 0.5)],
-        ["Community Provider South", "ic_home_place", round(11.7 * per_50k * 0.5)],
-        ["Care homes (discharge to assess)", "d2a_bed", round(7.4 * per_50k)],
-        ["Virtual wards", "virtual_ward", round(8 * per_50k)],
+    # Three acute trusts, each serving the networks of its area, with 82 acute beds per 50,000
+    # of the patients it serves (the national default).
+    areas = {
+        "North Trust": range(1, 11),
+        "Central Trust": range(11, 19),
+        "South Trust": range(19, 25),
+    }
+    beds = []
+    for trust, networks in areas.items():
+        codes = [f"ZN{n:03d}" for n in networks]
+        served = sum(p[4] for p in practices if p[2] in codes)
+        beds.append([trust, "acute", round(82 * served / 50_000), ";".join(codes)])
+    beds += [
+        ["Community Provider North", "ic_bed", round(9.6 * per_50k * 0.5), ""],
+        ["Community Provider South", "ic_bed", round(9.6 * per_50k * 0.5), ""],
+        ["Community Provider North", "ic_home_place", round(11.7 * per_50k * 0.5), ""],
+        ["Community Provider South", "ic_home_place", round(11.7 * per_50k * 0.5), ""],
+        ["Care homes (discharge to assess)", "d2a_bed", round(7.4 * per_50k), ""],
+        ["Virtual wards", "virtual_ward", round(8 * per_50k), ""],
     ]
-    _write(folder / "beds.csv", ["SITE", "KIND", "NUMBER"], beds)
+    _write(folder / "beds.csv", ["SITE", "KIND", "NUMBER", "SERVES"], beds)
     # Community nursing on duty each day, by provider: the national default's 3 district nurses,
     # 4 staff nurses and 2 HCAs per 50,000 (see pcn_baseline.yaml), split between two providers.
     with (folder / "workforce.csv").open("a", newline="", encoding="utf-8") as handle:

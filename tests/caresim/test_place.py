@@ -12,6 +12,7 @@ from caresim.config.files import load_config
 from caresim.place import build_place, read_tables, write_place
 from caresim.place.cohorts import cohort_shares, cohorts_of_age
 from caresim.place.roles import care_role
+from caresim.runs.scenario import replication_frames
 from caresim.runs.stats import t_interval
 from tests.conftest import ROOT, replicate
 
@@ -204,3 +205,56 @@ def test_the_ics_example_is_what_caresim_place_makes_of_its_tables(tmp_path):
 
     assert without_extends(written) == without_extends(shipped)
     assert "extends: pcn_baseline.yaml" in shipped
+
+
+def _two_trusts(tmp_path, serves=("ZN001", "Second Town PCN")):
+    """The example's tables with its third practice in a second network, and an acute site for
+    each network (the second named by its PCN_NAME)."""
+    tables = _tables(tmp_path, "two_trusts")
+
+    def second_network(row):
+        if row["PRACTICE_CODE"] == "Z00003":
+            row["PCN_CODE"], row["PCN_NAME"] = "ZN002", "Second Town PCN"
+
+    _rewrite(tables / "practices.csv", second_network)
+    rows = (tables / "beds.csv").read_text(encoding="utf-8").splitlines()
+    acute = [
+        f"First Hospital,acute,40,{serves[0]}",
+        f"Second Hospital,acute,26,{serves[1]}",
+    ]
+    others = [f"{row}," for row in rows[2:]]
+    text = "\n".join(["SITE,KIND,NUMBER,SERVES", *acute, *others]) + "\n"
+    (tables / "beds.csv").write_text(text, encoding="utf-8")
+    return tables
+
+
+def test_acute_sites_serving_networks_become_trusts_admitting_their_patients(tmp_path):
+    out = write_place(build_place(read_tables(_two_trusts(tmp_path))), tmp_path / "two.yaml")
+    config = load_config(out, SHORT).config
+    trusts = config.hospital.trusts
+    assert {t.beds: t.serves for t in trusts.values()} == {
+        "first_hospital_beds": ["z00001", "z00002"],
+        "second_hospital_beds": ["z00003"],
+    }
+    assert config.beds["first_hospital_beds"].capacity == 40
+    assert "acute" not in config.beds and config.hospital.beds is None
+    # The defaults' acute price is each trust's; the run measures every trust's beds, and all
+    # acute beds together under the one-site name.
+    assert config.costs.bed_day["second_hospital_beds"] == config.costs.delayed_bed_day
+    frame = replication_frames(config, "two", 0, config.run.seed)[0]
+    groups = set(frame[frame["setting"] == "hospital"]["group"])
+    assert {"first_hospital_beds", "second_hospital_beds", "acute"} <= groups
+
+
+@pytest.mark.parametrize(
+    ("serves", "needle"),
+    [
+        (("ZN001", "ZN009"), "SERVES: unknown network 'ZN009'"),
+        (("ZN001", "ZN001"), "network 'ZN001' is already served by 'First Hospital'"),
+        (("ZN001", ""), "acute site 'Second Hospital' serves no network"),
+    ],
+)
+def test_a_network_served_twice_unknown_or_not_at_all_is_one_line(cli, tmp_path, serves, needle):
+    tables = _two_trusts(tmp_path, serves)
+    code, _out, err = cli("place", tables, "--out", tmp_path / "x.yaml")
+    assert code == 2 and needle in err and err.count("\n") == 1, err

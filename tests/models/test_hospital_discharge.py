@@ -99,13 +99,17 @@ def test_the_price_of_a_delayed_bed_day_moves_the_total_cost_by_the_delayed_bed_
     assert delayed > 1.0
     change = after[("system", "all", "total_cost")] - before[("system", "all", "total_cost")]
     assert np.isclose(change, delayed * (10000 - 346), rtol=1e-9)
-    # Each occupied acute bed-day is priced once: delayed at the delay rate, the rest per bed-day.
-    acute = before[("hospital", "acute", "occupancy_mean")] * 120
+    # Each occupied acute or escalation bed-day is priced once: delayed at the delay rate, the
+    # rest per bed-day (both 346 here); the delayed are those of each pool.
+    pools = ("acute", "escalation")
+    occupied = sum(before[("hospital", pool, "occupancy_mean")] for pool in pools) * 120
     priced = (
-        before[("hospital", "acute", "bed_cost")] / 346
+        sum(before[("hospital", pool, "bed_cost")] for pool in pools) / 346
         + before[("hospital", "all", "delay_cost")] / 346
     )
-    assert np.isclose(priced, acute, rtol=1e-9)
+    assert np.isclose(priced, occupied, rtol=1e-9)
+    by_pool = sum(before[("hospital", pool, "delayed_discharge_bed_days")] for pool in pools)
+    assert np.isclose(by_pool, delayed, rtol=1e-9)
 
 
 def test_patients_going_home_are_referred_to_district_nursing_at_the_configured_share():
@@ -402,7 +406,7 @@ def test_finance_costs_price_overtime_social_care_and_the_beds_provided():
     acute_days = occupied["acute"] * days
     assert priced[("system", "all", "commissioned_total_cost")] == pytest.approx(
         priced[("system", "all", "total_cost")]
-        - priced[("hospital", "all", "delay_cost")]
+        - priced[("hospital", "acute", "delayed_discharge_bed_days")] * 346
         - priced[("hospital", "acute", "bed_cost")]
         + priced[acute[0]]
     )

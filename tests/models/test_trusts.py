@@ -1,0 +1,113 @@
+"""A place with several acute trusts: each admits the patients of the practices it serves."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+from caresim.config.files import ConfigError, validate_document
+from caresim.models.measures import measure
+from caresim.models.model import CareSystemModel
+from caresim.sim.measures import LogView
+from caresim.sim.recorder import Kind
+
+#: Two towns, each with its trust: the north's beds are few for its demand, the south's ample.
+TWO_TRUSTS = {
+    "name": "two_trusts",
+    "run": {"horizon": "200 days", "seed": 5},
+    "population": {
+        "practices": {"north": {"registered": 20000}, "south": {"registered": 20000}},
+    },
+    "beds": {"north_acute": {"capacity": 9}, "south_acute": {"capacity": 30}},
+    "hospital": {
+        "trusts": {
+            "north_trust": {"beds": "north_acute", "serves": ["north"]},
+            "south_trust": {"beds": "south_acute", "serves": ["south"]},
+        },
+        "presentations": {"rate": {"everyone": "0.2 per year"}},
+        "acuity": {"high": 1.0},
+        "admitted_share": {"high": 1.0, "medium": 1.0, "low": 1.0},
+        "length_of_stay": {"everyone": {"distribution": "exponential", "mean": "1 day"}},
+        "discharge_pathways": {"everyone": {"pathway_0": 1.0}},
+    },
+}
+
+
+def test_each_admission_takes_a_bed_of_the_trust_serving_its_practice():
+    result = CareSystemModel(validate_document(TWO_TRUSTS)).run()
+    view = LogView(result.log)
+    practices = np.array(result.log.attribute_values["practice"], dtype=object)
+    practice = practices[view.attribute("practice")]
+    for pool, town in (("north_acute", "north"), ("south_acute", "south")):
+        started = view.rows(Kind.START, "admission", pool=pool)
+        assert len(started) > 500
+        assert set(practice[view.entity[started]]) == {town}
+
+
+def test_a_trust_short_of_beds_makes_only_its_own_patients_wait():
+    """Offered load about 11 beds in each town: the north's 9 are always full and its patients
+    wait days in ED, the south's 30 have room; pooled, the 39 beds would serve both at once."""
+    result = CareSystemModel(validate_document(TWO_TRUSTS)).run()
+    values = {(r.setting, r.group, r.measure): r.value for r in measure(result)}
+    assert values[("hospital", "north_acute", "utilisation")] > 0.95
+    assert values[("hospital", "south_acute", "utilisation")] < 0.5
+    view = LogView(result.log)
+    waits = {}
+    for pool in ("north_acute", "south_acute"):
+        started = view.rows(Kind.START, "admission", pool=pool)
+        waits[pool] = float(np.mean(view.time[started] - view.time[view.ref[started]]))
+    assert waits["north_acute"] > 24 and waits["south_acute"] < 0.1
+    pooled = copy.deepcopy(TWO_TRUSTS)
+    pooled["beds"] = {"acute": {"capacity": 39}}
+    del pooled["hospital"]["trusts"]
+    pooled["hospital"]["beds"] = "acute"
+    both = {
+        (r.setting, r.group, r.measure): r.value
+        for r in measure(CareSystemModel(validate_document(pooled)).run())
+    }
+    assert both[("hospital", "admission", "wait_mean")] < 1
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            {"serves": ["north", "east"]},
+            "hospital.trusts.north_trust.serves: unknown practice 'east'",
+        ),
+        (
+            {"serves": ["north", "south"]},
+            "practice 'south' is already served by trust 'north_trust'",
+        ),
+        ({"serves": []}, "hospital.trusts.north_trust.serves"),
+    ],
+)
+def test_a_practice_unknown_or_served_twice_is_one_line(change, expected):
+    document = copy.deepcopy(TWO_TRUSTS)
+    document["hospital"]["trusts"]["north_trust"].update(change)
+    with pytest.raises(ConfigError, match="two_trusts|<config>") as error:
+        validate_document(document)
+    assert expected in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_practice_no_trust_serves_is_named():
+    document = copy.deepcopy(TWO_TRUSTS)
+    document["population"]["practices"]["west"] = {"registered": 5000}
+    with pytest.raises(ConfigError, match="no trust serves practice.*'west'"):
+        validate_document(document)
+
+
+def test_beds_and_trusts_together_are_refused():
+    document = copy.deepcopy(TWO_TRUSTS)
+    document["hospital"]["beds"] = "north_acute"
+    with pytest.raises(ConfigError, match="either beds .* or trusts"):
+        validate_document(document)
+
+
+def test_the_starting_state_may_not_exceed_the_trusts_beds_together():
+    document = copy.deepcopy(TWO_TRUSTS)
+    document["starting_state"] = {"hospital": {"occupied_beds": 40}}
+    with pytest.raises(ConfigError, match="40 patients in acute beds.*north_acute has 9"):
+        validate_document(document)
