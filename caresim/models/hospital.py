@@ -108,7 +108,7 @@ class Hospital:
         return self.sites[self.site_of[self.patients.practice_of(entity)]]
 
     def _register_events(self) -> None:
-        log, spec = self.log, self.spec
+        log = self.log
         pools = [pool.name for site in self.sites for pool in site.admission_beds]
         if len(pools) == 1:
             self.admission = Step.register(log, "admission", pools[0], SETTING)

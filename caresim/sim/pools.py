@@ -253,11 +253,10 @@ class ServerPool:
         # to one of them included); any other step has its own start and end.
         codes = req.step.by_pool.get(self.name)
         start = req.step.start if codes is None else codes[0]
-        if req.pools is not None:
-            if req.queued:  # it was waiting in the other pools' queues too
-                for pool in req.pools:
-                    if pool is not self:
-                        pool.waiting -= 1
+        if req.pools is not None and req.queued:  # it waited in the other pools' queues too
+            for pool in req.pools:
+                if pool is not self:
+                    pool.waiting -= 1
         req.unit = unit
         req.pool = self
         req.state = SERVING
