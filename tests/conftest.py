@@ -166,21 +166,22 @@ TIER_NAMES = ("unit", "validation", "functional", "browser")
 # --durations). Workers take files in this order, then the rest in collection order, so that no
 # long file is left to start when the others are done.
 HEAVIEST_FIRST = (
-    "tests/models/test_social_care_capacity.py",  # ~150
-    "tests/models/test_care_functional.py",  # ~80
-    "tests/caresim/test_experiment_run.py",  # ~55
-    "tests/caresim/test_report.py",  # ~50
-    "tests/models/test_queueing_theory.py",  # ~40
-    "tests/caresim/test_place.py",  # ~35
-    "tests/models/test_general_practice_baseline.py",  # ~30
-    "tests/models/test_settings_theory.py",  # ~30
-    "tests/caresim/test_app_browser.py",  # ~30
-    "tests/caresim/test_app.py",  # ~28
-    "tests/caresim/test_report_browser.py",  # ~25
-    "tests/caresim/test_teaching.py",  # ~23
-    "tests/models/test_social_care_community.py",  # ~22
-    "tests/caresim/test_report_baseline.py",  # ~22
-    "tests/models/test_demand.py",  # ~20
+    "tests/caresim/test_experiment_run.py",  # ~38
+    "tests/models/test_care_functional.py",  # ~35
+    "tests/caresim/test_report.py",  # ~28
+    "tests/caresim/test_app_browser.py",  # ~23
+    "tests/models/test_queueing_theory.py",  # ~21
+    "tests/models/test_social_care_capacity.py",  # ~19
+    "tests/caresim/test_report_browser.py",  # ~16
+    "tests/caresim/test_app.py",  # ~13
+    "tests/models/test_settings_theory.py",  # ~13
+    "tests/caresim/test_plots.py",  # ~13
+    "tests/caresim/test_place.py",  # ~12
+    "tests/caresim/test_report_baseline.py",  # ~12
+    "tests/models/test_general_practice_baseline.py",  # ~11
+    "tests/caresim/test_teaching.py",  # ~11
+    "tests/models/test_demand.py",  # ~10
+    "tests/models/test_hospital_discharge.py",  # ~10
 )
 
 

@@ -15,7 +15,7 @@ from caresim.runs.stats import t_interval
 from tests.conftest import ROOT, hospital_side, replicate
 
 SMALL = ROOT / "configs/teaching/whole_system.yaml"
-SHORT = ["run.warm_up=28 days", "run.horizon=148 days"]  # four months measured
+SHORT = ["run.warm_up=28 days", "run.horizon=119 days"]  # thirteen weeks measured
 REPLICATIONS = 5
 
 
@@ -98,7 +98,7 @@ def test_admission_avoidance_means_fewer_admissions():
 def test_pooling_gps_across_the_network_shortens_same_day_waits_and_fills_their_slots():
     """A GP slot free in one practice while the other is full is used once GPs are shared: GP
     slots are booked more, and same-day requests wait less. (The mean wait of everything GPs see
-    also falls on average, but in a place this small over four months its interval is too wide to
+    also falls on average, but in a place this small over thirteen weeks its interval is too wide to
     test: routine waits swing with the few long waits of each replication.)"""
     pooled = ["staff.northside_gp.scope=network", "staff.southside_gp.scope=network"]
     mean, low, high = paired(pooled, "general_practice", "same_day", "wait_mean")
