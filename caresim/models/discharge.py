@@ -34,6 +34,7 @@ from caresim.models.schema_hospital import DischargeDelaySpec, HospitalSpec
 from caresim.models.social_care import SocialCare
 from caresim.models.vocabulary import IC_OF_PATHWAY
 from caresim.sim.calendar import WeeklyProfile
+from caresim.sim.clock import call_later
 from caresim.sim.distributions import sampler
 from caresim.sim.pools import BedPool, Request
 from caresim.sim.recorder import Kind
@@ -97,6 +98,9 @@ class Discharge:
             )
             for pathway, kind in IC_OF_PATHWAY.items()
         }
+        for k, change in enumerate(context.config.changes):
+            if change.discharge_needs:
+                call_later(self.env, change.at, self._new_needs(change.discharge_needs, k))
         self.process = self._step(spec.process_delay, "process_delay")
         self.assessment = self._step(spec.assessment, "assessment")
         self.leaving_time = None
@@ -105,6 +109,16 @@ class Discharge:
             assert weekly is not None  # a named profile always has its week
             rng = context.streams.generator("hospital.discharge_profile")
             self.leaving_time = LeavingTimes(weekly, rng)
+
+    def _new_needs(self, needs, change: int):
+        """From a dated change on: what the pathways it names wait for, each on its own stream."""
+
+        def switch(_event) -> None:
+            for pathway, table in needs.items():
+                name = f"hospital.discharge_needs.{pathway}.change_{change}"
+                self.need[pathway] = destination_draw(table, self.context, name)
+
+        return switch
 
     def _step(
         self, spec: DischargeDelaySpec | None, name: str

@@ -155,6 +155,9 @@ class Hospital:
             )
             for cohort in self.cohorts
         }
+        for k, change in enumerate(context.config.changes):
+            if change.discharge_pathways:
+                call_later(self.env, change.at, self._new_pathways(change.discharge_pathways, k))
 
     def _admission_avoidance(self, beds: dict[str, BedPool]) -> None:
         a, context = self.avoidance, self.context
@@ -263,6 +266,17 @@ class Hospital:
             self.offered_avoidance = chance(share, self.context, name)
 
         return offer
+
+    def _new_pathways(self, shares, change: int):
+        """From a dated change on: the discharge pathways of the cohorts it names, each drawn
+        from a stream of its own."""
+
+        def switch(_event) -> None:
+            for cohort, table in shares.items():
+                name = f"hospital.pathway.{cohort}.change_{change}"
+                self.pathway[cohort] = destination_draw(table, self.context, name)
+
+        return switch
 
     def urgent_community_response(self, entity: int, source: str) -> None:
         """Referred for urgent community response: treated at home if a place is free, else admitted."""

@@ -594,6 +594,8 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
             "proportion",
             share(waited, len(trolley)),
         )
+    if spec.trusts is not None:
+        _waits_by_trust(view, result, add, starts, trolley)
     add(
         setting,
         "all",
@@ -629,6 +631,26 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
         _occupancy_over(view, result, add, pool)
     for pool, bed_days in delayed_bed_days(view, result).items():
         add(setting, pool, "delayed_discharge_bed_days", "bed-days", bed_days)
+
+
+def _waits_by_trust(
+    view: LogView, result: Replication, add: Add, starts: np.ndarray, trolley: np.ndarray
+) -> None:
+    """The wait for a bed of the patients each trust admitted (to its acute or escalation beds)."""
+    spec = result.config.hospital
+    assert spec is not None and spec.trusts is not None
+    pool_of = result.log.label_array("pool")[view.label[starts]]
+    for trust in spec.trusts.values():
+        mine = np.isin(pool_of, [p for p in (trust.beds, trust.escalation_beds) if p is not None])
+        add("hospital", trust.beds, "admission_wait_mean", "hours", mean_or_nan(trolley[mine]))
+        over = int(np.count_nonzero(trolley[mine] > 4))
+        add(
+            "hospital",
+            trust.beds,
+            "waited_over_4_hours_share",
+            "proportion",
+            share(over, int(mine.sum())),
+        )
 
 
 def _occupancy_over(view: LogView, result: Replication, add: Add, pool: str) -> None:

@@ -18,7 +18,7 @@ from caresim.models.schema_general_practice import (
     GeneralPracticeSpec,
     allocation_problems,
 )
-from caresim.models.schema_hospital import HospitalSpec
+from caresim.models.schema_hospital import HospitalSpec, NeedShares, PathwayShares
 from caresim.models.schema_intermediate_care import IntermediateCareSpec
 from caresim.models.schema_population import PopulationSpec
 from caresim.models.schema_services import (
@@ -323,6 +323,16 @@ class ChangeSpec(Frozen):
         description="the share of eligible admissions offered care at home from then on "
         "(hospital.admission_avoidance.share)",
     )
+    discharge_pathways: dict[Name, PathwayShares] = Field(
+        default_factory=dict,
+        description="cohorts and their discharge pathway shares from then on (cohorts not named "
+        "keep theirs): 'discharge to assess sends more home from day 90'",
+    )
+    discharge_needs: dict[Literal["pathway_1", "pathway_2", "pathway_3"], NeedShares] = Field(
+        default_factory=dict,
+        description="pathways and what their discharges wait for from then on "
+        "(hospital.discharge_needs): 'more reablement in place of home care from April'",
+    )
 
     @model_validator(mode="after")
     def _changes_something(self):
@@ -331,9 +341,12 @@ class ChangeSpec(Frozen):
             and not self.staff
             and not self.allocation
             and self.admission_avoidance_share is None
+            and not self.discharge_pathways
+            and not self.discharge_needs
         ):
             raise ValueError(
-                "expected beds, staff, allocation or admission_avoidance_share: what changes"
+                "expected beds, staff, allocation, admission_avoidance_share, "
+                "discharge_pathways or discharge_needs: what changes"
             )
         return self
 
@@ -438,6 +451,19 @@ class Config(Frozen):
             ):
                 raise reference_error(
                     f"changes.{k}.admission_avoidance_share", "needs hospital.admission_avoidance"
+                )
+            self._check_discharge_changes(k, change)
+
+    def _check_discharge_changes(self, k: int, change: ChangeSpec) -> None:
+        if (change.discharge_pathways or change.discharge_needs) and self.hospital is None:
+            key = "discharge_pathways" if change.discharge_pathways else "discharge_needs"
+            raise reference_error(f"changes.{k}.{key}", "needs a hospital section")
+        cohorts = self.hospital.discharge_pathways if self.hospital is not None else {}
+        for cohort in change.discharge_pathways:
+            if cohort not in cohorts:
+                raise reference_error(
+                    f"changes.{k}.discharge_pathways.{cohort}",
+                    f"unknown cohort '{cohort}'; expected one of {_listing(cohorts)}",
                 )
 
     def _check_allocation_changes(self, k: int, change: ChangeSpec) -> None:

@@ -390,14 +390,23 @@ def _destinations(config: Config) -> None:
                         f"{path}.{destination}", "needs hospital.admission_avoidance"
                     )
     if config.hospital:
-        for cohort, shares in config.hospital.discharge_pathways.items():
-            for pathway, share in shares.items():
-                service = _PATHWAY_SERVICE.get(pathway)
-                if share > 0 and service is not None:
+        tables = [("hospital.discharge_pathways", config.hospital.discharge_pathways)]
+        tables += [
+            (f"changes.{k}.discharge_pathways", c.discharge_pathways)
+            for k, c in enumerate(config.changes)
+        ]
+        for where, table in tables:
+            for cohort, shares in table.items():
+                for pathway, share in shares.items():
+                    service = _PATHWAY_SERVICE.get(pathway)
                     ic = config.intermediate_care
-                    if ic is None or getattr(ic, service) is None:
+                    if (
+                        share > 0
+                        and service is not None
+                        and (ic is None or getattr(ic, service) is None)
+                    ):
                         raise reference_error(
-                            f"hospital.discharge_pathways.{cohort}.{pathway}",
+                            f"{where}.{cohort}.{pathway}",
                             f"discharge {pathway} needs intermediate_care.{service}",
                         )
 

@@ -13,6 +13,8 @@ __all__ = [
     "AdmissionAvoidanceSpec",
     "DischargeDelaySpec",
     "ElectivesSpec",
+    "NeedShares",
+    "PathwayShares",
     "HospitalSpec",
     "PresentationsSpec",
     "ReadmissionSpec",

@@ -175,10 +175,16 @@ def _needs(config: Config):
     """(key path, need) of every place a patient may wait for a service to leave."""
     hospital = config.hospital
     if hospital is not None:
-        for pathway, needs in hospital.discharge_needs.items():
-            for need, share in needs.items():
-                if share > 0:
-                    yield f"hospital.discharge_needs.{pathway}.{need}", need
+        tables = [("hospital.discharge_needs", hospital.discharge_needs)]
+        tables += [
+            (f"changes.{k}.discharge_needs", c.discharge_needs)
+            for k, c in enumerate(config.changes)
+        ]
+        for where, table in tables:
+            for pathway, needs in table.items():
+                for need, share in needs.items():
+                    if share > 0:
+                        yield f"{where}.{pathway}.{need}", need
     ic = config.intermediate_care
     if ic is not None:
         for kind in ("bed_based", "home_based", "assessment_beds"):

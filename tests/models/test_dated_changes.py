@@ -175,3 +175,79 @@ def test_a_dated_avoidance_share_needs_admission_avoidance():
     assert "changes.0.admission_avoidance_share: needs hospital.admission_avoidance" in str(
         error.value
     )
+
+
+def _hospital_side_run(overrides, root):
+    from tests.conftest import hospital_side
+
+    return _small_run([*hospital_side(root / SMALL), *overrides], root)
+
+
+ALL_HOME = "{pathway_0: 1.0}"
+HOME_FROM_DAY_60 = (
+    "changes=[{at: 60 days, discharge_pathways: "
+    f"{{frail_older: {ALL_HOME}, long_term_condition: {ALL_HOME}, general: {ALL_HOME}}}}}]"
+)
+
+
+def test_discharge_pathways_change_on_their_day():
+    """From day 60 every cohort goes home by pathway 0: the same run until then, and no one
+    found fit for pathways 1-3 after it."""
+    from tests.conftest import ROOT
+
+    def fit_by_period(overrides):
+        _config, _result, view = _hospital_side_run(overrides, ROOT)
+        counts = {}
+        for pathway in ("pathway_0", "pathway_1", "pathway_2", "pathway_3"):
+            times = view.time[view.rows(Kind.MILESTONE, pathway, event=f"medically_fit_{pathway}")]
+            counts[pathway] = (int((times < 60 * 24).sum()), int((times >= 60 * 24).sum()))
+        return counts
+
+    before, after = fit_by_period([]), fit_by_period([HOME_FROM_DAY_60])
+    assert {p: c[0] for p, c in after.items()} == {p: c[0] for p, c in before.items()}
+    assert all(after[p][1] == 0 for p in ("pathway_1", "pathway_2", "pathway_3"))
+    assert before["pathway_1"][1] > 10
+    assert after["pathway_0"][1] > before["pathway_0"][1]
+
+
+def test_what_a_pathway_waits_for_changes_on_its_day():
+    """Pathway 1 waits for home care alone from day 60: no one leaving hospital asks for
+    home-based intermediate care a fortnight on (those asking in between had it arranged, about
+    3.5 days, before the change), and more ask for home care."""
+    from tests.conftest import ROOT
+
+    change = "changes=[{at: 60 days, discharge_needs: {pathway_1: {home_care: 1.0}}}]"
+
+    def asked_after(overrides, group):
+        _config, _result, view = _hospital_side_run(["run.horizon=180 days", *overrides], ROOT)
+        return int((view.time[view.rows(Kind.QUEUE, group)] >= 74 * 24).sum())
+
+    assert asked_after([], "home_based_step_down") > 10
+    assert asked_after([change], "home_based_step_down") == 0
+    assert asked_after([change], "home_care_from_hospital") > asked_after(
+        [], "home_care_from_hospital"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [
+        (
+            "{at: 60 days, discharge_pathways: {children: {pathway_0: 1.0}}}",
+            "changes.0.discharge_pathways.children: unknown cohort 'children'",
+        ),
+        (
+            "{at: 60 days, discharge_pathways: {general: {pathway_0: 0.5}}}",
+            "changes[0].discharge_pathways.general: shares must sum to 1",
+        ),
+        (
+            "{at: 60 days, discharge_needs: {pathway_1: {care_home: 0.5, nursing: 0.5}}}",
+            "changes[0].discharge_needs.pathway_1.nursing: expected 'home_based'",
+        ),
+    ],
+)
+def test_a_dated_change_of_discharge_is_checked_in_one_line(cli, root, change, needle):
+    code, out, err = cli("validate", root / SMALL, "--set", f"changes=[{change}]")
+    lines = [line for line in (out + err).splitlines() if line.strip()]
+    assert code != 0 and len(lines) == 1, lines
+    assert needle in lines[0], lines[0]

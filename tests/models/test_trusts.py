@@ -59,6 +59,9 @@ def test_a_trust_short_of_beds_makes_only_its_own_patients_wait():
         started = view.rows(Kind.START, "admission", pool=pool)
         waits[pool] = float(np.mean(view.time[started] - view.time[view.ref[started]]))
     assert waits["north_acute"] > 24 and waits["south_acute"] < 0.1
+    for pool, wait in waits.items():  # the measure of each trust is the same wait
+        assert values[("hospital", pool, "admission_wait_mean")] == pytest.approx(wait)
+    assert values[("hospital", "north_acute", "waited_over_4_hours_share")] > 0.9
     pooled = copy.deepcopy(TWO_TRUSTS)
     pooled["beds"] = {"acute": {"capacity": 39}}
     del pooled["hospital"]["trusts"]
