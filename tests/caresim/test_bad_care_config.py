@@ -90,7 +90,10 @@ SMALL = ROOT / "configs/teaching/whole_system.yaml"
         ),
         (
             "changes=[{at: 120 days}]",
-            ["changes[0]", "expected beds, staff, allocation or admission_avoidance_share"],
+            [
+                "changes[0]",
+                "expected beds, staff, allocation, admission_avoidance_share, discharge_pathways or discharge_needs",
+            ],
         ),
         (
             "staff.northside_gp.workforce={in_post: 4}",
