@@ -110,7 +110,7 @@ def care_pool(run: TeachingRun, name: str) -> tuple[Pool, Demand] | None:
             kind
             for kind in IC_KINDS
             if getattr(config.intermediate_care, kind) is not None
-            and getattr(config.intermediate_care, kind).uses == name
+            and getattr(config.intermediate_care, kind).pools == [name]
         ]
         if kinds:
             steps = tuple(f"{kind}_{way}" for kind in kinds for way in ("step_down", "step_up"))

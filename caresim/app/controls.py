@@ -171,7 +171,8 @@ def _bed_users(config: Config) -> dict[str, tuple[str, str]]:
         ):
             spec = getattr(care, kind)
             if spec is not None:
-                users[spec.uses] = ("Intermediate care places", what)
+                for pool in spec.pools:
+                    users[pool] = ("Intermediate care places", what)
     hospital = config.hospital
     if hospital is not None:
         for pool in hospital.acute_beds:

@@ -169,7 +169,7 @@ class Discharge:
         ic = self.ic
         assert ic is not None  # the config checks name intermediate care for pathways 1-3
         arranging = ic.arranging_time(need)
-        if arranging > 0 or not ic.has_free(need):
+        if arranging > 0 or not ic.has_free(need, entity):
             self._delayed(entity, REASON_OF_NEED[need], bed)
         if arranging > 0:
             yield self.env.timeout(arranging)

@@ -12,6 +12,8 @@ until it starts — to a home care package or a care-home place.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from simpy.events import Event
 
 from caresim.models.context import CareContext
@@ -30,8 +32,22 @@ SETTING = "intermediate_care"
 KINDS = IC_KINDS
 
 
+class Provider(NamedTuple):
+    """One provider's places of a kind of intermediate care, and any ring-fenced for step-up."""
+
+    pool: BedPool
+    ring_fenced: BedPool | None
+
+
+def _step(log, name: str, pools: list[str]) -> Step:
+    """A step on one pool, or on any of several (each provider's), one group either way."""
+    if len(pools) == 1:
+        return Step.register(log, name, pools[0], SETTING)
+    return Step.register_any(log, name, pools, SETTING)
+
+
 class _Service:
-    """One kind of intermediate care at run time."""
+    """One kind of intermediate care at run time, of one provider or of several by area."""
 
     def __init__(
         self,
@@ -40,18 +56,22 @@ class _Service:
         spec: IntermediateCareServiceSpec,
         pools: dict[str, BedPool],
     ):
-        pool = pools[spec.uses]
         streams = ic.context.streams
         self.kind = kind
-        self.pool = pool
-        self.step_up = Step.register(ic.log, f"{kind}_step_up", pool.name, SETTING)
-        self.ring_fenced = pools[spec.step_up_uses] if spec.step_up_uses is not None else None
+        practices = ic.context.patients.practices
+        self.providers: list[Provider] = []
+        self.provider_of = [0] * len(practices)  # by practice code; no practice: the first
+        for k, site in enumerate(spec.sites.values()):
+            fenced = pools[site.step_up_uses] if site.step_up_uses is not None else None
+            self.providers.append(Provider(pools[site.uses], fenced))
+            for practice in site.serves:
+                self.provider_of[practices.index(practice)] = k
+        self.pool = self.providers[0].pool
+        self.step_up = _step(ic.log, f"{kind}_step_up", spec.pools)
         self.step_up_ring_fenced = (
-            Step.register(ic.log, f"{kind}_step_up", self.ring_fenced.name, SETTING)
-            if self.ring_fenced is not None
-            else None
+            _step(ic.log, f"{kind}_step_up", spec.step_up_pools) if spec.step_up_pools else None
         )
-        self.step_down = Step.register(ic.log, f"{kind}_step_down", pool.name, SETTING)
+        self.step_down = _step(ic.log, f"{kind}_step_down", spec.pools)
         self.length_of_stay = sampler(
             spec.length_of_stay.build(),
             streams.generator(f"intermediate_care.{kind}.length_of_stay"),
@@ -71,6 +91,10 @@ class _Service:
             destination: ic.log.register(Kind.MILESTONE, f"{kind}_to_{destination}", kind, SETTING)
             for destination in spec.outcomes
         }
+
+    def provider(self, ic: IntermediateCare, entity: int) -> Provider:
+        """The provider serving the patient's practice."""
+        return self.providers[self.provider_of[ic.context.patients.practice_of(entity)]]
 
     def release(self, req: Request) -> None:
         """Give the place back to whichever pool granted it."""
@@ -138,8 +162,8 @@ class IntermediateCare:
     def step_up(self, entity: int, kind: str) -> None:
         """A patient at home needs a place; they wait no longer than the step-up patience."""
         service = self.services[kind]
-        pool, step = service.pool, service.step_up
-        fenced = service.ring_fenced
+        pool, fenced = service.provider(self, entity)
+        step = service.step_up
         # A ring-fenced place if one is free, else a shared one; with neither, the patient waits
         # for a ring-fenced place, where no patient from hospital competes.
         if fenced is not None and (fenced.has_free_unit() or not pool.has_free_unit()):
@@ -159,16 +183,18 @@ class IntermediateCare:
     def step_down(self, entity: int, kind: str) -> Event:
         """An event, for the hospital to wait on while the patient keeps their acute bed."""
         service = self.services[kind]
-        return service.pool.acquire(entity, service.step_down, self.step_down_priority)
+        pool = service.provider(self, entity).pool
+        return pool.acquire(entity, service.step_down, self.step_down_priority)
 
     def arranging_time(self, kind: str) -> float:
         """Hours to arrange a place for a patient leaving hospital (0 when not modelled)."""
         arranging = self.services[kind].arranging
         return arranging() if arranging is not None else 0.0
 
-    def has_free(self, kind: str) -> bool:
-        """Whether a place of ``kind`` would be granted at once."""
-        return self.services[kind].pool.has_free_unit()
+    def has_free(self, kind: str, entity: int) -> bool:
+        """Whether a place of ``kind`` would be granted at once to the patient ``entity``."""
+        service = self.services[kind]
+        return service.provider(self, entity).pool.has_free_unit()
 
     def stay(self, req: Request, kind: str) -> None:
         """The patient has a place: they stay, then leave it for their next destination."""
@@ -182,4 +208,4 @@ class IntermediateCare:
         def started(req: Request) -> None:
             call_later(self.env, remaining, lambda _e: service.leave(self, req))
 
-        service.pool.request(entity, service.step_down, started)
+        service.provider(self, entity).pool.request(entity, service.step_down, started)

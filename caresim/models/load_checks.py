@@ -142,6 +142,19 @@ def _sent_from_practices(config: Config, destination: str) -> float:
     )
 
 
+def _provider_shares(config: Config, service) -> dict[str, float]:
+    """The share of the place's registered patients each provider's pool of a service takes."""
+    population = config.population
+    assert population is not None
+    if service.providers is None or population.registered <= 0:
+        return {pool: 1.0 for pool in service.pools}
+    return {
+        site.uses: sum(population.practices[p].registered for p in site.serves)
+        / population.registered
+        for site in service.providers.values()
+    }
+
+
 def _site_shares(config: Config) -> dict[str, float]:
     """The share of the place's registered patients each acute bed pool admits."""
     hospital, population = config.hospital, config.population
@@ -204,7 +217,9 @@ def _hospital_loads(config: Config) -> Iterator[tuple[str, float, bool]]:
         placed = admissions * (1.0 - zero) * share + _sent_from_practices(config, STEP_UP[kind])
         # Step-up patients who find no place within their patience go elsewhere.
         gives_up = ic.step_up_patience is not None and bool(STEP_UP[kind])
-        yield service.uses, placed * service.length_of_stay.build().mean, gives_up
+        held = placed * service.length_of_stay.build().mean
+        for pool, share in _provider_shares(config, service).items():
+            yield pool, share * held, gives_up
 
 
 def _social_care_loads(config: Config) -> Iterator[tuple[str, float, bool]]:
@@ -259,8 +274,10 @@ def _proportions(config: Config) -> Iterator[tuple[str, str]]:
             getattr(config.intermediate_care, kind, None) if config.intermediate_care else None
         )
         if service is not None:
-            capacity[kind] = _bed_count(config, service.uses)
-            keys[kind] = f"beds.{service.uses}.capacity"
+            counts = [_bed_count(config, pool) for pool in service.pools]
+            capacity[kind] = None if None in counts else sum(c or 0.0 for c in counts)
+            path = f"intermediate_care.{kind}.providers"
+            keys[kind] = f"beds.{service.pools[0]}.capacity" if not service.providers else path
     for what, (national, source) in NATIONAL_PER_10K.items():
         have = capacity.get(what)
         if have is None:

@@ -42,6 +42,7 @@ def check_care_system(config: Config) -> None:
     _general_practice(config)
     _district_nursing(config)
     _beds(config)
+    _served_once(config)
     _hospital(config)
     _destinations(config)
     _starting_state(config)
@@ -238,8 +239,13 @@ def _bed_uses(config: Config) -> list[tuple[str, str]]:
     if config.intermediate_care:
         for kind in IC_KINDS:
             service = getattr(config.intermediate_care, kind)
-            if service is not None:
+            if service is None:
+                continue
+            if service.providers is None:
                 uses.append((f"intermediate_care.{kind}.uses", service.uses))
+            else:
+                path = f"intermediate_care.{kind}.providers"
+                uses += [(f"{path}.{n}.uses", p.uses) for n, p in service.providers.items()]
     return uses
 
 
@@ -258,16 +264,25 @@ def _acute_uses(hospital) -> list[tuple[str, str]]:
     return uses
 
 
-def _trusts_serve_every_practice(config: Config) -> None:
-    """Each practice's patients go to one trust: every practice served, once, and known."""
-    trusts = config.hospital.trusts if config.hospital is not None else None
-    if trusts is None:
-        return
+def _served_once(config: Config) -> None:
+    """Each practice's patients go to one trust, and to one provider of each kind of
+    intermediate care: every practice served, once, and known."""
+    if config.hospital is not None and config.hospital.trusts is not None:
+        _serve_every_practice(config, "hospital.trusts", "trust", config.hospital.trusts)
+    ic = config.intermediate_care
+    for kind in IC_KINDS:
+        service = getattr(ic, kind) if ic is not None else None
+        if service is not None and service.providers is not None:
+            path = f"intermediate_care.{kind}.providers"
+            _serve_every_practice(config, path, "provider", service.providers)
+
+
+def _serve_every_practice(config: Config, where: str, what: str, sites: dict) -> None:
     practices = config.population.practices if config.population is not None else {}
     served_by: dict[str, str] = {}
-    for name, trust in trusts.items():
-        for practice in trust.serves:
-            path = f"hospital.trusts.{name}.serves"
+    for name, site in sites.items():
+        path = f"{where}.{name}.serves"
+        for practice in site.serves:
             if practice not in practices:
                 raise reference_error(
                     path, f"unknown practice '{practice}'; expected one of {_listing(practices)}"
@@ -275,15 +290,15 @@ def _trusts_serve_every_practice(config: Config) -> None:
             if practice in served_by:
                 raise reference_error(
                     path,
-                    f"practice '{practice}' is already served by trust '{served_by[practice]}'"
-                    "; expected each practice served by one trust",
+                    f"practice '{practice}' is already served by {what} '{served_by[practice]}'"
+                    f"; expected each practice served by one {what}",
                 )
             served_by[practice] = name
     unserved = [p for p in practices if p not in served_by]
     if unserved:
         raise reference_error(
-            "hospital.trusts",
-            f"no trust serves practice(s) {_listing(unserved[:5])}"
+            where,
+            f"no {what} serves practice(s) {_listing(unserved[:5])}"
             f"{' and more' if len(unserved) > 5 else ''}; expected each practice in one serves list",
         )
 
@@ -312,7 +327,6 @@ def _hospital(config: Config) -> None:
     hospital = config.hospital
     if hospital is None:
         return
-    _trusts_serve_every_practice(config)
     for pool in (*hospital.acute_beds, *hospital.escalation_pools):
         if config.beds[pool].when_full == "turn_away":
             raise reference_error(
@@ -505,12 +519,16 @@ def _starting_occupancy(config: Config) -> None:
         for kind in IC_KINDS:
             service = getattr(config.intermediate_care, kind)
             count = getattr(state.intermediate_care, kind)
-            capacity = _capacity(config, service.uses) if service is not None else None
-            if capacity is not None and count > capacity:
+            pools = service.pools if service is not None else []
+            capacities = [_capacity(config, pool) for pool in pools]
+            if pools and None not in capacities and count > sum(c or 0 for c in capacities):
+                has = " and ".join(
+                    f"beds.{p} has {c}" for p, c in zip(pools, capacities, strict=True)
+                )
                 raise reference_error(
                     f"starting_state.intermediate_care.{kind}",
-                    f"{count} places occupied at the start, but beds.{service.uses} has {capacity}",
-                    (f"beds.{service.uses}.capacity",),
+                    f"{count} places occupied at the start, but {has}",
+                    tuple(f"beds.{pool}.capacity" for pool in pools),
                 )
 
 

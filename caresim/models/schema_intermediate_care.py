@@ -45,10 +45,31 @@ def _admitted_on_giving_up() -> GaveUpShares:
     return {"hospital_admission": 1.0}
 
 
+class ProviderSpec(Frozen):
+    """A provider of one kind of intermediate care in a place with several: its places, and the
+    practices whose patients it takes (step-up from home, step-down from hospital)."""
+
+    uses: NameType = Field(description="the bed pool of the provider's beds or caseload places")
+    step_up_uses: NameType | None = Field(
+        None, description="a bed pool of the provider's places ring-fenced for step-up"
+    )
+    serves: list[NameType] = Field(
+        min_length=1, description="the practices (of population.practices) whose patients it takes"
+    )
+
+
 class IntermediateCareServiceSpec(Frozen):
     """One kind of intermediate care: its places, how long people stay, where they go after."""
 
-    uses: NameType = Field(description="the bed pool of its beds or caseload places")
+    uses: NameType | None = Field(
+        None,
+        description="the bed pool of its beds or caseload places (of a place with one provider)",
+    )
+    providers: dict[NameType, ProviderSpec] | None = Field(
+        None,
+        description="the providers of a place with several, each with its places and the "
+        "practices it serves, in place of uses",
+    )
     step_up_uses: NameType | None = Field(
         None,
         description=(
@@ -65,6 +86,42 @@ class IntermediateCareServiceSpec(Frozen):
         ),
     )
     outcomes: OutcomeShares = Field(default_factory=_home_after)
+
+    @model_validator(mode="after")
+    def _one_way_to_the_places(self):
+        if (self.uses is None) == (self.providers is None):
+            raise ValueError(
+                "expected either uses (one pool of places) or providers (several, each with its "
+                "places and the practices it serves), not both or neither"
+            )
+        if self.providers is not None and self.step_up_uses is not None:
+            raise ValueError(
+                "with providers, each provider names its own step_up_uses; expected no "
+                "step_up_uses here"
+            )
+        return self
+
+    @property
+    def sites(self) -> dict[str, ProviderSpec]:
+        """The providers, or the one pool of places as a provider named by it."""
+        if self.providers is not None:
+            return dict(self.providers)
+        assert self.uses is not None  # the validator asks for uses or providers
+        # Not validated: ``serves`` of the one provider is every practice, spelt as no list.
+        one = ProviderSpec.model_construct(
+            uses=self.uses, step_up_uses=self.step_up_uses, serves=[]
+        )
+        return {self.uses: one}
+
+    @property
+    def pools(self) -> list[str]:
+        """Every bed pool of its places (not ring-fenced), one per provider."""
+        return [site.uses for site in self.sites.values()]
+
+    @property
+    def step_up_pools(self) -> list[str]:
+        """Every bed pool of places ring-fenced for step-up."""
+        return [s.step_up_uses for s in self.sites.values() if s.step_up_uses is not None]
 
 
 class IntermediateCareSpec(Frozen):

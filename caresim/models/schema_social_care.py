@@ -112,25 +112,17 @@ def check_social_care(config: Config) -> None:
         for kind in ("bed_based", "home_based", "assessment_beds"):
             service = getattr(config.intermediate_care, kind)
             if service is not None:
-                used.add(service.uses)
-    if config.intermediate_care is not None:
-        for kind in ("bed_based", "home_based", "assessment_beds"):
-            service = getattr(config.intermediate_care, kind)
-            if service is None or service.step_up_uses is None:
-                continue
-            path = f"intermediate_care.{kind}.step_up_uses"
-            if service.step_up_uses not in config.beds:
-                raise reference_error(
-                    path,
-                    f"unknown bed pool '{service.step_up_uses}'; "
-                    f"expected one of {_listing(config.beds)}",
-                )
-            if service.step_up_uses in used:
-                raise reference_error(
-                    path,
-                    f"bed pool '{service.step_up_uses}' is already used; each use needs its own pool",
-                )
-            used.add(service.step_up_uses)
+                used.update(service.pools)
+    for path, pool in _ring_fenced(config):
+        if pool not in config.beds:
+            raise reference_error(
+                path, f"unknown bed pool '{pool}'; expected one of {_listing(config.beds)}"
+            )
+        if pool in used:
+            raise reference_error(
+                path, f"bed pool '{pool}' is already used; each use needs its own pool"
+            )
+        used.add(pool)
     if social is not None:
         for need in SOCIAL_CARE_NEEDS:
             service = getattr(social, need)
@@ -169,6 +161,23 @@ def check_social_care(config: Config) -> None:
                 raise reference_error(
                     f"starting_state.social_care.{need}", f"there is no social_care.{need}"
                 )
+
+
+def _ring_fenced(config: Config):
+    """(key path, bed pool) of every pool of places ring-fenced for step-up."""
+    ic = config.intermediate_care
+    for kind in ("bed_based", "home_based", "assessment_beds"):
+        service = getattr(ic, kind) if ic is not None else None
+        if service is None:
+            continue
+        if service.providers is None:
+            if service.step_up_uses is not None:
+                yield f"intermediate_care.{kind}.step_up_uses", service.step_up_uses
+            continue
+        for name, provider in service.providers.items():
+            if provider.step_up_uses is not None:
+                path = f"intermediate_care.{kind}.providers.{name}.step_up_uses"
+                yield path, provider.step_up_uses
 
 
 def _needs(config: Config):

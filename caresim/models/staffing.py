@@ -128,9 +128,8 @@ def _settings_of_pools(config: Config) -> dict[str, str]:
         for kind in IC_KINDS:
             service = getattr(config.intermediate_care, kind)
             if service is not None:
-                setting[service.uses] = "intermediate_care"
-                if service.step_up_uses is not None:
-                    setting[service.step_up_uses] = "intermediate_care"
+                for pool in (*service.pools, *service.step_up_pools):
+                    setting[pool] = "intermediate_care"
     return setting
 
 

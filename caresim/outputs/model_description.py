@@ -224,15 +224,16 @@ def _intermediate_care(config: Config, d: ModelDescription) -> None:
             (
                 f"{kind.replace('_', ' ')} intermediate care",
                 "intermediate care",
-                f"{service.uses} (stay {distribution_words(service.length_of_stay)})",
+                f"{', '.join(service.pools)} (stay {distribution_words(service.length_of_stay)})",
                 outcomes,
             )
         )
         d.queues.append(
             (
                 f"{kind.replace('_', ' ')} step-up / step-down",
-                service.uses,
-                "first come first served",
+                ", ".join(service.pools),
+                "first come first served"
+                + (", at the provider serving the patient's practice" if service.providers else ""),
                 f"step-up {duration_words(ic.step_up_patience)}; step-down waits in the acute bed",
                 _shares(ic.step_up_gave_up),
             )

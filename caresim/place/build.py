@@ -81,7 +81,10 @@ class Place:
     #: The acute trusts, where the beds table says which networks each serves: by trust name,
     #: its ``beds`` and ``escalation_beds`` pools and the practices it ``serves``.
     trusts: dict[str, dict] = field(default_factory=dict)
-    #: Prices by bed pool, for the trusts' pools, in place of the defaults' acute prices.
+    #: Providers of intermediate care by kind, where the beds table says which networks each
+    #: serves: by kind and provider, its ``uses`` and ``step_up_uses`` pools and ``serves``.
+    providers: dict[str, dict[str, dict]] = field(default_factory=dict)
+    #: Prices by bed pool, for the pools split by area, in place of the defaults' prices.
     bed_prices: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
@@ -240,47 +243,74 @@ def _beds(tables: Tables, defaults: Config, scale: float) -> tuple[dict[str, int
     return dict(counts), sources
 
 
+#: How each use of beds that may be split by area names its sites' pools: the key of the site's
+#: own pool and of its share of the pool beside it (escalation, ring-fenced step-up), and what a
+#: site of it is called.
+AREA_USES = {
+    "acute": ("escalation", "beds", "escalation_beds", "acute site"),
+    "bed_based": ("bed_based_step_up", "uses", "step_up_uses", "provider"),
+    "home_based": ("home_based_step_up", "uses", "step_up_uses", "provider"),
+    "assessment_beds": ("assessment_beds_step_up", "uses", "step_up_uses", "provider"),
+}
+
+
 def _trusts(
     tables: Tables, defaults: Config, beds: dict[str, int], sources: dict[str, str]
 ) -> dict[str, dict]:
-    """Acute trusts from the beds table's acute rows with SERVES, each its own pool, in ``beds``.
+    """Acute trusts from the beds table's acute rows with SERVES, each its own pool, in ``beds``."""
+    return _areas(tables, defaults, beds, sources, "acute")
 
-    The defaults' acute and escalation pools give way to the trusts': escalation beds as the
-    defaults' (scaled) shared in proportion to each trust's acute beds.
-    """
+
+def _providers(
+    tables: Tables, defaults: Config, beds: dict[str, int], sources: dict[str, str]
+) -> dict[str, dict[str, dict]]:
+    """Providers of each kind of intermediate care from the rows of that kind with SERVES."""
+    found = {kind: _areas(tables, defaults, beds, sources, kind) for kind in IC_KINDS}
+    return {kind: sites for kind, sites in found.items() if sites}
+
+
+def _areas(
+    tables: Tables, defaults: Config, beds: dict[str, int], sources: dict[str, str], use: str
+) -> dict[str, dict]:
+    """The sites of one use (acute, a kind of intermediate care) whose rows say which networks
+    each serves, each with its own pool, in ``beds`` in place of the defaults' pool. The pool
+    beside it in the defaults (escalation beds, places ring-fenced for step-up) is shared among
+    the sites in proportion to their own."""
     pools = _bed_pools(defaults)
-    acute = [r for r in tables.beds or () if BED_KINDS.get(_kind(r.kind)) == "acute"]
-    if not any(r.serves for r in acute):
+    rows = [r for r in tables.beds or () if BED_KINDS.get(_kind(r.kind)) == use]
+    if use not in pools or not any(r.serves for r in rows):
         return {}
+    shared_use, own_key, shared_key, what = AREA_USES[use]
+    own_pool, shared_pool = pools[use], pools.get(shared_use)
     path = tables.folder / BEDS
     practices_of: dict[str, list[str]] = defaultdict(list)
     for practice in tables.practices:
         practices_of[practice.network_code].append(slug(practice.code))
         practices_of[practice.network_name].append(slug(practice.code))
-    trusts: dict[str, dict] = {}
+    shared = beds.pop(shared_pool, 0) if shared_pool is not None else 0
+    sources.pop(shared_pool or "", None)
+    beds.pop(own_pool, None)
+    sources.pop(own_pool, None)
+    total = sum(r.number for r in rows)
+    sites: dict[str, dict] = {}
     served: dict[str, str] = {}
-    escalation = beds.pop(pools["escalation"], 0) if "escalation" in pools else 0
-    sources.pop(pools.get("escalation", ""), None)
-    beds.pop(pools["acute"], None)
-    sources.pop(pools["acute"], None)
-    total = sum(r.number for r in acute)
-    for row in acute:
+    for row in rows:
         if not row.serves:
             raise PlaceError(
-                f"{path}: row {row.row}: SERVES: acute site '{row.site}' serves no network; "
-                "expected the networks of every acute site, or of none"
+                f"{path}: row {row.row}: SERVES: {what} '{row.site}' serves no network; "
+                f"expected the networks of every {what} of its kind, or of none"
             )
         name = slug(row.site)
         serving: list[str] = []
-        trust: dict[str, Any] = {"beds": f"{name}_beds", "serves": serving}
-        beds[trust["beds"]] = row.number
-        sources[trust["beds"]] = f"{BEDS}: {row.site} {row.number}"
-        if escalation:
-            trust["escalation_beds"] = f"{name}_escalation"
-            beds[trust["escalation_beds"]] = max(1, round(escalation * row.number / total))
-            sources[trust["escalation_beds"]] = (
-                f"national default scaled, shared by acute beds: {row.site}'s share"
-            )
+        own = f"{name}_beds" if use == "acute" else f"{name}_{own_pool}"
+        site: dict[str, Any] = {own_key: own, "serves": serving}
+        beds[own] = row.number
+        sources[own] = f"{BEDS}: {row.site} {row.number}"
+        if shared and shared_pool is not None:
+            extra = f"{name}_escalation" if use == "acute" else f"{name}_{shared_pool}"
+            site[shared_key] = extra
+            beds[extra] = max(1, round(shared * row.number / total))
+            sources[extra] = f"national default scaled, shared by {row.site}'s share of places"
         for network in row.serves:
             if network not in practices_of:
                 raise PlaceError(
@@ -291,39 +321,44 @@ def _trusts(
                 if served.setdefault(member, row.site) != row.site:
                     raise PlaceError(
                         f"{path}: row {row.row}: SERVES: network '{network}' is already served "
-                        f"by '{served[member]}'; expected each network served by one site"
+                        f"by '{served[member]}'; expected each network served by one {what}"
                     )
                 if member not in serving:
                     serving.append(member)
-        trusts[name] = trust
+        sites[name] = site
     unserved = sorted({p.network_code for p in tables.practices if slug(p.code) not in served})
     if unserved:
         raise PlaceError(
-            f"{path}: SERVES: no acute site serves network(s) {', '.join(unserved)}; expected "
-            "each network in one acute site's SERVES"
+            f"{path}: SERVES: no {what} of {rows[0].kind} serves network(s) "
+            f"{', '.join(unserved)}; expected each network in one {what}'s SERVES"
         )
-    return trusts
+    return sites
 
 
 def _kind(kind: str) -> str:
     return kind.replace(" ", "_").replace("-", "_")
 
 
-def _trust_prices(defaults: Config, trusts: dict[str, dict]) -> dict[str, dict[str, float]]:
-    """The defaults' prices of acute and escalation bed-days, for each trust's pools."""
+def _area_prices(
+    defaults: Config, trusts: dict[str, dict], providers: dict[str, dict[str, dict]]
+) -> dict[str, dict[str, float]]:
+    """The defaults' prices of bed-days of each pool split by area, for each site's pools."""
     costs, pools = defaults.costs, _bed_pools(defaults)
-    if costs is None or not trusts:
+    if costs is None or not (trusts or providers):
         return {}
+    split = [("acute", trusts), *((kind, sites) for kind, sites in providers.items())]
     prices: dict[str, dict[str, float]] = {}
     for key in ("bed_day", "commissioned_bed_day"):
         table = dict(getattr(costs, key))
         if not table:
             continue
-        for use, pool_key in (("acute", "beds"), ("escalation", "escalation_beds")):
-            price = table.pop(pools.get(use, ""), None)
-            for trust in trusts.values():
-                if price is not None and pool_key in trust:
-                    table[trust[pool_key]] = price
+        for use, sites in split:
+            shared_use, own_key, shared_key, _ = AREA_USES[use]
+            for pool_use, site_key in ((use, own_key), (shared_use, shared_key)):
+                price = table.pop(pools.get(pool_use, ""), None)
+                for site in sites.values():
+                    if price is not None and site_key in site:
+                        table[site[site_key]] = price
         prices[key] = table
     return prices
 
@@ -341,9 +376,9 @@ def _bed_pools(defaults: Config) -> dict[str, str]:
     for kind in IC_KINDS:
         service = getattr(ic, kind, None) if ic is not None else None
         if service is not None:
-            pools[kind] = service.uses
-            if service.step_up_uses is not None:
-                pools[f"{kind}_step_up"] = service.step_up_uses
+            pools[kind] = service.pools[0]
+            if service.step_up_pools:
+                pools[f"{kind}_step_up"] = service.step_up_pools[0]
     social = defaults.social_care
     for need in ("home_care", "care_home"):
         service = getattr(social, need, None) if social is not None else None
@@ -377,7 +412,11 @@ def _demand(tables: Tables, defaults: Config) -> dict[tuple[str, ...], dict[str,
 
 
 def _starting_state(
-    defaults: Config, beds: dict[str, int], scale: float, trusts: dict[str, dict]
+    defaults: Config,
+    beds: dict[str, int],
+    scale: float,
+    trusts: dict[str, dict],
+    providers: dict[str, dict[str, dict]],
 ) -> dict[str, dict]:
     """The defaults' starting state, scaled to the place's beds, places and population."""
     state = defaults.starting_state
@@ -402,11 +441,20 @@ def _starting_state(
 
     ic = defaults.intermediate_care
     if state.intermediate_care is not None and ic is not None:
-        result["intermediate_care"] = {
-            kind: share_of(getattr(ic, kind).uses, getattr(state.intermediate_care, kind))
-            for kind in ("home_based", "bed_based", "assessment_beds")
-            if getattr(ic, kind) is not None
-        }
+        counts = {}
+        for kind in ("home_based", "bed_based", "assessment_beds"):
+            service = getattr(ic, kind)
+            if service is None:
+                continue
+            count = getattr(state.intermediate_care, kind)
+            if kind not in providers:
+                counts[kind] = share_of(service.pools[0], count)
+                continue
+            base = defaults.beds[service.pools[0]].capacity
+            assert isinstance(base, int)
+            have = sum(beds[site["uses"]] for site in providers[kind].values())
+            counts[kind] = min(have, int(count * have / base)) if base else 0
+        result["intermediate_care"] = counts
     if state.hospital is not None and defaults.hospital is not None:
         acute = defaults.hospital.acute_beds[0]
         base = defaults.beds[acute].capacity
@@ -446,6 +494,7 @@ def build_place(
     scale = registered / base.population.registered
     beds, bed_sources = _beds(tables, base, scale)
     trusts = _trusts(tables, base, beds, bed_sources)
+    providers = _providers(tables, base, beds, bed_sources)
     builder = _StaffBuilder(tables, base, names)
     staff = builder.build()
     place = Place(
@@ -459,9 +508,10 @@ def build_place(
         beds=beds,
         bed_sources=bed_sources,
         demand=_demand(tables, base),
-        starting_state=_starting_state(base, beds, scale, trusts),
+        starting_state=_starting_state(base, beds, scale, trusts, providers),
         trusts=trusts,
-        bed_prices=_trust_prices(base, trusts),
+        providers=providers,
+        bed_prices=_area_prices(base, trusts, providers),
     )
     if builder.skipped:
         left_out = ", ".join(f"{role} {fte:g} FTE" for role, fte in sorted(builder.skipped.items()))

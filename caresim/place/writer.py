@@ -117,12 +117,10 @@ def _beds(place: Place) -> list[str]:
 
 
 def _trusts(place: Place) -> list[str]:
-    """The acute trusts and the practices each serves, and the prices of their beds."""
+    """The acute trusts and the practices each serves."""
     if not place.trusts:
         return []
-    networks = {
-        slug: (p.network_code) for p in place.practices for slug in [place.practice_names[p.code]]
-    }
+    networks = {place.practice_names[p.code]: p.network_code for p in place.practices}
     # Under the demand section's hospital, when it has one (written just before).
     lines = [] if any(path[0] == "hospital" for path in place.demand) else ["hospital:"]
     lines += [
@@ -136,8 +134,31 @@ def _trusts(place: Place) -> list[str]:
         entry = {k: v for k, v in trust.items() if k != "serves"}
         entry["serves"] = "[" + ", ".join(trust["serves"]) + "]"
         lines.append(f"    {name}: {_flow(entry)}  # networks {', '.join(served)}")
+    return lines
+
+
+def _providers(place: Place) -> list[str]:
+    """The providers of each kind of intermediate care and the practices each serves."""
+    if not place.providers:
+        return []
+    networks = {place.practice_names[p.code]: p.network_code for p in place.practices}
+    lines = [
+        "intermediate_care:  # patients go to the provider serving their practice (beds.csv: SERVES)"
+    ]
+    for kind, sites in place.providers.items():
+        lines += [f"  {kind}:", "    uses: null", "    step_up_uses: null", "    providers:"]
+        for name, site in sites.items():
+            served = sorted({networks[p] for p in site["serves"]})
+            entry = {k: v for k, v in site.items() if k != "serves"}
+            entry["serves"] = "[" + ", ".join(site["serves"]) + "]"
+            lines.append(f"      {name}: {_flow(entry)}  # networks {', '.join(served)}")
+    return lines
+
+
+def _prices(place: Place) -> list[str]:
+    lines = []
     if place.bed_prices:
-        lines.append("costs:  # the defaults' prices, the acute ones for each trust's beds")
+        lines.append("costs:  # the defaults' prices, each split pool's for its sites' pools")
         for key, prices in place.bed_prices.items():
             lines.append(f"  {key}: !replace {_flow({k: f'{v:g}' for k, v in prices.items()})}")
     return lines
@@ -200,6 +221,8 @@ def place_text(place: Place, out: Path) -> str:
         _beds(place),
         _demand(place),
         _trusts(place),
+        _providers(place),
+        _prices(place),
         _starting_state(place),
     ]
     return "\n\n".join("\n".join(lines) for lines in sections if lines) + "\n"

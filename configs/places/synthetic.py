@@ -164,11 +164,17 @@ def ics_example() -> None:
         codes = [f"ZN{n:03d}" for n in networks]
         served = sum(p[4] for p in practices if p[2] in codes)
         beds.append([trust, "acute", round(82 * served / 50_000), ";".join(codes)])
+    # Two community providers of intermediate care, each serving half the networks, with the
+    # national default's 9.6 beds and 11.7 home places per 50,000 of the patients it serves.
+    for provider, networks in (
+        ("Community Provider North", range(1, 13)),
+        ("Community Provider South", range(13, 25)),
+    ):
+        codes = [f"ZN{n:03d}" for n in networks]
+        served = sum(p[4] for p in practices if p[2] in codes) / 50_000
+        beds.append([provider, "ic_bed", round(9.6 * served), ";".join(codes)])
+        beds.append([provider, "ic_home_place", round(11.7 * served), ";".join(codes)])
     beds += [
-        ["Community Provider North", "ic_bed", round(9.6 * per_50k * 0.5), ""],
-        ["Community Provider South", "ic_bed", round(9.6 * per_50k * 0.5), ""],
-        ["Community Provider North", "ic_home_place", round(11.7 * per_50k * 0.5), ""],
-        ["Community Provider South", "ic_home_place", round(11.7 * per_50k * 0.5), ""],
         ["Care homes (discharge to assess)", "d2a_bed", round(7.4 * per_50k), ""],
         ["Virtual wards", "virtual_ward", round(8 * per_50k), ""],
     ]

@@ -258,3 +258,24 @@ def test_a_network_served_twice_unknown_or_not_at_all_is_one_line(cli, tmp_path,
     tables = _two_trusts(tmp_path, serves)
     code, _out, err = cli("place", tables, "--out", tmp_path / "x.yaml")
     assert code == 2 and needle in err and err.count("\n") == 1, err
+
+
+def test_community_providers_serving_networks_take_their_patients(tmp_path):
+    tables = _two_trusts(tmp_path)
+    rows = (tables / "beds.csv").read_text(encoding="utf-8").splitlines()
+    rows = [r for r in rows if ",ic_bed," not in r] + [
+        "North Community,ic_bed,5,ZN001",
+        "South Community,ic_bed,3,ZN002",
+    ]
+    (tables / "beds.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = write_place(build_place(read_tables(tables)), tmp_path / "providers.yaml")
+    config = load_config(out, SHORT).config
+    providers = config.intermediate_care.bed_based.providers
+    assert {p.uses: (p.serves, config.beds[p.uses].capacity) for p in providers.values()} == {
+        "north_community_ic_beds": (["z00001", "z00002"], 5),
+        "south_community_ic_beds": (["z00003"], 3),
+    }
+    assert all(p.step_up_uses in config.beds for p in providers.values())  # ring-fenced, shared
+    assert config.costs.bed_day["south_community_ic_beds"] == 150  # the defaults' IC bed price
+    frame = replication_frames(config, "providers", 0, config.run.seed)[0]
+    assert {"north_community_ic_beds", "south_community_ic_beds"} <= set(frame["group"])

@@ -1,4 +1,5 @@
-"""A place with several acute trusts: each admits the patients of the practices it serves."""
+"""A place served by area: several acute trusts, or several providers of intermediate care, each
+taking the patients of the practices it serves."""
 
 from __future__ import annotations
 
@@ -113,4 +114,82 @@ def test_the_starting_state_may_not_exceed_the_trusts_beds_together():
     document = copy.deepcopy(TWO_TRUSTS)
     document["starting_state"] = {"hospital": {"occupied_beds": 40}}
     with pytest.raises(ConfigError, match="40 patients in acute beds.*north_acute has 9"):
+        validate_document(document)
+
+
+def _ic_document() -> dict:
+    """Step-up referrals from the community straight to home-based intermediate care, by town."""
+    return {
+        "name": "two_providers",
+        "run": {"horizon": "200 days", "seed": 9},
+        "population": {
+            "practices": {"north": {"registered": 20000}, "south": {"registered": 20000}},
+        },
+        "beds": {
+            "acute": {"capacity": 200},
+            "north_places": {"capacity": 3},
+            "north_step_up": {"capacity": 1},
+            "south_places": {"capacity": 30},
+        },
+        "intermediate_care": {
+            "home_based": {
+                "providers": {
+                    "north_team": {
+                        "uses": "north_places",
+                        "step_up_uses": "north_step_up",
+                        "serves": ["north"],
+                    },
+                    "south_team": {"uses": "south_places", "serves": ["south"]},
+                },
+                "length_of_stay": {"distribution": "exponential", "mean": "10 days"},
+            },
+        },
+        "hospital": {
+            "beds": "acute",
+            "presentations": {"rate": {"everyone": "0.2 per year"}},
+            "acuity": {"high": 1.0},
+            "admitted_share": {"high": 1.0, "medium": 1.0, "low": 1.0},
+            "length_of_stay": {"everyone": {"distribution": "exponential", "mean": "2 days"}},
+            "discharge_pathways": {"everyone": {"pathway_0": 0.8, "pathway_1": 0.2}},
+        },
+    }
+
+
+def test_each_patient_leaving_hospital_takes_a_place_of_the_provider_serving_their_practice():
+    """About 9 places held in each town (800 a year, 10 days each): the north's 3 (and its one
+    ring-fenced for step-up, which no one from hospital takes) keep its patients waiting in
+    their acute beds; the south's 30 have room."""
+    result = CareSystemModel(validate_document(_ic_document())).run()
+    view = LogView(result.log)
+    practices = np.array(result.log.attribute_values["practice"], dtype=object)
+    practice = practices[view.attribute("practice")]
+    for pool, town in (("north_places", "north"), ("south_places", "south")):
+        started = view.rows(Kind.START, "home_based_step_down", pool=pool)
+        assert len(started) > 30
+        assert set(practice[view.entity[started]]) == {town}
+    assert len(view.rows(Kind.START, pool="north_step_up")) == 0
+    values = {(r.setting, r.group, r.measure): r.value for r in measure(result)}
+    assert values[("intermediate_care", "north_places", "utilisation")] > 0.95
+    assert values[("intermediate_care", "south_places", "utilisation")] < 0.5
+    waits = {}
+    for pool in ("north_places", "south_places"):
+        started = view.rows(Kind.START, "home_based_step_down", pool=pool)
+        waits[pool] = float(np.mean(view.time[started] - view.time[view.ref[started]]))
+    assert waits["north_places"] > 24 * 5 and waits["south_places"] < 1
+
+
+def test_a_practice_no_provider_serves_is_named():
+    document = _ic_document()
+    document["intermediate_care"]["home_based"]["providers"]["south_team"]["serves"] = ["north"]
+    with pytest.raises(ConfigError, match="already served by provider 'north_team'"):
+        validate_document(document)
+    document["intermediate_care"]["home_based"]["providers"]["south_team"]["serves"] = ["east"]
+    with pytest.raises(ConfigError, match="unknown practice 'east'"):
+        validate_document(document)
+
+
+def test_uses_and_providers_together_are_refused():
+    document = _ic_document()
+    document["intermediate_care"]["home_based"]["uses"] = "south_places"
+    with pytest.raises(ConfigError, match="either uses .* or providers"):
         validate_document(document)
