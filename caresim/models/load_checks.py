@@ -144,27 +144,26 @@ def _sent_from_practices(config: Config, destination: str) -> float:
 
 def _provider_shares(config: Config, service) -> dict[str, float]:
     """The share of the place's registered patients each provider's pool of a service takes."""
-    population = config.population
-    assert population is not None
-    if service.providers is None or population.registered <= 0:
-        return {pool: 1.0 for pool in service.pools}
-    return {
-        site.uses: sum(population.practices[p].registered for p in site.serves)
-        / population.registered
-        for site in service.providers.values()
-    }
+    return _shares_by_pool(config, service.pools, service.providers, "uses")
 
 
 def _site_shares(config: Config) -> dict[str, float]:
     """The share of the place's registered patients each acute bed pool admits."""
-    hospital, population = config.hospital, config.population
-    assert hospital is not None and population is not None
-    if hospital.trusts is None or population.registered <= 0:
-        return {pool: 1.0 for pool in hospital.acute_beds}
+    hospital = config.hospital
+    assert hospital is not None
+    return _shares_by_pool(config, hospital.acute_beds, hospital.trusts, "beds")
+
+
+def _shares_by_pool(config: Config, pools: list[str], sites, key: str) -> dict[str, float]:
+    """Each site's pool and its share of the registered patients (all of them, with no sites)."""
+    population = config.population
+    assert population is not None
+    if sites is None or population.registered <= 0:
+        return {pool: 1.0 for pool in pools}
     return {
-        trust.beds: sum(population.practices[p].registered for p in trust.serves)
+        getattr(site, key): sum(population.practices[p].registered for p in site.serves)
         / population.registered
-        for trust in hospital.trusts.values()
+        for site in sites.values()
     }
 
 

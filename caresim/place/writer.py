@@ -120,7 +120,6 @@ def _trusts(place: Place) -> list[str]:
     """The acute trusts and the practices each serves."""
     if not place.trusts:
         return []
-    networks = {place.practice_names[p.code]: p.network_code for p in place.practices}
     # Under the demand section's hospital, when it has one (written just before).
     lines = [] if any(path[0] == "hospital" for path in place.demand) else ["hospital:"]
     lines += [
@@ -129,11 +128,18 @@ def _trusts(place: Place) -> list[str]:
         "  escalation_beds: null",
         "  trusts:",
     ]
-    for name, trust in place.trusts.items():
-        served = sorted({networks[p] for p in trust["serves"]})
-        entry = {k: v for k, v in trust.items() if k != "serves"}
-        entry["serves"] = "[" + ", ".join(trust["serves"]) + "]"
-        lines.append(f"    {name}: {_flow(entry)}  # networks {', '.join(served)}")
+    return lines + _site_lines(place, place.trusts, "    ")
+
+
+def _site_lines(place: Place, sites: dict[str, dict], indent: str) -> list[str]:
+    """A line per site (trust, provider): its pools, the practices it serves, their networks."""
+    networks = {place.practice_names[p.code]: p.network_code for p in place.practices}
+    lines = []
+    for name, site in sites.items():
+        served = sorted({networks[p] for p in site["serves"]})
+        entry = {k: v for k, v in site.items() if k != "serves"}
+        entry["serves"] = "[" + ", ".join(site["serves"]) + "]"
+        lines.append(f"{indent}{name}: {_flow(entry)}  # networks {', '.join(served)}")
     return lines
 
 
@@ -141,17 +147,12 @@ def _providers(place: Place) -> list[str]:
     """The providers of each kind of intermediate care and the practices each serves."""
     if not place.providers:
         return []
-    networks = {place.practice_names[p.code]: p.network_code for p in place.practices}
     lines = [
         "intermediate_care:  # patients go to the provider serving their practice (beds.csv: SERVES)"
     ]
     for kind, sites in place.providers.items():
         lines += [f"  {kind}:", "    uses: null", "    step_up_uses: null", "    providers:"]
-        for name, site in sites.items():
-            served = sorted({networks[p] for p in site["serves"]})
-            entry = {k: v for k, v in site.items() if k != "serves"}
-            entry["serves"] = "[" + ", ".join(site["serves"]) + "]"
-            lines.append(f"      {name}: {_flow(entry)}  # networks {', '.join(served)}")
+        lines += _site_lines(place, sites, "      ")
     return lines
 
 
