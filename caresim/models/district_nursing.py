@@ -44,6 +44,7 @@ class VisitKind:
 
     name: str
     pools: list[ServerPool]  # the roles' pools, the preferred role first
+    by_team: list[list[ServerPool]]  # the same, of each team's own staff
     step: Step
     durations: dict[str, Callable[[], float]]  # by role
     visits: Callable[[], float]
@@ -70,6 +71,7 @@ class DistrictNursing:
             context.streams.generator("district_nursing.first_visit"),
         )
         self.pool_role = {name: role_of(name, config.staff[name]) for name in pools}
+        self._teams(spec, context.patients.practices)
         self.kinds = {kind: self._visit_kind(context, pools, kind) for kind in spec.visit_kinds}
         # The kind is drawn once for an episode: a patient's care needs keep from visit to visit.
         self.next_kind = destination_draw(
@@ -103,6 +105,16 @@ class DistrictNursing:
                 ),
             )
 
+    def _teams(self, spec, practices: list[str]) -> None:
+        """Each team's staff pools, and (by practice code) the team of each practice's patients;
+        without teams, one team of every pool. Patients of no practice go to the first team."""
+        teams = list(spec.teams.values()) if spec.teams is not None else []
+        self.team_staff: list[set[str] | None] = [set(team.staff) for team in teams] or [None]
+        self.team_of = [0] * len(practices)
+        for k, team in enumerate(teams):
+            for practice in team.serves:
+                self.team_of[practices.index(practice)] = k
+
     def _visit_kind(self, context: CareContext, pools: dict[str, ServerPool], kind: str):
         """The pools, labels and draws of one kind of visit, each draw on its own stream."""
         spec = self.spec
@@ -123,9 +135,13 @@ class DistrictNursing:
             )
             for role, work in visit.roles.items()
         }
+        by_team = [
+            [p for p in chosen if staff is None or p.name in staff] for staff in self.team_staff
+        ]
         return VisitKind(
             name=kind,
             pools=chosen,
+            by_team=by_team,
             step=step,
             durations=durations,
             visits=sampler(
@@ -168,7 +184,8 @@ class DistrictNursing:
             if due > env.now:
                 yield env.timeout(due - env.now)
             # The visit whose window closes first is made first.
-            req = yield acquire_any(kind.pools, entity, kind.step, priority=closes)
+            pools = kind.by_team[self.team_of[self.patients.practice_of(entity)]]
+            req = yield acquire_any(pools, entity, kind.step, priority=closes)
             if self.travel is not None:
                 yield env.timeout(self.travel())
             log.record(entity, kind.arrived, env.now, ref=req.queue_row)

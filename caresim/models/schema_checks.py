@@ -225,6 +225,40 @@ def _district_nursing(config: Config) -> None:
                 f"services.{name}.uses",
                 f"pool '{service.uses}' makes district nursing visits; a service needs its own pool",
             )
+    if dn.teams is not None:
+        _teams(config, dn_pools)
+
+
+def _teams(config: Config, dn_pools: set[str]) -> None:
+    """Each pool that makes visits is in one team, and each team can make every kind of visit."""
+    dn = config.district_nursing
+    assert dn is not None and dn.teams is not None
+    team_of: dict[str, str] = {}
+    for team, spec in dn.teams.items():
+        path = f"district_nursing.teams.{team}.staff"
+        for pool in spec.staff:
+            if pool not in dn_pools:
+                raise reference_error(
+                    path,
+                    f"'{pool}' is not a staff pool of a district nursing role; expected one of "
+                    f"{_listing(sorted(dn_pools))}",
+                )
+            if pool in team_of:
+                raise reference_error(path, f"'{pool}' is already in team '{team_of[pool]}'")
+            team_of[pool] = team
+        for kind, visit in dn.visit_kinds.items():
+            if not any(role_of(p, config.staff[p]) in visit.roles for p in spec.staff):
+                raise reference_error(
+                    path,
+                    f"no staff of the roles of '{kind}' visits ({', '.join(visit.roles)}); "
+                    "expected each team able to make every kind of visit",
+                )
+    left = sorted(dn_pools - set(team_of))
+    if left:
+        raise reference_error(
+            "district_nursing.teams",
+            f"staff pool(s) {_listing(left)} make district nursing visits but are in no team",
+        )
 
 
 def _bed_uses(config: Config) -> list[tuple[str, str]]:
@@ -275,6 +309,9 @@ def _served_once(config: Config) -> None:
         if service is not None and service.providers is not None:
             path = f"intermediate_care.{kind}.providers"
             _serve_every_practice(config, path, "provider", service.providers)
+    dn = config.district_nursing
+    if dn is not None and dn.teams is not None:
+        _serve_every_practice(config, "district_nursing.teams", "team", dn.teams)
 
 
 def _serve_every_practice(config: Config, where: str, what: str, sites: dict) -> None:

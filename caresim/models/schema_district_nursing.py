@@ -11,7 +11,7 @@ from caresim.models.schema_population import CohortRates, NameType
 from caresim.models.schema_types import DistributionSpec, Frozen, Probability, check_shares
 from caresim.sim.windows import DailyWindows
 
-__all__ = ["CountSpec", "DistrictNursingSpec", "EpisodeSpec", "VisitKindSpec"]
+__all__ = ["CountSpec", "DistrictNursingSpec", "EpisodeSpec", "TeamSpec", "VisitKindSpec"]
 
 
 class GeometricCountSpec(Frozen):
@@ -123,6 +123,16 @@ class EscalationSpec(Frozen):
     to: EscalationShares = Field(default_factory=_admitted_on_escalation)
 
 
+class TeamSpec(Frozen):
+    """A community nursing team of a place with several: its staff pools, and the practices whose
+    patients it visits."""
+
+    staff: list[NameType] = Field(min_length=1, description="the team's staff pools")
+    serves: list[NameType] = Field(
+        min_length=1, description="the practices (of population.practices) whose patients it visits"
+    )
+
+
 class DistrictNursingSpec(Frozen):
     """Episodes of home visits by the community nursing team, with its skill mix."""
 
@@ -136,6 +146,11 @@ class DistrictNursingSpec(Frozen):
         None, description="a nurse's travel to each visit, in the nurse's time (none: no travel)"
     )
     escalation: EscalationSpec = Field(default_factory=EscalationSpec)
+    teams: dict[NameType, TeamSpec] | None = Field(
+        None,
+        description="teams by area, each visiting the patients of the practices it serves with "
+        "its own staff; without them every nurse of a visit's roles may make any visit",
+    )
 
     @field_validator("visit_kinds")
     @classmethod

@@ -84,6 +84,9 @@ class Place:
     #: Providers of intermediate care by kind, where the beds table says which networks each
     #: serves: by kind and provider, its ``uses`` and ``step_up_uses`` pools and ``serves``.
     providers: dict[str, dict[str, dict]] = field(default_factory=dict)
+    #: Community nursing teams, where the workforce table says which networks each provider
+    #: serves: by team, its ``staff`` pools and the practices it ``serves``.
+    teams: dict[str, dict] = field(default_factory=dict)
     #: Prices by bed pool, for the pools split by area, in place of the defaults' prices.
     bed_prices: dict[str, dict[str, float]] = field(default_factory=dict)
 
@@ -134,6 +137,9 @@ class _StaffBuilder:
             self.networks[practice.network_code].append(practice)
         self.pools: dict[str, StaffPool] = {}
         self.skipped: dict[str, float] = defaultdict(float)
+        #: The pools of each community provider, and the networks its rows say it serves.
+        self.provider_pools: dict[str, list[str]] = defaultdict(list)
+        self.provider_serves: dict[str, tuple[tuple[str, ...], int]] = {}
 
     def build(self) -> list[StaffPool]:
         rows = self.tables.workforce or ()
@@ -151,6 +157,8 @@ class _StaffBuilder:
                     "staff may belong to another provider)"
                 )
             fte[(row.org_code, role)] += row.fte
+            if not known and row.serves:
+                self.provider_serves.setdefault(row.org_code, (row.serves, row.row))
         for (org, role), total in fte.items():
             self._add(org, role, _headcount(total), f"{WORKFORCE}: {total:g} FTE")
         given = {role for _org, role in fte}
@@ -194,6 +202,8 @@ class _StaffBuilder:
             prefix = slug(org)
             name = role if role.startswith(f"{prefix}_") else f"{prefix}_{role}"
             self._pool(name, role, headcount, "network", source)
+            if org not in self.networks and name not in self.provider_pools[org]:
+                self.provider_pools[org].append(name)
 
     def _default(self, role: str) -> None:
         """A role the tables do not give: the defaults' staff per patient, at this place."""
@@ -333,6 +343,50 @@ def _areas(
             f"{', '.join(unserved)}; expected each network in one {what}'s SERVES"
         )
     return sites
+
+
+def _teams(tables: Tables, builder: _StaffBuilder, defaults: Config) -> dict[str, dict]:
+    """Community nursing teams from the workforce rows of providers with SERVES: each provider's
+    staff visit the patients of its networks. Every pool of a community nursing role must then
+    be a provider's."""
+    if not builder.provider_serves:
+        return {}
+    path = tables.folder / WORKFORCE
+    practices_of: dict[str, list[str]] = defaultdict(list)
+    for practice in tables.practices:
+        practices_of[practice.network_code].append(slug(practice.code))
+        practices_of[practice.network_name].append(slug(practice.code))
+    teams: dict[str, dict] = {}
+    served: dict[str, str] = {}
+    for org, (networks, row) in builder.provider_serves.items():
+        serving: list[str] = []
+        for network in networks:
+            if network not in practices_of:
+                raise PlaceError(
+                    f"{path}: row {row}: SERVES: unknown network '{network}'; expected a "
+                    "PCN_CODE or PCN_NAME of practices.csv"
+                )
+            for member in practices_of[network]:
+                if served.setdefault(member, org) != org:
+                    raise PlaceError(
+                        f"{path}: row {row}: SERVES: network '{network}' is already served by "
+                        f"'{served[member]}'; expected each network visited by one provider"
+                    )
+                if member not in serving:
+                    serving.append(member)
+        teams[slug(org)] = {"staff": list(builder.provider_pools[org]), "serves": serving}
+    unserved = sorted({p.network_code for p in tables.practices if slug(p.code) not in served})
+    in_teams = {pool for team in teams.values() for pool in team["staff"]}
+    dn = defaults.district_nursing
+    visiting = {r for kind in dn.visit_kinds.values() for r in kind.roles} if dn else set()
+    left = [p.name for p in builder.pools.values() if p.role in visiting and p.name not in in_teams]
+    if unserved or left:
+        what = f"network(s) {', '.join(unserved)}" if unserved else f"staff {', '.join(left)}"
+        raise PlaceError(
+            f"{path}: SERVES: no community provider with SERVES visits {what}; expected every "
+            "network and all community nursing staff in a provider that says which it serves"
+        )
+    return teams
 
 
 def _kind(kind: str) -> str:
@@ -497,6 +551,7 @@ def build_place(
     providers = _providers(tables, base, beds, bed_sources)
     builder = _StaffBuilder(tables, base, names)
     staff = builder.build()
+    teams = _teams(tables, builder, base)
     place = Place(
         name=name or slug(tables.folder.resolve().name),
         defaults=defaults_path,
@@ -511,6 +566,7 @@ def build_place(
         starting_state=_starting_state(base, beds, scale, trusts, providers),
         trusts=trusts,
         providers=providers,
+        teams=teams,
         bed_prices=_area_prices(base, trusts, providers),
     )
     if builder.skipped:

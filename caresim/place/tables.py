@@ -7,7 +7,7 @@ columns are ignored, column names are matched without regard to case):
 |---|---|---|
 | ``practices.csv`` | ``PRACTICE_CODE, PRACTICE_NAME, PCN_CODE, PCN_NAME`` | NHS Digital, Patients Registered at a GP Practice: the practice-to-PCN mapping file |
 | ``registered_by_age.csv`` | ``ORG_CODE`` (or ``CODE``), ``SEX``, ``AGE_GROUP_5`` (or ``AGE``), ``NUMBER_OF_PATIENTS`` | the same publication's file of patients by five-year age band |
-| ``workforce.csv`` (optional) | ``ORG_CODE, STAFF_GROUP, STAFF_ROLE, FTE`` | NHS Digital, General Practice Workforce, in its long layout (one row per organisation and role) |
+| ``workforce.csv`` (optional) | ``ORG_CODE, STAFF_GROUP, STAFF_ROLE, FTE`` (and ``SERVES``) | NHS Digital, General Practice Workforce, in its long layout (one row per organisation and role); a community provider's ``SERVES`` lists the networks its nursing team visits |
 | ``beds.csv`` (optional) | ``SITE, KIND, NUMBER`` (and ``SERVES``) | the place's own bed and caseload counts; an acute site's ``SERVES`` lists the networks (codes or names, ``;`` between) whose patients it admits |
 | ``demand.csv`` (optional) | ``ACTIVITY, COHORT, RATE_PER_YEAR`` | the place's own rates per registered patient |
 
@@ -71,6 +71,7 @@ class WorkforceRow:
     staff_role: str
     fte: float
     row: int
+    serves: tuple[str, ...] = ()  # networks (codes or names) whose patients a provider visits
 
 
 @dataclass(frozen=True)
@@ -232,11 +233,18 @@ def _workforce(folder: Path) -> list[WorkforceRow] | None:
     if not path.exists():
         return None
     table = _Table(path)
-    columns = (("ORG_CODE", "PRAC_CODE", "PCN_CODE"), ("STAFF_GROUP",), ("STAFF_ROLE",), ("FTE",))
+    columns = [("ORG_CODE", "PRAC_CODE", "PCN_CODE"), ("STAFF_GROUP",), ("STAFF_ROLE",), ("FTE",)]
+    if "SERVES" in table.columns:
+        columns.append(("SERVES",))
     return [
-        WorkforceRow(code.upper(), group, role, table.number(fte, row, "FTE"), row)
-        for row, (code, group, role, fte) in table.records(*columns)
+        WorkforceRow(code.upper(), group, role, table.number(fte, row, "FTE"), row, _serves(serves))
+        for row, (code, group, role, fte, *serves) in table.records(*columns)
     ]
+
+
+def _serves(cells: list[str]) -> tuple[str, ...]:
+    """The networks of an optional SERVES cell, separated by ';'."""
+    return tuple(s.strip() for s in (cells[0] if cells else "").split(";") if s.strip())
 
 
 def _beds(folder: Path) -> list[BedRow] | None:
@@ -252,8 +260,7 @@ def _beds(folder: Path) -> list[BedRow] | None:
         value = table.number(number, row, "NUMBER")
         if value != int(value):
             raise PlaceError(f"{path}: row {row}: NUMBER: expected a whole number, got {number!r}")
-        served = tuple(s.strip() for s in (serves[0] if serves else "").split(";") if s.strip())
-        rows.append(BedRow(site, kind.strip().lower(), int(value), row, served))
+        rows.append(BedRow(site, kind.strip().lower(), int(value), row, _serves(serves)))
     return rows
 
 

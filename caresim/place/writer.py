@@ -120,9 +120,7 @@ def _trusts(place: Place) -> list[str]:
     """The acute trusts and the practices each serves."""
     if not place.trusts:
         return []
-    # Under the demand section's hospital, when it has one (written just before).
-    lines = [] if any(path[0] == "hospital" for path in place.demand) else ["hospital:"]
-    lines += [
+    lines = [
         "  # patients go to the acute trust serving their practice (beds.csv: SERVES)",
         "  beds: null",
         "  escalation_beds: null",
@@ -156,6 +154,21 @@ def _providers(place: Place) -> list[str]:
     return lines
 
 
+def _teams(place: Place) -> list[str]:
+    """The community nursing teams and the practices each visits."""
+    if not place.teams:
+        return []
+    lines = [
+        "  # patients are visited by the team serving their practice (workforce.csv: SERVES)",
+        "  teams:",
+    ]
+    teams = {
+        name: {"staff": "[" + ", ".join(team["staff"]) + "]", "serves": team["serves"]}
+        for name, team in place.teams.items()
+    }
+    return lines + _site_lines(place, teams, "    ")
+
+
 def _prices(place: Place) -> list[str]:
     lines = []
     if place.bed_prices:
@@ -165,8 +178,19 @@ def _prices(place: Place) -> list[str]:
     return lines
 
 
-def _demand(place: Place) -> list[str]:
-    """The demand table's rates, merged into the defaults' rate tables."""
+def _sections(place: Place) -> list[str]:
+    """The demand table's rates, and the sites by area, each top-level section once."""
+    extra = {"hospital": _trusts(place), "district_nursing": _teams(place)}
+    extra = {section: lines for section, lines in extra.items() if lines}
+    lines = _demand(place, extra)
+    for section, body in extra.items():
+        lines += [f"{section}:", *body]
+    return lines
+
+
+def _demand(place: Place, extra: dict[str, list[str]]) -> list[str]:
+    """The demand table's rates, merged into the defaults' rate tables; the ``extra`` lines of a
+    top-level section follow its rates (and are taken out of ``extra``)."""
     if not place.demand:
         return []
     tree: dict = {}
@@ -185,6 +209,8 @@ def _demand(place: Place) -> list[str]:
             else:
                 lines.append(f"{'  ' * depth}{key}:")
                 emit(value, depth + 1)
+            if depth == 0:
+                lines.extend(extra.pop(key, []))
 
     emit(tree, 0)
     return lines
@@ -220,8 +246,7 @@ def place_text(place: Place, out: Path) -> str:
         _practices(place),
         _staff(place),
         _beds(place),
-        _demand(place),
-        _trusts(place),
+        _sections(place),
         _providers(place),
         _prices(place),
         _starting_state(place),

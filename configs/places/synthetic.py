@@ -149,7 +149,7 @@ def ics_example() -> None:
                     older,
                 )
             )
-    _tables(folder, practices, rng)
+    _tables(folder, practices, rng, serves=True)
     registered = sum(p[4] for p in practices)
     per_50k = registered / 50_000
     # Three acute trusts, each serving the networks of its area, with 82 acute beds per 50,000
@@ -179,20 +179,25 @@ def ics_example() -> None:
         ["Virtual wards", "virtual_ward", round(8 * per_50k), ""],
     ]
     _write(folder / "beds.csv", ["SITE", "KIND", "NUMBER", "SERVES"], beds)
-    # Community nursing on duty each day, by provider: the national default's 3 district nurses,
-    # 4 staff nurses and 2 HCAs per 50,000 (see pcn_baseline.yaml), split between two providers.
+    # Community nursing on duty each day, by provider, each visiting the patients of the same
+    # twelve networks as its intermediate care: the national default's 3 district nurses, 4 staff
+    # nurses and 2 HCAs per 50,000 (see pcn_baseline.yaml) of the patients it serves.
     with (folder / "workforce.csv").open("a", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        for provider in ("ZC001", "ZC002"):
+        for provider, networks in (("ZC001", range(1, 13)), ("ZC002", range(13, 25))):
+            codes = [f"ZN{n:03d}" for n in networks]
+            served = sum(p[4] for p in practices if p[2] in codes) / 50_000
             for role, per in (
                 ("District Nurse", 3),
                 ("Community Staff Nurse", 4),
                 ("Community HCA", 2),
             ):
-                writer.writerow([provider, "Community Nursing", role, f"{per * per_50k / 2:.1f}"])
+                fte = f"{per * served:.1f}"
+                writer.writerow([provider, "Community Nursing", role, fte, ";".join(codes)])
 
 
-def _tables(folder: Path, practices, rng: random.Random) -> None:
+def _tables(folder: Path, practices, rng: random.Random, serves: bool = False) -> None:
+    """The tables of a place; with ``serves``, the workforce table has a SERVES column."""
     _write(
         folder / "practices.csv",
         ["PUBLICATION", "EXTRACT_DATE", "PRACTICE_CODE", "PRACTICE_NAME", "PCN_CODE", "PCN_NAME"],
@@ -212,11 +217,11 @@ def _tables(folder: Path, practices, rng: random.Random) -> None:
         ],
         _lists(practices, rng, "01-Oct-2026"),
     )
-    _write(
-        folder / "workforce.csv",
-        ["ORG_CODE", "STAFF_GROUP", "STAFF_ROLE", "FTE"],
-        _workforce(practices, rng),
-    )
+    columns = ["ORG_CODE", "STAFF_GROUP", "STAFF_ROLE", "FTE"]
+    rows = _workforce(practices, rng)
+    if serves:
+        columns, rows = [*columns, "SERVES"], [[*row, ""] for row in rows]
+    _write(folder / "workforce.csv", columns, rows)
 
 
 if __name__ == "__main__":

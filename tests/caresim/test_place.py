@@ -279,3 +279,34 @@ def test_community_providers_serving_networks_take_their_patients(tmp_path):
     assert config.costs.bed_day["south_community_ic_beds"] == 150  # the defaults' IC bed price
     frame = replication_frames(config, "providers", 0, config.run.seed)[0]
     assert {"north_community_ic_beds", "south_community_ic_beds"} <= set(frame["group"])
+
+
+def test_community_nursing_providers_serving_networks_become_teams(cli, tmp_path):
+    """The example's tables with its third practice in a second network and two community
+    nursing providers, each serving one network: two teams, each of its own staff."""
+    tables = _two_trusts(tmp_path)
+    with (tables / "workforce.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    rows = [[*row, "SERVES" if k == 0 else ""] for k, row in enumerate(rows)]
+    for provider, network in (("ZC001", "ZN001"), ("ZC002", "Second Town PCN")):
+        for role in ("District Nurse", "Community Staff Nurse", "Community HCA"):
+            rows.append([provider, "Community Nursing", role, "2", network])
+    with (tables / "workforce.csv").open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    out = write_place(build_place(read_tables(tables)), tmp_path / "teams.yaml")
+    teams = load_config(out, SHORT).config.district_nursing.teams
+    assert {name: team.serves for name, team in teams.items()} == {
+        "zc001": ["z00001", "z00002"],
+        "zc002": ["z00003"],
+    }
+    assert teams["zc002"].staff == [
+        "zc002_district_nurse",
+        "zc002_community_staff_nurse",
+        "zc002_community_hca",
+    ]
+    # A provider that serves nobody's networks leaves its staff, and a network, unvisited.
+    rows = [row for row in rows if not (row[0] == "ZC002")]
+    with (tables / "workforce.csv").open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    code, _out, err = cli("place", tables, "--out", tmp_path / "x.yaml")
+    assert code == 2 and "no community provider with SERVES visits network(s) ZN002" in err

@@ -193,3 +193,86 @@ def test_uses_and_providers_together_are_refused():
     document["intermediate_care"]["home_based"]["uses"] = "south_places"
     with pytest.raises(ConfigError, match="either uses .* or providers"):
         validate_document(document)
+
+
+def _teams_document() -> dict:
+    """Two towns, each with its community nursing team: the north's one nurse, the south's four,
+    for the same demand (about 2.7 visits an hour from each town, 30 minutes each)."""
+    fixed = lambda value: {"distribution": "fixed", "value": value}  # noqa: E731
+    return {
+        "name": "two_teams",
+        "run": {"horizon": "20 days", "seed": 4},
+        "population": {
+            "practices": {"north": {"registered": 10000}, "south": {"registered": 10000}},
+        },
+        "staff": {
+            "north_nurse": {"role": "district_nurse", "headcount": 1},
+            "south_nurses": {"role": "district_nurse", "headcount": 4},
+        },
+        "district_nursing": {
+            "referrals": {"everyone": "2.4 per year"},
+            "episode": {
+                "visits": {"distribution": "fixed", "value": 1},
+                "interval": fixed("1 hour"),
+                "first_visit_after": fixed("0 days"),
+            },
+            "visit_kinds": {
+                "any": {"share": 1.0, "roles": {"district_nurse": {"duration": fixed("30 min")}}}
+            },
+            "teams": {
+                "north_team": {"staff": ["north_nurse"], "serves": ["north"]},
+                "south_team": {"staff": ["south_nurses"], "serves": ["south"]},
+            },
+        },
+    }
+
+
+def test_each_team_visits_only_the_patients_of_the_practices_it_serves():
+    """The north's nurse, offered more than an hour of visits an hour, falls ever further behind
+    while the south's four keep up: pooled, the five would."""
+    result = CareSystemModel(validate_document(_teams_document())).run()
+    view = LogView(result.log)
+    practices = np.array(result.log.attribute_values["practice"], dtype=object)
+    practice = practices[view.attribute("practice")]
+    waits = {}
+    for pool, town in (("north_nurse", "north"), ("south_nurses", "south")):
+        started = view.rows(Kind.START, "any_visit", pool=pool)
+        assert len(started) > 300
+        assert set(practice[view.entity[started]]) == {town}
+        waits[pool] = float(np.mean(view.time[started] - view.time[view.ref[started]]))
+    assert waits["north_nurse"] > 24 and waits["south_nurses"] < 1
+    pooled = _teams_document()
+    del pooled["district_nursing"]["teams"]
+    view = LogView(CareSystemModel(validate_document(pooled)).run().log)
+    started = view.rows(Kind.START, "any_visit")
+    assert float(np.mean(view.time[started] - view.time[view.ref[started]])) < 1
+
+
+@pytest.mark.parametrize(
+    ("teams", "needle"),
+    [
+        (
+            {"north_team": {"staff": ["north_nurse"], "serves": ["north", "south"]}},
+            "staff pool(s) 'south_nurses' make district nursing visits but are in no team",
+        ),
+        (
+            {
+                "north_team": {"staff": ["north_nurse"], "serves": ["north"]},
+                "south_team": {"staff": ["north_nurse", "south_nurses"], "serves": ["south"]},
+            },
+            "'north_nurse' is already in team 'north_team'",
+        ),
+        (
+            {
+                "north_team": {"staff": ["north_nurse", "south_nurses"], "serves": ["north"]},
+            },
+            "no team serves practice(s) 'south'",
+        ),
+    ],
+)
+def test_a_team_that_leaves_staff_or_practices_out_is_one_line(teams, needle):
+    document = _teams_document()
+    document["district_nursing"]["teams"] = teams
+    with pytest.raises(ConfigError) as error:
+        validate_document(document)
+    assert needle in str(error.value) and "\n" not in str(error.value)
