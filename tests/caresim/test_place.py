@@ -304,8 +304,8 @@ def test_community_nursing_providers_serving_networks_become_teams(cli, tmp_path
         "zc002_community_staff_nurse",
         "zc002_community_hca",
     ]
-    # A provider that serves nobody's networks leaves its staff, and a network, unvisited.
-    rows = [row for row in rows if not (row[0] == "ZC002")]
+    # Without the second provider, the second network is visited by no one.
+    rows = [row for row in rows if row[0] != "ZC002"]
     with (tables / "workforce.csv").open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerows(rows)
     code, _out, err = cli("place", tables, "--out", tmp_path / "x.yaml")
