@@ -174,7 +174,8 @@ def _care_picks(config: Config) -> list[_Pick]:
         picks.append(
             _Pick(
                 "hospital",
-                config.hospital.acute_beds[0],
+                # With several trusts, all their acute beds together (as one site's pool is named)
+                config.hospital.acute_beds[0] if config.hospital.trusts is None else "acute",
                 "utilisation",
                 "Acute bed occupancy",
                 "neither",
