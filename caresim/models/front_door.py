@@ -77,13 +77,33 @@ class FrontDoor:
         self.env = gp.env
         self.log = log
         self.channel = destination_draw(spec.channels, context, "general_practice.front_door")
+        later = [c for change in context.config.changes for c in (change.channels or {})]
         self.asked_by = {
             channel: log.register(Kind.MILESTONE, f"asked_by_{channel}", "front_door", SETTING)
-            for channel in spec.channels
+            for channel in dict.fromkeys([*spec.channels, *later])
         }
         self.triage = spec.total_triage
         if self.triage is not None:
             self._set_up_triage(gp, self.triage)
+        for k, change in enumerate(context.config.changes):
+            if change.channels is not None or change.total_triage_practices is not None:
+                call_later(self.env, change.at, self._changed(change, k))
+
+    def _changed(self, change, k: int):
+        """From a dated change on: the channels patients ask by (drawn from a stream of their
+        own), and the practices that triage every request."""
+
+        def switch(_event) -> None:
+            if change.channels is not None:
+                name = f"general_practice.front_door.change_{k}"
+                self.channel = destination_draw(change.channels, self.gp.context, name)
+            if change.total_triage_practices is not None:
+                codes = self.gp.practice_codes
+                self.triaging = {codes[name] for name in change.total_triage_practices}
+                for code in self.triaging:
+                    self.blocks.setdefault(code, [])
+
+        return switch
 
     def _set_up_triage(self, gp: GeneralPractice, triage: TotalTriageSpec) -> None:
         log = self.log

@@ -13,6 +13,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from caresim.models.schema_checks import check_care_system, check_rosters, check_routing
 from caresim.models.schema_district_nursing import DistrictNursingSpec
+from caresim.models.schema_front_door import ChannelShares
 from caresim.models.schema_general_practice import (
     AllocationSpec,
     GeneralPracticeSpec,
@@ -328,6 +329,17 @@ class ChangeSpec(Frozen):
         description="cohorts and their discharge pathway shares from then on (cohorts not named "
         "keep theirs): 'discharge to assess sends more home from day 90'",
     )
+    channels: ChannelShares | None = Field(
+        None,
+        description="how patients ask their practice from then on, by share of phone, online "
+        "and in person (general_practice.front_door.channels): 'half online from April'",
+    )
+    total_triage_practices: list[Name] | None = Field(
+        None,
+        description="the practices that use total triage from then on "
+        "(general_practice.front_door.total_triage.practices): 'hillside moves to total "
+        "triage from day 90'; an empty list: none",
+    )
     discharge_needs: dict[Literal["pathway_1", "pathway_2", "pathway_3"], NeedShares] = Field(
         default_factory=dict,
         description="pathways and what their discharges wait for from then on "
@@ -343,10 +355,12 @@ class ChangeSpec(Frozen):
             and self.admission_avoidance_share is None
             and not self.discharge_pathways
             and not self.discharge_needs
+            and self.channels is None
+            and self.total_triage_practices is None
         ):
             raise ValueError(
-                "expected beds, staff, allocation, admission_avoidance_share, "
-                "discharge_pathways or discharge_needs: what changes"
+                "expected beds, staff, allocation, admission_avoidance_share, channels, "
+                "total_triage_practices, discharge_pathways or discharge_needs: what changes"
             )
         return self
 
@@ -453,6 +467,27 @@ class Config(Frozen):
                     f"changes.{k}.admission_avoidance_share", "needs hospital.admission_avoidance"
                 )
             self._check_discharge_changes(k, change)
+            self._check_front_door_changes(k, change)
+
+    def _check_front_door_changes(self, k: int, change: ChangeSpec) -> None:
+        gp = self.general_practice
+        door = gp.front_door if gp is not None else None
+        if change.channels is not None and door is None:
+            raise reference_error(f"changes.{k}.channels", "needs general_practice.front_door")
+        if change.total_triage_practices is None:
+            return
+        if door is None or door.total_triage is None:
+            raise reference_error(
+                f"changes.{k}.total_triage_practices",
+                "needs general_practice.front_door.total_triage",
+            )
+        practices = self.population.practices if self.population is not None else {}
+        for practice in change.total_triage_practices:
+            if practice not in practices:
+                raise reference_error(
+                    f"changes.{k}.total_triage_practices",
+                    f"unknown practice '{practice}'; expected one of {_listing(practices)}",
+                )
 
     def _check_discharge_changes(self, k: int, change: ChangeSpec) -> None:
         if (change.discharge_pathways or change.discharge_needs) and self.hospital is None:

@@ -27,6 +27,7 @@ from caresim.models.schema_types import (
 __all__ = [
     "CHANNELS",
     "TRIAGE_EXITS",
+    "ChannelShares",
     "FrontDoorSpec",
     "PharmacyFirstSpec",
     "PharmacyReturnSpec",

@@ -3,8 +3,9 @@
 import math
 
 import numpy as np
+import pytest
 
-from caresim.config.files import validate_document
+from caresim.config.files import ConfigError, validate_document
 from caresim.models.model import simulate
 from caresim.runs.stats import t_interval
 from caresim.sim.measures import LogView
@@ -182,3 +183,45 @@ def test_the_wait_from_first_asking_includes_the_triage():
     )
     triage_days = value(with_triage, "triage", "wait_mean")[0] / 24
     assert 0.5 * triage_days < gap < 1.5 * triage_days
+
+
+def test_channels_and_total_triage_change_on_their_day():
+    """From day 30 every request comes online and no practice triages: before it, the same run
+    as without the change; after it, no other channel and no triage."""
+    changed = front_door(pharmacy=None, horizon="60 days")
+    changed["changes"] = [
+        {"at": "30 days", "channels": {"online": 1.0}, "total_triage_practices": []}
+    ]
+    day_30 = 30 * 24
+    views = {
+        name: LogView(simulate(validate_document(document), 0, seed=4).log)
+        for name, document in (
+            ("same", front_door(pharmacy=None, horizon="60 days")),
+            ("changed", changed),
+        )
+    }
+
+    def times(view, group, event=None):
+        return view.time[view.rows(Kind.MILESTONE if event else Kind.QUEUE, group, event=event)]
+
+    for channel in CHANNELS:
+        before = {n: times(v, "front_door", f"asked_by_{channel}") for n, v in views.items()}
+        assert np.array_equal(
+            before["same"][before["same"] < day_30], before["changed"][before["changed"] < day_30]
+        )
+        after = before["changed"][before["changed"] >= day_30]
+        assert (len(after) > 1000) if channel == "online" else (len(after) == 0)
+    triaged = times(views["changed"], "triage")
+    assert len(triaged[triaged < day_30]) > 500 and len(triaged[triaged >= day_30]) == 0
+
+
+def test_a_dated_change_of_triage_needs_total_triage_and_known_practices():
+    document = front_door(triage=None, pharmacy=None)
+    document["changes"] = [{"at": "10 days", "total_triage_practices": ["only"]}]
+    needs = "changes.0.total_triage_practices: needs general_practice.front_door.total_triage"
+    with pytest.raises(ConfigError, match=needs):
+        validate_document(document)
+    document = front_door(pharmacy=None)
+    document["changes"] = [{"at": "10 days", "total_triage_practices": ["elsewhere"]}]
+    with pytest.raises(ConfigError, match="unknown practice 'elsewhere'"):
+        validate_document(document)
