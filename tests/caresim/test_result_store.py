@@ -136,6 +136,8 @@ def corrupt(folder: Path, other: Path, how: str, name: str, number: int) -> None
         path.write_bytes(path.read_bytes()[:number])
     elif how == "flip":
         data = bytearray(path.read_bytes())
+        if not data:  # truncated to nothing by an earlier step: no byte to flip
+            return
         data[number % len(data)] ^= 0x55
         path.write_bytes(bytes(data))
     elif how == "delete":
@@ -160,6 +162,12 @@ def corrupt(folder: Path, other: Path, how: str, name: str, number: int) -> None
     steps=[
         ("delete", "parts/mm3__r00000.measures.parquet", 0),
         ("swap", "parts/mm3__r00001.measures.parquet", 0),
+    ]
+)
+@example(
+    steps=[
+        ("truncate", "parts/mm3__r00000.measures.parquet", 0),
+        ("flip", "parts/mm3__r00000.measures.parquet", 0),
     ]
 )
 def test_any_corruption_is_repaired_or_refused_never_mixed_in(finished, steps):
