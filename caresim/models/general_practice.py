@@ -199,10 +199,11 @@ class GeneralPractice:
         self.practice_codes = {name: i for i, name in enumerate(practices)}
         # Books a patient of each practice may use, by role: the practice's own and the network's.
         self.books_for: dict[tuple[int, str], list[AppointmentBook]] = {}
+        members = population.networks  # a pool scoped to a network sees its practices alone
         for code, practice in enumerate(practices):
             for pool, book in sorted(books.items()):
                 scope = config.staff[pool].scope
-                if scope in (practice, "network"):
+                if scope in (practice, "network") or practice in members.get(scope, ()):
                     self.books_for.setdefault((code, self.pool_role[pool]), []).append(book)
         self.handback_work = self._handback_work()
         self.activities = {name: _Activity(self, name, a) for name, a in spec.activities.items()}
@@ -447,8 +448,12 @@ class GeneralPractice:
             if activity is None:
                 continue
             scope_practice = self._scope_code(pool)
+            in_network = self._network_draw(pool, rng)
             for slot in book.fill(0.0, over, share, lambda n, k: rng.choice(n, k, replace=False)):
-                practice = scope_practice if scope_practice is not None else practice_draw()
+                if scope_practice is not None:
+                    practice = scope_practice
+                else:
+                    practice = practice_draw() if in_network is None else in_network()
                 entity = self.patients.arrive(label, practice, cohort_draw())
                 queue_row = self.log.record(entity, activity.queue, 0.0)
                 req = _Request(activity, entity, practice, 0.0, queue_row, [role])
@@ -460,6 +465,18 @@ class GeneralPractice:
 
                 agenda.call_later(slot.time, appointment)
         agenda.start()
+
+    def _network_draw(self, pool: str, rng):
+        """For a pool scoped to a named network: a draw of one of its practices by list size."""
+        population = self.context.config.population
+        members = population.networks.get(self.scope[pool]) if population is not None else None
+        if not members:
+            return None
+        assert population is not None
+        codes = [self.practice_codes[m] for m in members]
+        sizes = np.array([population.practices[m].registered for m in members], dtype=float)
+        weights = sizes / sizes.sum() if sizes.sum() > 0 else np.full(len(codes), 1 / len(codes))
+        return lambda: codes[int(rng.choice(len(codes), p=weights))]
 
     def _scope_code(self, pool: str) -> int | None:
         """The practice a pool belongs to, or None for a network pool."""

@@ -51,11 +51,13 @@ def check_care_system(config: Config) -> None:
 
 def _population(config: Config) -> None:
     practices = set(config.population.practices) if config.population else set()
+    networks = set(config.population.networks) if config.population else set()
     for name, staff in config.staff.items():
-        if staff.scope != NETWORK and staff.scope not in practices:
+        if staff.scope != NETWORK and staff.scope not in practices | networks:
             raise reference_error(
                 f"staff.{name}.scope",
-                f"unknown practice '{staff.scope}'; expected 'network' or one of {_listing(practices)}",
+                f"unknown practice or network '{staff.scope}'; expected 'network' (everyone) or "
+                f"one of {_listing(sorted(practices | networks))}",
             )
     needs = (
         config.general_practice is not None

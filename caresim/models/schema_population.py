@@ -80,6 +80,11 @@ class PopulationSpec(Frozen):
     """The registered population: practices (with list sizes) and cohorts (shares of each list)."""
 
     practices: dict[Name, PracticeSpec] = Field(min_length=1)
+    networks: dict[Name, list[Name]] = Field(
+        default_factory=dict,
+        description="primary care networks and their practices: staff scoped to a network see "
+        "the patients of its practices alone",
+    )
     cohorts: Annotated[dict[Name, Probability], AfterValidator(check_shares)] = Field(
         default_factory=lambda: {"everyone": 1.0},
         description="share of registered patients in each cohort, summing to 1",
@@ -92,6 +97,29 @@ class PopulationSpec(Frozen):
         description="yearly growth of every demand rate, e.g. 0.02, or by cohort, "
         "e.g. {frail_older: 0.04, general: 0.005}",
     )
+
+    @model_validator(mode="after")
+    def _networks_of_practices(self):
+        seen: dict[str, str] = {}
+        for network, members in self.networks.items():
+            path = f"population.networks.{network}"
+            if network in self.practices or network == "network":
+                raise reference_error(
+                    path, f"'{network}' is the name of a practice or 'network'; expected another"
+                )
+            for practice in members:
+                if practice not in self.practices:
+                    raise reference_error(
+                        path,
+                        f"unknown practice '{practice}'; expected one of "
+                        + ", ".join(f"'{p}'" for p in self.practices),
+                    )
+                if practice in seen:
+                    raise reference_error(
+                        path, f"practice '{practice}' is already in network '{seen[practice]}'"
+                    )
+                seen[practice] = network
+        return self
 
     @model_validator(mode="after")
     def _growth_of_cohorts(self):

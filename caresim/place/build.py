@@ -107,18 +107,6 @@ def slug(code: str) -> str:
     return text if re.match(r"^[a-z]", text) else f"p_{text}"
 
 
-def _largest_remainder(total: int, weights: dict[str, float]) -> dict[str, int]:
-    """Whole numbers in proportion to ``weights`` that add up to ``total``."""
-    whole = sum(weights.values())
-    exact = {k: total * w / whole for k, w in weights.items()}
-    counts = {k: int(v) for k, v in exact.items()}
-    for k in sorted(exact, key=lambda k: exact[k] - counts[k], reverse=True)[
-        : total - sum(counts.values())
-    ]:
-        counts[k] += 1
-    return counts
-
-
 def _headcount(fte: float) -> int:
     """People on the rota for an FTE figure: rounded, and at least one where there is any."""
     return max(1, round(fte)) if fte > 0 else 0
@@ -190,14 +178,9 @@ class _StaffBuilder:
             name = self.names[org]
             self._pool(f"{name}_{role}", role, headcount, name, source)
         elif org in self.networks and len(self.networks) > 1:
-            # The config language scopes staff to one practice or to everyone: a network's own
-            # staff are shared among its practices by list size.
-            members = {p.code: float(p.registered) for p in self.networks[org]}
-            for code, count in _largest_remainder(headcount, members).items():
-                if count:
-                    name = self.names[code]
-                    share = f"{source} of network {org}, this practice's share by list size"
-                    self._pool(f"{name}_{role}", role, count, name, share)
+            # A network's own staff, one pool seeing the patients of its practices alone.
+            network = slug(org)
+            self._pool(f"{network}_{role}", role, headcount, network, f"{source} of network {org}")
         else:
             prefix = slug(org)
             name = role if role.startswith(f"{prefix}_") else f"{prefix}_{role}"

@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 from caresim.models.schema import StaffSpec
-from caresim.place.build import Place
+from caresim.place.build import Place, slug
 from caresim.place.tables import BEDS, DEMAND, PRACTICES, REGISTERED, WORKFORCE
 
 __all__ = ["place_text", "write_place"]
@@ -97,6 +97,13 @@ def _practices(place: Place) -> list[str]:
             f"    {name}: {{registered: {practice.registered}}}  # {practice.name}, "
             f"network {practice.network_code} {practice.network_name}"
         )
+    if len(place.networks) > 1:  # staff of each network see its practices' patients
+        lines.append("  networks:")
+        for code in place.networks:
+            members = [
+                place.practice_names[p.code] for p in place.practices if p.network_code == code
+            ]
+            lines.append(f"    {slug(code)}: [{', '.join(members)}]  # {place.networks[code]}")
     lines.append(
         "  cohorts: !replace  # derived from the age bands of the lists (caresim.place.cohorts: "
         "DH LTC Compendium 2012; Clegg et al. 2016)"

@@ -13,7 +13,7 @@ SMALL = ROOT / "configs/teaching/whole_system.yaml"
     [
         (
             "staff.northside_gp.scope=elsewhere",
-            ["staff.northside_gp.scope", "unknown practice 'elsewhere'", "'northside'"],
+            ["staff.northside_gp.scope", "unknown practice or network 'elsewhere'", "'northside'"],
         ),
         (
             "general_practice.activities.same_day.roles.physio={duration: {distribution: fixed, value: 10 min}}",

@@ -276,3 +276,64 @@ def test_a_team_that_leaves_staff_or_practices_out_is_one_line(teams, needle):
     with pytest.raises(ConfigError) as error:
         validate_document(document)
     assert needle in str(error.value) and "\n" not in str(error.value)
+
+
+def test_staff_of_a_network_see_the_patients_of_its_practices_alone():
+    """Two networks: the west's pharmacists, scoped to it, see patients of its two practices
+    only; the east's practice has its own. With a starting state, the appointments already booked
+    with the west's pharmacists are of the west's patients too."""
+    from caresim.models.model import simulate
+    from tests.models.test_general_practice import FIXED, practice
+
+    staff = {
+        "west_pharmacists": {
+            "role": "clinical_pharmacist",
+            "headcount": 2,
+            "rota": "surgery",
+            "scope": "west",
+        },
+        "east_pharmacist": {
+            "role": "clinical_pharmacist",
+            "headcount": 1,
+            "rota": "surgery",
+            "scope": "east_town",
+        },
+    }
+    document = practice(
+        {
+            "roles": {"clinical_pharmacist": FIXED(10)},
+            "book_within": "5 days",
+            "patience": "5 days",
+        },
+        staff=staff,
+        practices={
+            "a": {"registered": 6000},
+            "b": {"registered": 6000},
+            "east_town": {"registered": 6000},
+        },
+    )
+    document["population"]["networks"] = {"west": ["a", "b"]}
+    document["general_practice"]["handback_role"] = "clinical_pharmacist"
+    document["starting_state"] = {"general_practice": {"booked_ahead": 0.5, "over": "7 days"}}
+    document["run"]["horizon"] = "40 days"
+    result = simulate(validate_document(document), 0, seed=3)
+    view = LogView(result.log)
+    practices = np.array(result.log.attribute_values["practice"], dtype=object)
+    practice_of = practices[view.attribute("practice")]
+    for pool, towns in (("west_pharmacists", {"a", "b"}), ("east_pharmacist", {"east_town"})):
+        seen = view.rows(Kind.START, pool=pool)
+        assert len(seen) > 200
+        assert set(practice_of[view.entity[seen]]) == towns
+
+
+def test_a_network_of_unknown_practices_or_a_scope_of_none_is_one_line():
+    from tests.models.test_general_practice import FIXED, practice
+
+    document = practice({"roles": {"gp": FIXED(10)}}, practices={"a": {"registered": 100}})
+    document["population"]["networks"] = {"west": ["a", "z"]}
+    with pytest.raises(ConfigError, match="population.networks.west: unknown practice 'z'"):
+        validate_document(document)
+    document["population"]["networks"] = {"west": ["a"]}
+    document["staff"]["gp"]["scope"] = "east"
+    with pytest.raises(ConfigError, match="staff.gp.scope: unknown practice or network 'east'"):
+        validate_document(document)
