@@ -36,7 +36,7 @@ from caresim.models.vocabulary import IC_OF_PATHWAY
 from caresim.sim.calendar import WeeklyProfile
 from caresim.sim.clock import call_later
 from caresim.sim.distributions import sampler
-from caresim.sim.pools import BedPool, Request
+from caresim.sim.pools import Request
 from caresim.sim.recorder import Kind
 
 __all__ = ["DELAY_REASONS", "REASON_OF_NEED", "Discharge", "LeavingTimes"]
@@ -72,14 +72,12 @@ class Discharge:
         self,
         context: CareContext,
         spec: HospitalSpec,
-        beds: BedPool,
         intermediate_care: IntermediateCare | None,
         social_care: SocialCare | None,
     ) -> None:
         self.context = context
         self.env = context.env
         self.log = context.log
-        self.beds = beds
         self.ic = intermediate_care
         self.social = social_care
         self.delay_labels = {
@@ -149,7 +147,7 @@ class Discharge:
         if pathway == "pathway_0":
             if self.leaving_time is not None and overnight:  # zero-day stays leave when done
                 yield self.env.timeout(self.leaving_time.after(self.env.now) - self.env.now)
-            self.beds.release(bed)
+            _give_up(bed)
             home(entity)
             return
         yield from self._hold(entity, self.assessment, "assessment", bed)
@@ -163,7 +161,7 @@ class Discharge:
             if arranging > 0:
                 yield self.env.timeout(arranging)
             package = yield social.wait_for(entity, need, SETTING)
-            self.beds.release(bed)
+            _give_up(bed)
             social.start(package, need, SETTING)
             return
         ic = self.ic
@@ -174,8 +172,14 @@ class Discharge:
         if arranging > 0:
             yield self.env.timeout(arranging)
         place = yield ic.step_down(entity, need)
-        self.beds.release(bed)
+        _give_up(bed)
         ic.stay(place, need)
+
+
+def _give_up(bed: Request) -> None:
+    """The acute (or escalation) bed goes back to the pool that granted it."""
+    assert bed.pool is not None  # only a granted bed is given up
+    bed.pool.release(bed)
 
 
 class LeavingTimes:

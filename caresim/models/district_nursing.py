@@ -71,7 +71,10 @@ class DistrictNursing:
             context.streams.generator("district_nursing.first_visit"),
         )
         self.pool_role = {name: role_of(name, config.staff[name]) for name in pools}
-        self._teams(spec, context.patients.practices)
+        teams = list(spec.teams.values()) if spec.teams is not None else []
+        # Each team's staff pools (without teams, one team of every pool), and its practices.
+        self.team_staff: list[set[str] | None] = [set(team.staff) for team in teams] or [None]
+        self.team_of = self.patients.areas([team.serves for team in teams])
         self.kinds = {kind: self._visit_kind(context, pools, kind) for kind in spec.visit_kinds}
         # The kind is drawn once for an episode: a patient's care needs keep from visit to visit.
         self.next_kind = destination_draw(
@@ -104,16 +107,6 @@ class DistrictNursing:
                     self.patients.arrive(label, practice, cohort), "community"
                 ),
             )
-
-    def _teams(self, spec, practices: list[str]) -> None:
-        """Each team's staff pools, and (by practice code) the team of each practice's patients;
-        without teams, one team of every pool. Patients of no practice go to the first team."""
-        teams = list(spec.teams.values()) if spec.teams is not None else []
-        self.team_staff: list[set[str] | None] = [set(team.staff) for team in teams] or [None]
-        self.team_of = [0] * len(practices)
-        for k, team in enumerate(teams):
-            for practice in team.serves:
-                self.team_of[practices.index(practice)] = k
 
     def _visit_kind(self, context: CareContext, pools: dict[str, ServerPool], kind: str):
         """The pools, labels and draws of one kind of visit, each draw on its own stream."""

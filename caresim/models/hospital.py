@@ -69,8 +69,8 @@ class Hospital:
         self.patients = context.patients
         self.router = context.router
         self.ic = intermediate_care
-        self.sites = self._sites(beds, context.patients.practices)
-        self.beds = self.sites[0].beds  # releasing a bed of any site goes through its own pool
+        self.sites = self._sites(beds)
+        self.site_of = self.patients.areas([s.serves for s in spec.sites.values()])
         self.cohorts = list(config.population.cohorts) if config.population else ["everyone"]
         self._register_events()
         self._draws()
@@ -83,25 +83,20 @@ class Hospital:
         self._front_doors()
         if spec.electives is not None:
             self._electives(spec.electives)
-        self.discharge = Discharge(context, spec, self.beds, intermediate_care, social_care)
+        self.discharge = Discharge(context, spec, intermediate_care, social_care)
         self.referred_to_district_nursing = chance(
             spec.referred_to_district_nursing, context, "hospital.referred_to_district_nursing"
         )
 
-    def _sites(self, beds: dict[str, BedPool], practices: list[str]) -> list[Site]:
-        """Each site's pools, and (by practice code) the site of each practice's patients.
-
-        Where an admission may go: the acute beds, then escalation beds when all are full.
-        Patients of no practice go to the first site.
-        """
-        sites, self.site_of = [], [0] * len(practices)
-        for k, site in enumerate(self.spec.sites.values()):
+    def _sites(self, beds: dict[str, BedPool]) -> list[Site]:
+        """Each site's pools: where an admission may go, the acute beds, then escalation beds
+        when all are full."""
+        sites = []
+        for site in self.spec.sites.values():
             admission = [beds[site.beds]]
             if site.escalation_beds is not None:
                 admission.append(beds[site.escalation_beds])
             sites.append(Site(beds[site.beds], admission))
-            for practice in site.serves:
-                self.site_of[practices.index(practice)] = k
         return sites
 
     def _site(self, entity: int) -> Site:

@@ -58,14 +58,11 @@ class _Service:
     ):
         streams = ic.context.streams
         self.kind = kind
-        practices = ic.context.patients.practices
-        self.providers: list[Provider] = []
-        self.provider_of = [0] * len(practices)  # by practice code; no practice: the first
-        for k, site in enumerate(spec.sites.values()):
-            fenced = pools[site.step_up_uses] if site.step_up_uses is not None else None
-            self.providers.append(Provider(pools[site.uses], fenced))
-            for practice in site.serves:
-                self.provider_of[practices.index(practice)] = k
+        self.providers = [
+            Provider(pools[s.uses], pools[s.step_up_uses] if s.step_up_uses is not None else None)
+            for s in spec.sites.values()
+        ]
+        self.provider_of = ic.context.patients.areas([s.serves for s in spec.sites.values()])
         self.pool = self.providers[0].pool
         self.step_up = _step(ic.log, f"{kind}_step_up", spec.pools)
         self.step_up_ring_fenced = (

@@ -265,16 +265,14 @@ def _proportions(config: Config) -> Iterator[tuple[str, str]]:
     keys = {role: "staff" for role in by_role}
     if config.hospital is not None:
         pools = config.hospital.acute_beds
-        counts = [_bed_count(config, pool) for pool in pools]
-        capacity["acute"] = None if None in counts else sum(c or 0.0 for c in counts)
+        capacity["acute"] = _beds_in(config, pools)
         keys["acute"] = f"beds.{pools[0]}.capacity" if len(pools) == 1 else "hospital.trusts"
     for kind in ("home_based", "bed_based", "assessment_beds"):
         service = (
             getattr(config.intermediate_care, kind, None) if config.intermediate_care else None
         )
         if service is not None:
-            counts = [_bed_count(config, pool) for pool in service.pools]
-            capacity[kind] = None if None in counts else sum(c or 0.0 for c in counts)
+            capacity[kind] = _beds_in(config, service.pools)
             path = f"intermediate_care.{kind}.providers"
             keys[kind] = f"beds.{service.pools[0]}.capacity" if not service.providers else path
     for what, (national, source) in NATIONAL_PER_10K.items():
@@ -289,6 +287,12 @@ def _proportions(config: Config) -> Iterator[tuple[str, str]]:
                 f"{have:g} for {config.population.registered:,} patients is {ratio:.2g} times "
                 f"the national figure ({source}): far out of proportion to the population",
             )
+
+
+def _beds_in(config: Config, pools: list[str]) -> float | None:
+    """Beds of several pools together (None if any is unconstrained)."""
+    counts = [_bed_count(config, pool) for pool in pools]
+    return None if None in counts else sum(c or 0.0 for c in counts)
 
 
 def _bed_count(config: Config, pool: str) -> float | None:

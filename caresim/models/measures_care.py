@@ -626,10 +626,10 @@ def hospital_measures(view: LogView, result: Replication, add: Add) -> None:
     occupied = sum(
         view.busy_level(pool).mean(window.start, window.end) * days for pool in spec.acute_beds
     )
-    _delay_reason_rows(view, result, add, occupied)
+    held_by_pool = _delay_reason_rows(view, result, add, occupied)
     for pool in spec.acute_beds:
         _occupancy_over(view, result, add, pool)
-    for pool, bed_days in delayed_bed_days(view, result).items():
+    for pool, bed_days in held_by_pool.items():
         add(setting, pool, "delayed_discharge_bed_days", "bed-days", bed_days)
 
 
@@ -702,8 +702,11 @@ def delay_spells(view: LogView, horizon: float) -> DelaySpells:
     return DelaySpells(reason, view.time[rows], following[:n], view.ref[rows])
 
 
-def _delay_reason_rows(view: LogView, result: Replication, add: Add, occupied: float) -> None:
-    """Delayed bed-days, delayed patients and mean delay, by reason and in all."""
+def _delay_reason_rows(
+    view: LogView, result: Replication, add: Add, occupied: float
+) -> dict[str, float]:
+    """Delayed bed-days, delayed patients and mean delay, by reason and in all; returns the
+    delayed bed-days by the pool of the bed held."""
     window = result.window
     setting = "hospital"
     spells = delay_spells(view, window.end)
@@ -751,6 +754,7 @@ def _delay_reason_rows(view: LogView, result: Replication, add: Add, occupied: f
         "proportion",
         share(int(np.count_nonzero(stays < HOURS_PER_DAY)), len(fit)),
     )
+    return _held_by_pool(view, result, spells, held)
 
 
 def _delayed_level(view: LogView, fit: np.ndarray, horizon: float) -> tuple[Level, np.ndarray]:
@@ -779,6 +783,13 @@ def delayed_bed_days(view: LogView, result: Replication) -> dict[str, float]:
     held = np.clip(spells.end, window.start, window.end) - np.clip(
         spells.start, window.start, window.end
     )
+    return _held_by_pool(view, result, spells, held)
+
+
+def _held_by_pool(
+    view: LogView, result: Replication, spells: DelaySpells, held: np.ndarray
+) -> dict[str, float]:
+    """Bed-days of delay ``held`` in the window by the pool of the bed each spell's stay holds."""
     pool_of = result.log.label_array("pool")[view.label[spells.stay]]
     spec = result.config.hospital
     assert spec is not None  # measured only for a config with a hospital

@@ -56,6 +56,16 @@ class Patients:
         self._arrival_labels: dict[tuple[str, str], tuple[int, int]] = {}
         self._departure_labels: dict[tuple[str, str], int] = {}
 
+    def areas(self, serves: list[list[str]]) -> list[int]:
+        """By practice code, which of several sites (trusts, providers, teams) serves its
+        patients, given each site's practices: the first site where none is named, and for
+        patients of no practice."""
+        site_of = [0] * len(self.practices)
+        for k, practices in enumerate(serves):
+            for practice in practices:
+                site_of[self.practices.index(practice)] = k
+        return site_of
+
     def arrival_label(self, pathway: str, setting: str) -> tuple[int, int]:
         """(label code, pathway code) for patients arriving by ``pathway`` into ``setting``."""
         key = (pathway, setting)

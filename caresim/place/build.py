@@ -247,6 +247,44 @@ AREA_USES = {
 }
 
 
+class _Catchments:
+    """The practices each site serves, from the networks its SERVES cell names (a PCN_CODE or a
+    PCN_NAME each), each network served by one site of the table's kind at most."""
+
+    def __init__(self, tables: Tables, path: Path, what: str) -> None:
+        self.tables, self.path, self.what = tables, path, what
+        self.of_network: dict[str, list[str]] = defaultdict(list)
+        for practice in tables.practices:
+            self.of_network[practice.network_code].append(slug(practice.code))
+            self.of_network[practice.network_name].append(slug(practice.code))
+        self.served: dict[str, str] = {}
+
+    def practices(self, site: str, networks: tuple[str, ...], row: int) -> list[str]:
+        """The practices of ``networks``, now served by ``site`` (named at ``row``)."""
+        serving: list[str] = []
+        for network in networks:
+            if network not in self.of_network:
+                raise PlaceError(
+                    f"{self.path}: row {row}: SERVES: unknown network '{network}'; expected a "
+                    "PCN_CODE or PCN_NAME of practices.csv"
+                )
+            for member in self.of_network[network]:
+                if self.served.setdefault(member, site) != site:
+                    raise PlaceError(
+                        f"{self.path}: row {row}: SERVES: network '{network}' is already served "
+                        f"by '{self.served[member]}'; expected each network served by one "
+                        f"{self.what}"
+                    )
+                if member not in serving:
+                    serving.append(member)
+        return serving
+
+    def unserved(self) -> list[str]:
+        """Networks whose practices no site serves."""
+        practices = self.tables.practices
+        return sorted({p.network_code for p in practices if slug(p.code) not in self.served})
+
+
 def _trusts(
     tables: Tables, defaults: Config, beds: dict[str, int], sources: dict[str, str]
 ) -> dict[str, dict]:
@@ -276,17 +314,13 @@ def _areas(
     shared_use, own_key, shared_key, what = AREA_USES[use]
     own_pool, shared_pool = pools[use], pools.get(shared_use)
     path = tables.folder / BEDS
-    practices_of: dict[str, list[str]] = defaultdict(list)
-    for practice in tables.practices:
-        practices_of[practice.network_code].append(slug(practice.code))
-        practices_of[practice.network_name].append(slug(practice.code))
+    catchments = _Catchments(tables, path, what)
     shared = beds.pop(shared_pool, 0) if shared_pool is not None else 0
     sources.pop(shared_pool or "", None)
     beds.pop(own_pool, None)
     sources.pop(own_pool, None)
     total = sum(r.number for r in rows)
     sites: dict[str, dict] = {}
-    served: dict[str, str] = {}
     for row in rows:
         if not row.serves:
             raise PlaceError(
@@ -294,7 +328,7 @@ def _areas(
                 f"expected the networks of every {what} of its kind, or of none"
             )
         name = slug(row.site)
-        serving: list[str] = []
+        serving = catchments.practices(row.site, row.serves, row.row)
         own = f"{name}_beds" if use == "acute" else f"{name}_{own_pool}"
         site: dict[str, Any] = {own_key: own, "serves": serving}
         beds[own] = row.number
@@ -304,22 +338,8 @@ def _areas(
             site[shared_key] = extra
             beds[extra] = max(1, round(shared * row.number / total))
             sources[extra] = f"national default scaled, shared by {row.site}'s share of places"
-        for network in row.serves:
-            if network not in practices_of:
-                raise PlaceError(
-                    f"{path}: row {row.row}: SERVES: unknown network '{network}'; expected a "
-                    f"PCN_CODE or PCN_NAME of practices.csv"
-                )
-            for member in practices_of[network]:
-                if served.setdefault(member, row.site) != row.site:
-                    raise PlaceError(
-                        f"{path}: row {row.row}: SERVES: network '{network}' is already served "
-                        f"by '{served[member]}'; expected each network served by one {what}"
-                    )
-                if member not in serving:
-                    serving.append(member)
         sites[name] = site
-    unserved = sorted({p.network_code for p in tables.practices if slug(p.code) not in served})
+    unserved = catchments.unserved()
     if unserved:
         raise PlaceError(
             f"{path}: SERVES: no {what} of {rows[0].kind} serves network(s) "
@@ -335,30 +355,12 @@ def _teams(tables: Tables, builder: _StaffBuilder, defaults: Config) -> dict[str
     if not builder.provider_serves:
         return {}
     path = tables.folder / WORKFORCE
-    practices_of: dict[str, list[str]] = defaultdict(list)
-    for practice in tables.practices:
-        practices_of[practice.network_code].append(slug(practice.code))
-        practices_of[practice.network_name].append(slug(practice.code))
+    catchments = _Catchments(tables, path, "provider")
     teams: dict[str, dict] = {}
-    served: dict[str, str] = {}
     for org, (networks, row) in builder.provider_serves.items():
-        serving: list[str] = []
-        for network in networks:
-            if network not in practices_of:
-                raise PlaceError(
-                    f"{path}: row {row}: SERVES: unknown network '{network}'; expected a "
-                    "PCN_CODE or PCN_NAME of practices.csv"
-                )
-            for member in practices_of[network]:
-                if served.setdefault(member, org) != org:
-                    raise PlaceError(
-                        f"{path}: row {row}: SERVES: network '{network}' is already served by "
-                        f"'{served[member]}'; expected each network visited by one provider"
-                    )
-                if member not in serving:
-                    serving.append(member)
+        serving = catchments.practices(org, networks, row)
         teams[slug(org)] = {"staff": list(builder.provider_pools[org]), "serves": serving}
-    unserved = sorted({p.network_code for p in tables.practices if slug(p.code) not in served})
+    unserved = catchments.unserved()
     in_teams = {pool for team in teams.values() for pool in team["staff"]}
     dn = defaults.district_nursing
     visiting = {r for kind in dn.visit_kinds.values() for r in kind.roles} if dn else set()
