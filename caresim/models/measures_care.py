@@ -121,9 +121,7 @@ def general_practice_measures(view: LogView, result: Replication, add: Add) -> N
     )
     _try_rows(add, view, setting, "all", requests, tries)
     asked = requests[~_planned(view, requests, spec)]
-    _try_rows(
-        add, view, setting, "patient_initiated", asked, tries[np.isin(view.ref[tries], asked)]
-    )
+    _try_rows(add, view, setting, "patient_initiated", asked, tries[view.refers_to(tries, asked)])
     add(setting, "all", "patient_hours_waiting", "hours", float(np.sum(waits) * HOURS_PER_DAY))
     years = window.length / (365.0 * HOURS_PER_DAY)
     population = result.config.population
@@ -204,7 +202,7 @@ def _try_rows(add, view: LogView, setting, group, requests, no_slot) -> None:
     "were you offered an appointment?" (the last time the patient tried).
     """
     n = len(requests)
-    first_try = np.isin(view.ref[no_slot], requests) & (
+    first_try = view.refers_to(no_slot, requests) & (
         view.time[no_slot] == view.time[view.ref[no_slot]]
     )
     add(setting, group, "tries_mean", "tries", 1.0 + len(no_slot) / n if n else float("nan"))
@@ -333,7 +331,7 @@ def _appointment_starts(view: LogView, pool: str, setting: str) -> np.ndarray:
     """Starts of a pool's appointments (not its triages), in the order they were recorded."""
     rows = view.rows(Kind.START, pool=pool, setting=setting)
     triage = view.rows(Kind.START, "triage", pool=pool, setting=setting)
-    return rows[~np.isin(rows, triage)] if len(triage) else rows
+    return rows[~view.among(rows, triage)] if len(triage) else rows
 
 
 def _slots_by_activity_and_role(spec) -> dict[str, dict[str, int]]:

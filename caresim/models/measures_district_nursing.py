@@ -35,7 +35,7 @@ def district_nursing_measures(view: LogView, result: Replication, add: Add) -> N
         due = view.rows(Kind.QUEUE, step)
         due = due[view.time[due] >= window.start]
         arrived = view.rows(Kind.MILESTONE, step, event=f"{step}_arrived")
-        arrived = arrived[np.isin(view.ref[arrived], due)]
+        arrived = arrived[view.refers_to(arrived, due)]
         due_at = view.time[view.ref[arrived]]
         started = view.time[arrived]
         closes = visit.daily_windows.closes_after(due_at)

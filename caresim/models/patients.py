@@ -52,7 +52,7 @@ class Patients:
         log.add_attribute("cohort", self.cohorts)
         self._practice = log.entity_attributes["practice"]
         self._cohort = log.entity_attributes["cohort"]
-        self._arrival_row = array("q")
+        self._arrival_row = array("i")
         self._arrival_labels: dict[tuple[str, str], tuple[int, int]] = {}
         self._departure_labels: dict[tuple[str, str], int] = {}
 

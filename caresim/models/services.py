@@ -188,7 +188,7 @@ class ServiceNetwork:
         self.exit_labels = {
             name: log.register(Kind.DEPART, "depart", name) for name in config.exits
         }
-        self.arrival_row = array("q")  # the arrival record of each entity, by entity id
+        self.arrival_row = array("i")  # the arrival record of each entity, by entity id
         for name, spec in config.arrivals.items():
             profile, season = demand_shape(config, spec.profile)
             PoissonArrivals(

@@ -118,13 +118,17 @@ class LogView:
         self.kind = log.label_array("kind")[self.label] if len(log) else np.empty(0, np.int8)
         self._groups = log.label_array("group")
         # Rows of each label code, in row order: sorting once makes every later query a slice.
-        self._order = np.argsort(self.label, kind="stable")
-        counts = (
-            np.bincount(self.label, minlength=len(log.labels))
-            if len(log)
-            else np.zeros(len(log.labels), int)
-        )
-        self._offsets = np.concatenate(([0], np.cumsum(counts)))
+        self._order, self._offsets = _rows_by_code(self.label, len(log.labels))
+        # Labels by kind, then by group and by pool: a query looks at its own few labels.
+        self._labels_of: dict[tuple, list] = {}
+        for label in log.labels:
+            for key in (
+                (label.kind,),
+                (label.kind, "group", label.group),
+                (label.kind, "pool", label.pool),
+            ):
+                self._labels_of.setdefault(key, []).append(label)
+        self._codes: dict[tuple, list[int]] = {}
 
     def rows_of_code(self, code: int) -> np.ndarray:
         """Rows of one label code, in the order they were recorded."""
@@ -139,20 +143,32 @@ class LogView:
         event: str | None = None,
     ) -> np.ndarray:
         """Rows of the records of one kind, narrowed by group, pool, setting or event name."""
-        codes = [
-            label.code
-            for label in self.log.labels
-            if label.kind == kind
-            and (group is None or label.group == group)
-            and (pool is None or label.pool == pool)
-            and (setting is None or label.setting == setting)
-            and (event is None or label.event == event)
-        ]
+        codes = self._codes_of(kind, group, pool, setting, event)
         if not codes:
             return np.empty(0, dtype=np.int64)
         if len(codes) == 1:
             return self.rows_of_code(codes[0])
         return np.sort(np.concatenate([self.rows_of_code(c) for c in codes]))
+
+    def _codes_of(self, kind, group, pool, setting, event) -> list[int]:
+        key = (kind, group, pool, setting, event)
+        codes = self._codes.get(key)
+        if codes is None:
+            if group is not None:
+                candidates = self._labels_of.get((kind, "group", group), [])
+            elif pool is not None:
+                candidates = self._labels_of.get((kind, "pool", pool), [])
+            else:
+                candidates = self._labels_of.get((kind,), [])
+            codes = self._codes[key] = [
+                label.code
+                for label in candidates
+                if (group is None or label.group == group)
+                and (pool is None or label.pool == pool)
+                and (setting is None or label.setting == setting)
+                and (event is None or label.event == event)
+            ]
+        return codes
 
     def attribute(self, name: str) -> np.ndarray:
         """An entity attribute's codes, by entity id (-1 where unknown)."""
@@ -161,7 +177,21 @@ class LogView:
     def closing(self, kind: Kind, opened: np.ndarray, group: str | None = None) -> np.ndarray:
         """Rows of ``kind`` (and ``group``) whose ``ref`` is one of the ``opened`` rows."""
         rows = self.rows(kind, group)
-        return rows[np.isin(self.ref[rows], opened)]
+        return rows[self.refers_to(rows, opened)]
+
+    def refers_to(self, rows: np.ndarray, opened: np.ndarray) -> np.ndarray:
+        """Whether each of ``rows`` refers (by its ``ref``) to one of the ``opened`` rows."""
+        return self.among(self.ref[rows], opened)
+
+    def among(self, rows: np.ndarray, of: np.ndarray) -> np.ndarray:
+        """Whether each of ``rows`` (row numbers, or -1 for none) is one of the rows ``of``.
+
+        A mark per row of the log: linear in its length, where a search of sorted values is not.
+        """
+        marked = np.zeros(len(self.time) + 1, dtype=bool)  # the last place stands for -1
+        marked[of] = True
+        marked[-1] = False
+        return marked[rows]
 
     # -- steps -----------------------------------------------------------------------------------
     def step(self, group: str, window: Window, pathways: list[str] | None = None) -> StepOutcome:
@@ -240,7 +270,7 @@ class LogView:
                 for group in groups
             ]
         )
-        down = closing[np.isin(self.ref[closing], up)]
+        down = closing[self.refers_to(closing, up)]
         return self._level(up, down)
 
     def queue_level_of_step(self, group: str) -> Level:
@@ -249,7 +279,7 @@ class LogView:
         closing = np.concatenate(
             [self.rows(kind, group) for kind in (Kind.START, Kind.ABANDON, Kind.TURNED_AWAY)]
         )
-        down = closing[np.isin(self.ref[closing], up)]
+        down = closing[self.refers_to(closing, up)]
         return self._level(up, down)
 
     def busy_level(self, pool: str) -> Level:
@@ -310,6 +340,28 @@ class LogView:
             # Sums of areas leave rounding dust (1e-14 hours) where there is no overtime at all.
             overtime_hours=overtime if overtime > 1e-9 else 0.0,
         )
+
+
+def _rows_by_code(codes: np.ndarray, count: int, chunk: int = 1 << 22) -> tuple:
+    """The rows of each code in row order, as 32-bit row numbers, and where each code's begin.
+
+    A stable sort a chunk at a time, each chunk's rows placed after the earlier chunks' rows of
+    the same code: the sort's 64-bit scratch is a chunk's, not the whole log's.
+    """
+    counts = np.bincount(codes, minlength=count) if len(codes) else np.zeros(count, np.int64)
+    offsets = np.concatenate(([0], np.cumsum(counts)))
+    order = np.empty(len(codes), dtype=np.int32)
+    placed = offsets[:-1].copy()  # where each code's next row goes
+    for first in range(0, len(codes), chunk):
+        part = codes[first : first + chunk]
+        by_code = np.argsort(part, kind="stable")
+        sorted_codes = part[by_code]
+        part_counts = np.bincount(part, minlength=count)
+        part_starts = np.concatenate(([0], np.cumsum(part_counts)[:-1]))
+        rank = np.arange(len(part)) - part_starts[sorted_codes]
+        order[placed[sorted_codes] + rank] = by_code + first
+        placed += part_counts
+    return order, offsets
 
 
 def _rostered_use(queue: Level, busy: Level, window: Window, people: list[Rota]) -> PoolUse:

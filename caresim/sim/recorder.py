@@ -17,6 +17,9 @@ import numpy as np
 
 __all__ = ["EventLog", "Kind", "Label", "VIDIGI_EVENT_TYPE"]
 
+MAX_LABELS = 65_536  # label codes are 16-bit
+MAX_CODES = 32_767  # pathways and attribute values are 16-bit, with -1 for unknown
+
 
 class Kind(IntEnum):
     """What a record marks."""
@@ -61,15 +64,17 @@ class EventLog:
     """Flat records of one replication, in columns, with a registry of labels and entities."""
 
     def __init__(self) -> None:
-        self.entity = array("q")
-        self.label = array("i")
+        # 22 bytes a record. Rows and entities are counted in 32 bits (2,147,483,647 of each:
+        # some thirty replication-years of a whole integrated care system), labels in 16.
+        self.entity = array("i")
+        self.label = array("H")
         self.time = array("d")
         self.unit = array("i")
-        self.ref = array("q")
+        self.ref = array("i")
         self._last_row = -1
         self.labels: list[Label] = []
         self._by_key: dict[tuple[Kind, str, str, str], Label] = {}
-        self.entity_pathway = array("i")  # pathway code of each entity, by entity id
+        self.entity_pathway = array("h")  # pathway code of each entity, by entity id
         self.pathways: list[str] = []
         self._pathway_codes: dict[str, int] = {}
         # Further attributes of entities (e.g. the practice they belong to), by entity id.
@@ -84,6 +89,8 @@ class EventLog:
         key = (kind, event, group, pool)
         if key in self._by_key:
             return self._by_key[key].code
+        if len(self.labels) == MAX_LABELS:
+            raise ValueError(f"a run's event log holds at most {MAX_LABELS:,} labels")
         label = Label(len(self.labels), Kind(kind), event, group, setting, pool)
         self.labels.append(label)
         self._by_key[key] = label
@@ -93,6 +100,8 @@ class EventLog:
         """The code of a pathway name (the route an entity follows, e.g. its arrival stream)."""
         code = self._pathway_codes.get(name)
         if code is None:
+            if len(self.pathways) == MAX_CODES:
+                raise ValueError(f"a run's event log holds at most {MAX_CODES:,} pathways")
             code = self._pathway_codes[name] = len(self.pathways)
             self.pathways.append(name)
         return code
@@ -103,7 +112,9 @@ class EventLog:
             raise ValueError(f"entity attribute {name!r} is already declared")
         if len(self.entity_pathway):
             raise ValueError("entity attributes are declared before the first entity")
-        self.entity_attributes[name] = array("i")
+        if len(values) > MAX_CODES:
+            raise ValueError(f"entity attribute {name!r} has more than {MAX_CODES:,} values")
+        self.entity_attributes[name] = array("h")
         self.attribute_values[name] = list(values)
 
     # -- during the run --------------------------------------------------------------------------
@@ -132,13 +143,19 @@ class EventLog:
         return self._last_row + 1
 
     def columns(self) -> dict[str, np.ndarray]:
-        """The records as numpy arrays (copies, so the log can still grow)."""
+        """The records as read-only numpy arrays over the log's own memory (no copy).
+
+        A finished log is read this way; while an array of it is alive the log cannot grow.
+        """
         return {
-            "entity": np.array(self.entity, dtype=np.int64),
-            "label": np.array(self.label, dtype=np.int32),
-            "time": np.array(self.time, dtype=np.float64),
-            "unit": np.array(self.unit, dtype=np.int32),
-            "ref": np.array(self.ref, dtype=np.int64),
+            name: _view(getattr(self, name), dtype)
+            for name, dtype in (
+                ("entity", np.int32),
+                ("label", np.uint16),
+                ("time", np.float64),
+                ("unit", np.int32),
+                ("ref", np.int32),
+            )
         }
 
     def label_array(self, attribute: str) -> np.ndarray:
@@ -147,3 +164,12 @@ class EventLog:
         if attribute == "kind":
             return np.array([int(v) for v in values], dtype=np.int8)
         return np.array(values, dtype=object)
+
+
+def _view(column: array, dtype) -> np.ndarray:
+    """A read-only numpy array over an array's memory."""
+    if not len(column):
+        return np.empty(0, dtype=dtype)
+    values = np.frombuffer(column, dtype=dtype)
+    values.flags.writeable = False
+    return values
