@@ -18,7 +18,7 @@ from caresim.models.services import ServiceNetwork
 from caresim.models.social_care import SocialCare
 from caresim.models.staffing import PoolInfo, build_pools
 from caresim.models.starting_state import apply_starting_state
-from caresim.sim.collector import collecting_less
+from caresim.sim.collector import collector_paused
 from caresim.sim.measures import Window
 from caresim.sim.pools import ServerPool
 from caresim.sim.recorder import EventLog
@@ -50,7 +50,7 @@ class CareSystemModel:
         self.streams = RandomStreams(self.seed, replication)
         self.log = EventLog()
         self.horizon = config.run.horizon
-        with collecting_less():  # a large place builds millions of objects that all survive
+        with collector_paused():  # a large place builds millions of objects that all survive
             self._build(config)
 
     def _build(self, config: Config) -> None:
@@ -117,7 +117,7 @@ class CareSystemModel:
 
     def run(self) -> Replication:
         """Run to the horizon and hand back the record of what happened."""
-        with collecting_less():
+        with collector_paused():
             self.env.run(until=self.horizon)
         return Replication(
             config=self.config,

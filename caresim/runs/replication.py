@@ -17,7 +17,7 @@ from caresim.models.schema import Config
 from caresim.outputs.events import event_frame
 from caresim.runs.occupancy import OCCUPANCY_PART_COLUMNS
 from caresim.runs.store import REPLICATION_COLUMNS, TIMESERIES_COLUMNS
-from caresim.sim.collector import collecting_less
+from caresim.sim.collector import collector_paused
 
 __all__ = ["ReplicationFrames", "replication_frames", "simulate_replication"]
 
@@ -42,7 +42,7 @@ def simulate_replication(
     config: Config, scenario: str, replication: int, seed: int, events: bool = False
 ) -> ReplicationFrames:
     """Simulate one replication and tabulate everything it produces."""
-    with collecting_less():
+    with collector_paused():
         return _tabulate(simulate(config, replication, seed), scenario, replication, events)
 
 

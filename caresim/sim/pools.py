@@ -121,7 +121,7 @@ class Request:
         entity: int,
         step: Step,
         priority: float,
-        on_start: Callable[[Request], object],
+        on_start: Callable[[Request], object] | None,
         on_leave: Callable[[Request], object] | None,
     ) -> None:
         self.entity = entity
@@ -263,14 +263,19 @@ class ServerPool:
         req.outcome = "served"
         req.start_row = self.log.record(req.entity, start, now, unit, req.queue_row)
         self.busy += 1
-        req.on_start(req)
+        on_start = req.on_start
+        req.on_start = req.on_leave = None  # no cycle left through an event the request holds
+        assert on_start is not None  # a request is granted once
+        on_start(req)
 
     def _leave(self, req: Request, label: int, outcome: str, now: float) -> None:
         req.state = LEFT
         req.outcome = outcome
         self.log.record(req.entity, label, now, -1, req.queue_row)
-        if req.on_leave is not None:
-            req.on_leave(req)
+        on_leave = req.on_leave
+        req.on_start = req.on_leave = None
+        if on_leave is not None:
+            on_leave(req)
 
     def _renege(self, req: Request) -> None:
         if req.state == WAITING:
