@@ -42,18 +42,29 @@ def one_replication(config_path: Path = CONFIG, overrides: list[str] | None = No
     }
 
 
-def benchmark(rounds: int = 3) -> None:
-    """Run the replication in fresh processes and print medians."""
+def replication_in_fresh_processes(
+    config: Path = CONFIG, overrides: list[str] | None = None, rounds: int = 3
+) -> dict:
+    """Medians over ``rounds`` fresh processes, each running replication 0 of ``config``."""
     runs = []
     for _ in range(rounds):
         start = time.perf_counter()
         out = subprocess.run(
-            [sys.executable, __file__], capture_output=True, text=True, check=True, cwd=ROOT
+            [sys.executable, __file__, str(config), *(overrides or [])],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
         )
         figures = json.loads(out.stdout)
         figures["process_seconds"] = time.perf_counter() - start
         runs.append(figures)
-    median = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+    return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+
+
+def benchmark(rounds: int = 3) -> dict:
+    """Run the baseline's replication in fresh processes, print medians and hand them back."""
+    median = replication_in_fresh_processes(CONFIG, [], rounds)
     years = (421 - 56) / 365
     print(
         f"PCN baseline (50,000 patients, 421 days of which 56 warm-up), one replication, median of {rounds}"
@@ -65,6 +76,22 @@ def benchmark(rounds: int = 3) -> None:
     print(
         f"  peak memory {median['peak_mb']:.0f} MB (target <= 1,024 MB); {years:.2f} years measured"
     )
+    return median
+
+
+def ics_year(rounds: int = 1) -> dict:
+    """One replication of the ICS example as it stands (421 days, 56 of them warm-up)."""
+    median = replication_in_fresh_processes(ROOT / "configs/ics_example.yaml", [], rounds)
+    print(
+        f"ICS example ({median['registered']:,.0f} patients, 421 days of which 56 warm-up), "
+        f"one replication, median of {rounds}"
+    )
+    print(f"  patients {median['patients']:,.0f}, events recorded {median['events']:,.0f}")
+    print(
+        f"  simulation {median['simulate_seconds']:.1f} s, measures {median['measure_seconds']:.1f} s, "
+        f"whole process {median['process_seconds']:.1f} s; peak memory {median['peak_mb']:,.0f} MB"
+    )
+    return median
 
 
 if __name__ == "__main__":

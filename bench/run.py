@@ -5,7 +5,10 @@
    (bench/plain_simpy.py). The two alternate, several times each, in one process; the medians
    of customers per second are compared.
 2. The PCN baseline: one replication of one year, wall time and peak memory, each round in a
-   fresh process (bench/care_system.py).
+   fresh process (bench/care_system.py); then one replication of the ICS example (421 days, as
+   the baseline it extends), once, in a fresh process. Both are then set against the M/M/3
+   reference's plain-SimPy time measured in 1. (targets: at most 3 and 60 times it, and the ICS
+   at most 2 GB at its peak).
 3. A sweep (4 scenarios of the M/M/3 x 2 replications: 8 tasks of about 1.5 s each) run by
    ``caresim experiment``'s machinery serially and on N = 2 local worker processes, alternating,
    each into a fresh folder; wall times include starting the workers and writing every output.
@@ -75,13 +78,15 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
 
 
-def mm3() -> None:
+def mm3() -> float:
+    """Print the M/M/3 comparison; hand back the plain-SimPy reference's median seconds."""
     config = load_config(ROOT / "configs/validation/mm3.yaml").config
-    plain_rates, caresim_rates, end_to_end = [], [], []
+    plain_rates, caresim_rates, end_to_end, plain_seconds = [], [], [], []
     for round_ in range(ROUNDS + 1):  # the first round warms up and is not counted
         start = time.perf_counter()
         waits = plain_simpy.run(config.run.horizon, seed=round_)
-        plain = len(waits) / (time.perf_counter() - start)
+        plain_time = time.perf_counter() - start
+        plain = len(waits) / plain_time
 
         start = time.perf_counter()
         result = simulate(config, replication=round_, seed=1)
@@ -90,6 +95,7 @@ def mm3() -> None:
         measured = time.perf_counter() - start
         customers = next(r.value for r in rows if r.group == "clinic" and r.measure == "completed")
         if round_:
+            plain_seconds.append(plain_time)
             plain_rates.append(plain)
             caresim_rates.append(customers / simulated)
             end_to_end.append(customers / measured)
@@ -107,6 +113,29 @@ def mm3() -> None:
     print(
         f"  ratio caresim / plain SimPy: {c / p:.2f} (simulation), {e / p:.2f} (with measures); target >= 0.8"
     )
+    return statistics.median(plain_seconds)
+
+
+def against_the_reference(pcn: dict, ics: dict, reference: float) -> None:
+    """The replication-years against the plain-SimPy M/M/3 reference measured in this run."""
+    print(f"Replication-years against the plain-SimPy M/M/3 reference ({reference:.2f} s here)")
+    for name, figures, ratio_target, memory_target in (
+        ("PCN baseline", pcn, 3.0, None),
+        ("ICS example", ics, 60.0, 2048.0),
+    ):
+        seconds = figures["simulate_seconds"] + figures["measure_seconds"]
+        ratio = seconds / reference
+        line = (
+            f"  {name:<13} {seconds:7.1f} s = {ratio:6.1f} x the reference (target <= "
+            f"{ratio_target:.0f}): {'met' if ratio <= ratio_target else 'NOT met'}"
+        )
+        if memory_target is not None:
+            peak = figures["peak_mb"]
+            line += (
+                f"; peak {peak:,.0f} MB (target <= {memory_target:,.0f}): "
+                f"{'met' if peak <= memory_target else 'NOT met'}"
+            )
+        print(line)
 
 
 def _bare_pool(tasks: list[Task]) -> float:
@@ -221,9 +250,11 @@ def main() -> None:
     print(f"machine: {machine()}")
     # First, while this process is small: on Linux a child's peak memory counts the parent's
     # pages from before the child started, so a child started later would report too much.
-    care_system.benchmark()
+    pcn = care_system.benchmark(min(ROUNDS, 3))
+    ics = care_system.ics_year()
     scaling.benchmark()
-    mm3()
+    reference = mm3()
+    against_the_reference(pcn, ics, reference)
     sweep()
     run_workers()
     start_up()

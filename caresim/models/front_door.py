@@ -86,17 +86,27 @@ class FrontDoor:
         if self.triage is not None:
             self._set_up_triage(gp, self.triage)
         for k, change in enumerate(context.config.changes):
-            if change.channels is not None or change.total_triage_practices is not None:
+            if (
+                change.channels is not None
+                or change.total_triage_practices is not None
+                or change.triage_decides
+            ):
                 call_later(self.env, change.at, self._changed(change, k))
 
     def _changed(self, change, k: int):
-        """From a dated change on: the channels patients ask by (drawn from a stream of their
-        own), and the practices that triage every request."""
+        """From a dated change on: the channels patients ask by, the practices that triage every
+        request, and what triage decides (each drawn from a stream of its own)."""
 
         def switch(_event) -> None:
             if change.channels is not None:
                 name = f"general_practice.front_door.change_{k}"
                 self.channel = destination_draw(change.channels, self.gp.context, name)
+            for asked, decision in change.triage_decides.items():
+                self.decisions[asked] = destination_draw(
+                    _flat_shares(decision),
+                    self.gp.context,
+                    f"general_practice.triage.{asked}.change_{k}",
+                )
             if change.total_triage_practices is not None:
                 codes = self.gp.practice_codes
                 self.triaging = {codes[name] for name in change.total_triage_practices}
@@ -132,6 +142,9 @@ class FrontDoor:
             self.decisions[asked] = destination_draw(
                 shares, gp.context, f"general_practice.triage.{asked}"
             )
+        for change in gp.context.config.changes:  # what later decisions may send patients to
+            for decision in change.triage_decides.values():
+                outcomes |= set(_flat_shares(decision))
         self.decided = {
             name: log.register(Kind.MILESTONE, f"triaged_to_{name}", "triage", SETTING)
             for name in sorted({to.partition(ROLE_SEPARATOR)[0] for to in outcomes})
@@ -145,7 +158,7 @@ class FrontDoor:
         now = self.env.now
         self.log.record(entity, self.asked_by[channel], now)
         triage = self.triage
-        if triage is None or practice not in self.triaging or activity.name not in triage.decides:
+        if triage is None or practice not in self.triaging or activity.name not in self.decisions:
             self.gp.ask(entity, activity, practice)
             return
         row = self.log.record(entity, self.queue, now)

@@ -13,7 +13,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from caresim.models.schema_checks import check_care_system, check_rosters, check_routing
 from caresim.models.schema_district_nursing import DistrictNursingSpec
-from caresim.models.schema_front_door import ChannelShares
+from caresim.models.schema_front_door import ChannelShares, TriageDecision, decision_problems
 from caresim.models.schema_general_practice import (
     AllocationSpec,
     GeneralPracticeSpec,
@@ -340,6 +340,13 @@ class ChangeSpec(Frozen):
         "(general_practice.front_door.total_triage.practices): 'hillside moves to total "
         "triage from day 90'; an empty list: none",
     )
+    triage_decides: dict[Name, TriageDecision] = Field(
+        default_factory=dict,
+        description="activities and what total triage decides for their requests from then on "
+        "(general_practice.front_door.total_triage.decides; activities not named keep theirs, "
+        "and one not triaged before is triaged from then): 'triage sends a fifth of minor "
+        "illness to a pharmacy from April'",
+    )
     discharge_needs: dict[Literal["pathway_1", "pathway_2", "pathway_3"], NeedShares] = Field(
         default_factory=dict,
         description="pathways and what their discharges wait for from then on "
@@ -357,10 +364,12 @@ class ChangeSpec(Frozen):
             and not self.discharge_needs
             and self.channels is None
             and self.total_triage_practices is None
+            and not self.triage_decides
         ):
             raise ValueError(
                 "expected beds, staff, allocation, admission_avoidance_share, channels, "
-                "total_triage_practices, discharge_pathways or discharge_needs: what changes"
+                "total_triage_practices, triage_decides, discharge_pathways or discharge_needs: "
+                "what changes"
             )
         return self
 
@@ -474,6 +483,13 @@ class Config(Frozen):
         door = gp.front_door if gp is not None else None
         if change.channels is not None and door is None:
             raise reference_error(f"changes.{k}.channels", "needs general_practice.front_door")
+        if change.triage_decides:
+            path = f"changes.{k}.triage_decides"
+            if door is None or door.total_triage is None:
+                raise reference_error(path, "needs general_practice.front_door.total_triage")
+            assert gp is not None
+            for key, message in decision_problems(change.triage_decides, gp.activities, path):
+                raise reference_error(key, message)
         if change.total_triage_practices is None:
             return
         if door is None or door.total_triage is None:

@@ -27,8 +27,10 @@ from caresim.models.schema_types import (
 __all__ = [
     "CHANNELS",
     "TRIAGE_EXITS",
+    "TriageDecision",
     "ChannelShares",
     "FrontDoorSpec",
+    "decision_problems",
     "PharmacyFirstSpec",
     "PharmacyReturnSpec",
     "TotalTriageSpec",
@@ -74,6 +76,36 @@ TriageDecision = Annotated[
 role) or a place elsewhere, by share; all the shares sum to 1."""
 
 
+def decision_problems(decides: dict, activities: dict, path: str):
+    """(key path, message) of each unknown name in what triage decides, by activity asked for."""
+    for asked, decision in decides.items():
+        if asked not in activities:
+            yield (
+                f"{path}.{asked}",
+                f"'{asked}' is not an activity; expected one of "
+                + ", ".join(f"'{a}'" for a in activities),
+            )
+        for to, value in decision.items():
+            where = f"{path}.{asked}.{to}"
+            if to not in activities and to not in TRIAGE_EXITS:
+                yield (
+                    where,
+                    f"'{to}' is neither an activity nor a place elsewhere; expected one of "
+                    + ", ".join(f"'{a}'" for a in [*activities, *TRIAGE_EXITS]),
+                )
+            elif isinstance(value, dict):
+                if to in TRIAGE_EXITS:
+                    yield where, "a place elsewhere takes a share, not shares by role"
+                    continue
+                for role in value:
+                    if role not in activities[to].roles:
+                        yield (
+                            f"{where}.{role}",
+                            f"role '{role}' does not do '{to}'; expected one of "
+                            + ", ".join(f"'{r}'" for r in activities[to].roles),
+                        )
+
+
 class TotalTriageSpec(Frozen):
     """Every patient-initiated request of the listed activities is triaged by a clinician first."""
 
@@ -101,32 +133,7 @@ class TotalTriageSpec(Frozen):
                 f"role '{self.by}' has no slot_length; expected one of "
                 + ", ".join(f"'{r}'" for r in sorted(roles)),
             )
-        for asked, decision in self.decides.items():
-            if asked not in activities:
-                yield (
-                    f"{path}.decides.{asked}",
-                    f"'{asked}' is not an activity; expected one of "
-                    + ", ".join(f"'{a}'" for a in activities),
-                )
-            for to, value in decision.items():
-                where = f"{path}.decides.{asked}.{to}"
-                if to not in activities and to not in TRIAGE_EXITS:
-                    yield (
-                        where,
-                        f"'{to}' is neither an activity nor a place elsewhere; expected one of "
-                        + ", ".join(f"'{a}'" for a in [*activities, *TRIAGE_EXITS]),
-                    )
-                elif isinstance(value, dict):
-                    if to in TRIAGE_EXITS:
-                        yield where, "a place elsewhere takes a share, not shares by role"
-                        continue
-                    for role in value:
-                        if role not in activities[to].roles:
-                            yield (
-                                f"{where}.{role}",
-                                f"role '{role}' does not do '{to}'; expected one of "
-                                + ", ".join(f"'{r}'" for r in activities[to].roles),
-                            )
+        yield from decision_problems(self.decides, activities, f"{path}.decides")
 
     def channel_time(self, channel: str) -> float:
         """Triage time of a request by ``channel`` (a channel not given takes the longest)."""

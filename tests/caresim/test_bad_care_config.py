@@ -92,7 +92,7 @@ SMALL = ROOT / "configs/teaching/whole_system.yaml"
             "changes=[{at: 120 days}]",
             [
                 "changes[0]",
-                "expected beds, staff, allocation, admission_avoidance_share, channels, total_triage_practices, discharge_pathways or discharge_needs",
+                "expected beds, staff, allocation, admission_avoidance_share, channels, total_triage_practices, triage_decides, discharge_pathways or discharge_needs",
             ],
         ),
         (

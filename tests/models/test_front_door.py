@@ -225,3 +225,48 @@ def test_a_dated_change_of_triage_needs_total_triage_and_known_practices():
     document["changes"] = [{"at": "10 days", "total_triage_practices": ["elsewhere"]}]
     with pytest.raises(ConfigError, match="unknown practice 'elsewhere'"):
         validate_document(document)
+
+
+def test_what_triage_decides_changes_on_its_day():
+    """From day 30 triage sends every request to a pharmacy: before it, the same decisions as
+    without the change; after it, no one triaged is booked at the practice."""
+    changed = front_door(pharmacy=None, horizon="60 days")
+    changed["changes"] = [
+        {"at": "30 days", "triage_decides": {"visit": {"community_pharmacy": 1.0}}}
+    ]
+    day_30 = 30 * 24
+    views = {
+        name: LogView(simulate(validate_document(document), 0, seed=4).log)
+        for name, document in (
+            ("same", front_door(pharmacy=None, horizon="60 days")),
+            ("changed", changed),
+        )
+    }
+
+    def decided(view, to):
+        return view.time[view.rows(Kind.MILESTONE, "triage", event=f"triaged_to_{to}")]
+
+    for to in ("visit", "community_pharmacy", "self_care"):
+        same, new = decided(views["same"], to), decided(views["changed"], to)
+        assert np.array_equal(same[same < day_30], new[new < day_30])
+        assert len(same[same >= day_30]) > 50
+        after = new[new >= day_30]
+        assert (len(after) > 500) if to == "community_pharmacy" else (len(after) == 0)
+
+
+def test_a_dated_change_of_triage_decisions_names_what_exists():
+    document = front_door(triage=None, pharmacy=None)
+    document["changes"] = [{"at": "10 days", "triage_decides": {"visit": {"self_care": 1.0}}}]
+    needs = "changes.0.triage_decides: needs general_practice.front_door.total_triage"
+    with pytest.raises(ConfigError, match=needs):
+        validate_document(document)
+    for decides, message in (
+        ({"visiting": {"self_care": 1.0}}, "changes.0.triage_decides.visiting: 'visiting' is not"),
+        ({"visit": {"the_moon": 1.0}}, "changes.0.triage_decides.visit.the_moon: 'the_moon' is"),
+        ({"visit": {"visit": {"hca": 1.0}}}, "changes.0.triage_decides.visit.visit.hca: role"),
+        ({"visit": {"self_care": 0.5}}, r"changes\[0\].triage_decides.visit: shares must sum to 1"),
+    ):
+        document = front_door(pharmacy=None)
+        document["changes"] = [{"at": "10 days", "triage_decides": decides}]
+        with pytest.raises(ConfigError, match=message):
+            validate_document(document)
