@@ -77,16 +77,26 @@ def _staff(place: Place) -> list[str]:
             "headcount": pool.headcount,
             "rota": spec.rota,
             "patient_facing": f"{spec.patient_facing:g}",
+            **({"sessions": spec.sessions} if spec.sessions != 1 else {}),
             "scope": pool.scope,
+            **_absence(spec),
         }
         lines.append(f"  {pool.name}: {_flow(entry)}  # {pool.source}")
-    lines.append(
-        "  # Rotas and patient-facing shares: the national defaults' for each role. Headcounts are"
-    )
-    lines.append(
-        "  # FTE rounded, at least one where there is any (people working the whole rota)."
-    )
+    lines += [
+        "  # Rotas, patient-facing shares, sessions, and leave and sickness: the national defaults'",
+        "  # for each role. Headcounts are FTE in post rounded, at least one where there is any",
+        "  # (people working the whole rota); vacancies are already out of them.",
+    ]
     return lines
+
+
+def _absence(spec: StaffSpec) -> dict[str, str]:
+    """The defaults' leave and sickness of a role, without their vacancies: FTE are in post."""
+    if spec.absence is None:
+        return {}
+    shares = spec.absence.model_dump(exclude={"vacancy"})
+    kept = {key: f"{value:g}" for key, value in shares.items() if value > 0}
+    return {"absence": _flow(kept)} if kept else {}
 
 
 def _practices(place: Place) -> list[str]:

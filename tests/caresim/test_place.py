@@ -53,6 +53,18 @@ def test_the_example_tables_make_a_scenario_that_validates(cli, tmp_path):
     assert config.staff["z00003_gp"].headcount == 8  # 8.24 FTE in workforce.csv, rounded
     assert config.staff["z00003_gp"].scope == "z00003"
     assert config.staff["zn001_clinical_pharmacist"].scope == "network"  # the PCN's own staff
+    # Each role works as the national defaults' pools of that role do: sessions, leave, sickness.
+    defaults = load_config(ROOT / "configs/pcn_baseline.yaml").config.staff
+    for pool, default in (("z00003_gp", "riverside_gp"), ("z00001_hca", "riverside_hca")):
+        built, national = config.staff[pool], defaults[default]
+        assert (built.rota, built.patient_facing, built.sessions, built.absence) == (
+            national.rota,
+            national.patient_facing,
+            national.sessions,
+            national.absence,
+        )
+    assert config.staff["z00003_gp"].sessions == 2
+    assert config.staff["z00003_gp"].absence.annual_leave == pytest.approx(0.146)
     # Not in the tables: community nursing scaled from the national defaults, and said so.
     text = out.read_text(encoding="utf-8")
     assert "community_district_nurse: {role: district_nurse" in text
