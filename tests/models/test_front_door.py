@@ -185,21 +185,26 @@ def test_the_wait_from_first_asking_includes_the_triage():
     assert 0.5 * triage_days < gap < 1.5 * triage_days
 
 
-def test_channels_and_total_triage_change_on_their_day():
-    """From day 30 every request comes online and no practice triages: before it, the same run
-    as without the change; after it, no other channel and no triage."""
+def _with_and_without(change: dict) -> dict[str, LogView]:
+    """Logs of 60 days on the same random streams, without ("same") and with a dated change."""
     changed = front_door(pharmacy=None, horizon="60 days")
-    changed["changes"] = [
-        {"at": "30 days", "channels": {"online": 1.0}, "total_triage_practices": []}
-    ]
-    day_30 = 30 * 24
-    views = {
+    changed["changes"] = [change]
+    return {
         name: LogView(simulate(validate_document(document), 0, seed=4).log)
         for name, document in (
             ("same", front_door(pharmacy=None, horizon="60 days")),
             ("changed", changed),
         )
     }
+
+
+def test_channels_and_total_triage_change_on_their_day():
+    """From day 30 every request comes online and no practice triages: before it, the same run
+    as without the change; after it, no other channel and no triage."""
+    views = _with_and_without(
+        {"at": "30 days", "channels": {"online": 1.0}, "total_triage_practices": []}
+    )
+    day_30 = 30 * 24
 
     def times(view, group, event=None):
         return view.time[view.rows(Kind.MILESTONE if event else Kind.QUEUE, group, event=event)]
@@ -230,18 +235,10 @@ def test_a_dated_change_of_triage_needs_total_triage_and_known_practices():
 def test_what_triage_decides_changes_on_its_day():
     """From day 30 triage sends every request to a pharmacy: before it, the same decisions as
     without the change; after it, no one triaged is booked at the practice."""
-    changed = front_door(pharmacy=None, horizon="60 days")
-    changed["changes"] = [
+    views = _with_and_without(
         {"at": "30 days", "triage_decides": {"visit": {"community_pharmacy": 1.0}}}
-    ]
+    )
     day_30 = 30 * 24
-    views = {
-        name: LogView(simulate(validate_document(document), 0, seed=4).log)
-        for name, document in (
-            ("same", front_door(pharmacy=None, horizon="60 days")),
-            ("changed", changed),
-        )
-    }
 
     def decided(view, to):
         return view.time[view.rows(Kind.MILESTONE, "triage", event=f"triaged_to_{to}")]
