@@ -92,9 +92,7 @@ def general_practice_measures(view: LogView, result: Replication, add: Add) -> N
         starts = view.closing(Kind.START, requests, group)
         gave_up = view.closing(Kind.ABANDON, requests, group)
         missed = view.closing(Kind.MILESTONE, requests, group)
-        days = np.floor(view.time[starts] / HOURS_PER_DAY) - np.floor(
-            view.time[view.ref[starts]] / HOURS_PER_DAY
-        )
+        days = _day_of(view.time[starts]) - _day_of(view.time[view.ref[starts]])
         waits = (view.time[starts] - view.time[view.ref[starts]]) / HOURS_PER_DAY
         within = days <= np.floor(activity.target / HOURS_PER_DAY + 1e-9)
         all_requests.append(requests)
@@ -111,8 +109,9 @@ def general_practice_measures(view: LogView, result: Replication, add: Add) -> N
     starts = np.concatenate(all_starts)
     days = np.concatenate(all_days)
     within = np.concatenate(all_within)
-    gave_up = view.closing(Kind.ABANDON, requests)
     missed = np.concatenate(all_missed)
+    del all_requests, all_starts, all_days, all_within, all_missed  # a year's are large
+    gave_up = view.closing(Kind.ABANDON, requests)
     waits = (view.time[starts] - view.time[view.ref[starts]]) / HOURS_PER_DAY
     _booking_rows(add, setting, "all", requests, starts, gave_up, missed, waits, days, within)
     add(setting, "all", "ask_to_appointment_mean", "days", _ask_to_appointment(view, starts))
@@ -139,6 +138,11 @@ def general_practice_measures(view: LogView, result: Replication, add: Add) -> N
 
     _practice_rows(view, add, setting, requests, starts, gave_up, waits, within)
     _role_rows(view, result, add)
+
+
+def _day_of(times: np.ndarray) -> np.ndarray:
+    """The day of the run (0, 1, ...) of each time, as 32-bit whole numbers."""
+    return np.floor(times / HOURS_PER_DAY).astype(np.int32)
 
 
 def _ask_to_appointment(view: LogView, starts: np.ndarray) -> float:

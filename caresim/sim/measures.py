@@ -115,7 +115,6 @@ class LogView:
         self.time = columns["time"]
         self.unit = columns["unit"]
         self.ref = columns["ref"]
-        self.kind = log.label_array("kind")[self.label] if len(log) else np.empty(0, np.int8)
         self._groups = log.label_array("group")
         # Rows of each label code, in row order: sorting once makes every later query a slice.
         self._order, self._offsets = _rows_by_code(self.label, len(log.labels))
@@ -238,10 +237,12 @@ class LogView:
         if pathway is not None:
             arrivals = arrivals[self._on_pathways(self.entity[arrivals], [pathway])]
         departs = self.closing(Kind.DEPART, arrivals)
-        groups = self._groups[self.label[departs]] if len(departs) else np.empty(0, dtype=object)
-        by_group = {
-            str(g): int(n) for g, n in zip(*np.unique(groups, return_counts=True), strict=True)
-        }
+        by_group: dict[str, int] = {}
+        counts = np.bincount(self.label[departs], minlength=len(self.log.labels))
+        for code in np.flatnonzero(counts):  # counted by label, then by the labels' groups
+            group = str(self._groups[code])
+            by_group[group] = by_group.get(group, 0) + int(counts[code])
+        by_group = dict(sorted(by_group.items()))
         return SystemOutcome(
             arrivals=len(arrivals),
             departures=by_group,
@@ -342,7 +343,7 @@ class LogView:
         )
 
 
-def _rows_by_code(codes: np.ndarray, count: int, chunk: int = 1 << 22) -> tuple:
+def _rows_by_code(codes: np.ndarray, count: int, chunk: int = 1 << 20) -> tuple:
     """The rows of each code in row order, as 32-bit row numbers, and where each code's begin.
 
     A stable sort a chunk at a time, each chunk's rows placed after the earlier chunks' rows of
