@@ -41,7 +41,7 @@ from caresim.models.schema_general_practice import (
 from caresim.models.vocabulary import role_of
 from caresim.sim.appointments import AppointmentBook, Slot
 from caresim.sim.calendar import HOURS_PER_DAY
-from caresim.sim.clock import Agenda, call_later
+from caresim.sim.clock import call_later
 from caresim.sim.distributions import choice_of, sampler
 from caresim.sim.recorder import Kind
 
@@ -441,7 +441,6 @@ class GeneralPractice:
         """Fill ``share`` of the bookable-ahead slots of the next ``over`` hours with patients."""
         rng = self.streams.generator("starting_state.general_practice")
         label = self.patients.arrival_label("existing_booking", SETTING)
-        agenda = Agenda(self.env)  # weeks of appointments: kept off the event queue till due
         for pool, book in sorted(self.books.items()):
             role = self.pool_role[pool]
             activity = next((a for a in self.activities.values() if role in a.spec.roles), None)
@@ -463,8 +462,7 @@ class GeneralPractice:
                 ) -> None:
                     self._appointment(r, s, ro)
 
-                agenda.call_later(slot.time, appointment)
-        agenda.start()
+                call_later(self.env, slot.time, appointment)
 
     def _network_draw(self, pool: str, rng):
         """For a pool scoped to a named network: a draw of one of its practices by list size."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import simpy
 
 from caresim.models.community_pharmacy import PharmacyFirst
 from caresim.models.context import CareContext
@@ -18,6 +17,7 @@ from caresim.models.services import ServiceNetwork
 from caresim.models.social_care import SocialCare
 from caresim.models.staffing import PoolInfo, build_pools
 from caresim.models.starting_state import apply_starting_state
+from caresim.sim.clock import Clock
 from caresim.sim.collector import collector_paused
 from caresim.sim.measures import Window
 from caresim.sim.pools import ServerPool
@@ -46,7 +46,7 @@ class CareSystemModel:
         self.config = config
         self.replication = replication
         self.seed = config.run.seed if seed is None else seed
-        self.env = simpy.Environment()
+        self.env = Clock()
         self.streams = RandomStreams(self.seed, replication)
         self.log = EventLog()
         self.horizon = config.run.horizon

@@ -1,16 +1,16 @@
-"""Callbacks after a delay, and an agenda of many booked ahead that stays off the event queue."""
+"""The clock: SimPy's order of events kept exactly, with only the current bucket of time on the heap."""
 
 import numpy as np
 import pytest
 import simpy
 
-from caresim.sim.clock import Agenda, call_later
+from caresim.sim.clock import Clock, call_later
 
 
-def _run(book_ahead_on_agenda: bool, seed: int = 3) -> list[tuple[float, str]]:
-    """Bookings weeks ahead (many at the same slot times) beside other events as a run makes
-    them; the order in which every callback ran."""
-    env = simpy.Environment()
+def _run(env: simpy.Environment, seed: int = 3) -> list[tuple[float, str]]:
+    """Bookings weeks ahead (many at the same slot times), processes, timeouts and events
+    succeeded from callbacks beside other events as a run makes them; the order in which every
+    callback ran."""
     rng = np.random.default_rng(seed)
     order: list[tuple[float, str]] = []
 
@@ -18,50 +18,66 @@ def _run(book_ahead_on_agenda: bool, seed: int = 3) -> list[tuple[float, str]]:
         return lambda _e: order.append((env.now, name))
 
     call_later(env, 0.0, note("first"))
-    agenda = Agenda(env)
     for k in range(2_000):
         time = float(rng.integers(0, 28 * 24 * 6)) / 6  # on a ten-minute grid: many ties
-        if book_ahead_on_agenda:
-            agenda.call_later(time, note(f"booked {k}"))
-        else:
-            call_later(env, time, note(f"booked {k}"))
-    agenda.start()
+        call_later(env, time, note(f"booked {k}"))
 
     made = [0]
 
     def churn(_e):  # other events, each scheduling the next, some at the slot times
         made[0] += 1
         call_later(env, float(rng.integers(0, 12)) / 6, note(f"other {made[0]}"))
+        signal = env.event()
+        signal.callbacks.append(note(f"signal {made[0]}"))
+        signal.succeed()  # due now, urgent or not, among what is already due
         call_later(env, float(rng.integers(1, 12)) / 6, churn)
 
+    def patient(k):
+        yield env.timeout(float(rng.integers(0, 50)) / 6)
+        order.append((env.now, f"patient {k} seen"))
+        yield env.timeout(float(rng.integers(0, 3 * 24 * 6)) / 6)
+        order.append((env.now, f"patient {k} back"))
+
+    for k in range(300):
+        env.process(patient(k))
     call_later(env, 0.0, churn)
     env.run(until=30 * 24)
     return order
 
 
-def test_an_agenda_runs_every_booking_in_the_order_call_later_gives():
-    assert _run(True) == _run(False)
+def test_the_clock_runs_every_event_in_simpys_own_order():
+    for bucket in (0.25, 1.0, 32.0):
+        assert _run(Clock(bucket=bucket)) == _run(simpy.Environment())
 
 
-def test_an_agenda_keeps_only_the_next_two_days_on_the_queue():
-    env = simpy.Environment()
-    agenda = Agenda(env, lookahead=24.0)
+def test_only_the_current_bucket_is_on_the_heap():
+    env = Clock(bucket=1.0)
     for day in range(28):
-        agenda.call_later(day * 24.0 + 9.0, lambda _e: None)
-    agenda.start()
-    assert len(env._queue) == 2 + 1  # days 0 and 1, and the agenda's own next move
+        call_later(env, day * 24.0 + 9.5, lambda _e: None)
+        call_later(env, day * 24.0 + 9.75, lambda _e: None)
+    assert len(env._queue) == 0 and len(env) == 56
+    assert env.peek() == 9.5
+    assert len(env._queue) == 2  # the bucket from 9:00 to 10:00 of day 0
     env.run(until=24.0 * 10 + 12)
-    assert len(agenda) == 28 - 12  # by day 10 at noon it has moved days up to 11
-    env.run(until=24.0 * 28)
-    assert len(agenda) == 0
-    assert all(entry[0] == 24.0 * 28 for entry in env._queue)  # SimPy's own stop, no booking
+    assert len(env) == 2 * (28 - 11) + 1  # days 11 on, and the stop that SimPy puts back
+    assert [entry[0] for entry in env._queue] == [env.now]  # only that stop: no day ahead
+    env.run()
+    assert len(env) == 0 and env.now == 27 * 24.0 + 9.75
+    assert env.peek() == float("inf")
 
 
-def test_an_agenda_takes_no_booking_after_it_starts_and_no_negative_delay():
-    env = simpy.Environment()
-    agenda = Agenda(env)
+def test_a_clock_needs_a_bucket_that_is_a_power_of_two_and_no_negative_delay():
+    for bucket in (0.0, -1.0, 0.3, 3.0):
+        with pytest.raises(ValueError, match="power of two"):
+            Clock(bucket=bucket)
     with pytest.raises(ValueError, match="negative"):
-        agenda.call_later(-1.0, lambda _e: None)
-    agenda.start()
-    with pytest.raises(RuntimeError, match="before it starts"):
-        agenda.call_later(1.0, lambda _e: None)
+        call_later(Clock(), -1.0, lambda _e: None)
+
+
+def test_an_event_due_never_waits_without_stopping_the_others():
+    env = Clock()
+    seen = []
+    env.schedule(env.event(), delay=float("inf"))
+    call_later(env, 5.0, lambda _e: seen.append(env.now))
+    env.run(until=100.0)
+    assert seen == [5.0] and env.now == 100.0
