@@ -7,7 +7,6 @@ start), may pass through several settings, and depart once, to a named exit.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable
 
 import simpy
@@ -52,7 +51,6 @@ class Patients:
         log.add_attribute("cohort", self.cohorts)
         self._practice = log.entity_attributes["practice"]
         self._cohort = log.entity_attributes["cohort"]
-        self._arrival_row = array("i")
         self._arrival_labels: dict[tuple[str, str], tuple[int, int]] = {}
         self._departure_labels: dict[tuple[str, str], int] = {}
 
@@ -77,9 +75,7 @@ class Patients:
 
     def arrive(self, label: tuple[int, int], practice: int, cohort: int) -> int:
         """A new patient, arriving now; returns their id."""
-        entity = self.log.new_entity(label[1], practice, cohort)
-        self._arrival_row.append(self.log.record(entity, label[0], self.env.now))
-        return entity
+        return self.log.arrive(label[0], label[1], self.env.now, practice, cohort)
 
     def depart(self, entity: int, exit_name: str, setting: str) -> None:
         """The patient leaves the system by ``exit_name`` from ``setting``."""
@@ -89,7 +85,7 @@ class Patients:
             code = self._departure_labels[key] = self.log.register(
                 Kind.DEPART, "depart", exit_name, setting
             )
-        self.log.record(entity, code, self.env.now, -1, self._arrival_row[entity])
+        self.log.depart(entity, code, self.env.now)
 
     def practice_of(self, entity: int) -> int:
         return self._practice[entity]
@@ -100,7 +96,7 @@ class Patients:
     @property
     def count(self) -> int:
         """Patients who have arrived so far."""
-        return len(self._arrival_row)
+        return len(self.log.arrived)
 
 
 class Router:

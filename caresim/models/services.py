@@ -14,7 +14,6 @@ the cheapest way to move a patient on a SimPy clock.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable
 
 import simpy
@@ -188,7 +187,6 @@ class ServiceNetwork:
         self.exit_labels = {
             name: log.register(Kind.DEPART, "depart", name) for name in config.exits
         }
-        self.arrival_row = array("i")  # the arrival record of each entity, by entity id
         for name, spec in config.arrivals.items():
             profile, season = demand_shape(config, spec.profile)
             PoissonArrivals(
@@ -209,12 +207,9 @@ class ServiceNetwork:
         if patient_class is not None:
             self._class_by_pathway[pathway] = self.classes.index(patient_class)
         service = self.services[first]
-        arrival_row = self.arrival_row
 
         def arrive() -> None:
-            entity = log.new_entity(pathway)
-            arrival_row.append(log.record(entity, label, env.now))
-            service.visit(entity, priority)
+            service.visit(log.arrive(label, pathway, env.now), priority)
 
         return arrive
 
@@ -227,13 +222,9 @@ class ServiceNetwork:
     def route(self, entity: int, target: str, priority: float, how: str) -> None:
         """Send a patient to the next service, or out of the system by ``exit`` or a named exit."""
         if target == EXIT:
-            self.log.record(
-                entity, self.departure_labels[how], self.env.now, -1, self.arrival_row[entity]
-            )
+            self.log.depart(entity, self.departure_labels[how], self.env.now)
         elif target in self.exit_labels:
-            self.log.record(
-                entity, self.exit_labels[target], self.env.now, -1, self.arrival_row[entity]
-            )
+            self.log.depart(entity, self.exit_labels[target], self.env.now)
         else:
             self.services[target].visit(entity, priority)
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from caresim.sim.calendar import Rota
 from caresim.sim.monitors import Level
-from caresim.sim.recorder import EventLog, Kind
+from caresim.sim.recorder import NO_LABEL, EventLog, Kind
 
 __all__ = [
     "LogView",
@@ -222,32 +222,47 @@ class LogView:
     def _on_pathways(self, entities: np.ndarray, pathways: list[str]) -> np.ndarray:
         """Whether each entity is on one of the pathways (names not yet used match no one)."""
         known = [self.log.pathways.index(p) for p in pathways if p in self.log.pathways]
-        codes = np.array(self.log.entity_pathway, dtype=np.int32)
-        return np.isin(codes[entities], known)
+        return np.isin(self.log.entities()["entity_pathway"][entities], known)
 
     def step_groups(self) -> list[str]:
         """Groups that have queue records, in registration order."""
         return list(dict.fromkeys(lb.group for lb in self.log.labels if lb.kind == Kind.QUEUE))
 
     # -- the whole system ------------------------------------------------------------------------
+    def arrivals(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every entity (ids count up in the order they arrived) and its time of arrival."""
+        arrived = self.log.entities()["arrived"]
+        return np.arange(len(arrived)), arrived
+
+    def departures(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The entities that departed, their departure labels and times, in the order they left."""
+        table = self.log.entities()
+        gone = np.flatnonzero(table["departure"] != NO_LABEL)
+        gone = gone[np.argsort(table["departed"][gone], kind="stable")]
+        return gone, table["departure"][gone], table["departed"][gone]
+
     def system(self, window: Window, pathway: str | None = None) -> SystemOutcome:
         """Entities that arrived inside the window (on one pathway, if given)."""
-        arrivals = self.rows(Kind.ARRIVAL)
-        arrivals = arrivals[self.time[arrivals] >= window.start]
+        table = self.log.entities()
+        arrived = table["arrived"]
+        entities = np.flatnonzero(arrived >= window.start)
         if pathway is not None:
-            arrivals = arrivals[self._on_pathways(self.entity[arrivals], [pathway])]
-        departs = self.closing(Kind.DEPART, arrivals)
+            entities = entities[self._on_pathways(entities, [pathway])]
+        departure = table["departure"][entities]
+        gone = entities[departure != NO_LABEL]
+        departed = table["departed"][gone]
+        in_order = np.argsort(departed, kind="stable")  # in the order they departed
         by_group: dict[str, int] = {}
-        counts = np.bincount(self.label[departs], minlength=len(self.log.labels))
+        counts = np.bincount(departure[departure != NO_LABEL], minlength=len(self.log.labels))
         for code in np.flatnonzero(counts):  # counted by label, then by the labels' groups
             group = str(self._groups[code])
             by_group[group] = by_group.get(group, 0) + int(counts[code])
         by_group = dict(sorted(by_group.items()))
         return SystemOutcome(
-            arrivals=len(arrivals),
+            arrivals=len(entities),
             departures=by_group,
-            in_system_at_end=len(arrivals) - len(departs),
-            times_in_system=self.time[departs] - self.time[self.ref[departs]],
+            in_system_at_end=len(entities) - len(gone),
+            times_in_system=(departed - arrived[gone])[in_order],
         )
 
     # -- pools -----------------------------------------------------------------------------------

@@ -152,9 +152,9 @@ def test_demand_grows_at_its_own_rate_in_each_cohort():
     document["run"].update(horizon="730 days", warm_up="0 days")
     result = simulate(validate_document(document), 0, seed=3)
     view = LogView(result.log)
-    asked = view.rows(Kind.ARRIVAL)
-    cohort = view.attribute("cohort")[view.entity[asked]]
-    second_year = view.time[asked] >= 365 * 24
+    asked, arrived = view.arrivals()
+    cohort = view.attribute("cohort")[asked]
+    second_year = arrived >= 365 * 24
     for code, growth in ((0, 1.3), (1, 1.0)):
         mine = cohort == code
         ratio = np.sum(mine & second_year) / np.sum(mine & ~second_year)

@@ -132,10 +132,8 @@ def test_patients_going_home_are_referred_to_district_nursing_at_the_configured_
     # About half of those going home have a district nursing episode afterwards.
     assert 0.4 < referred.mean() < 0.6
     # And those referred did not leave the system as they left the bed.
-    departed = view.rows(Kind.DEPART)
-    departed_at = set(
-        zip(view.entity[departed].tolist(), view.time[departed].tolist(), strict=True)
-    )
+    departed, _, times = view.departures()
+    departed_at = set(zip(departed.tolist(), times.tolist(), strict=True))
     referred_at = set(
         zip(went_home[referred].tolist(), view.time[home][referred].tolist(), strict=True)
     )

@@ -101,12 +101,12 @@ def test_a_stay_depends_on_the_destination_drawn_first():
     starts = view.rows(Kind.START, "triage")
     ends = view.closing(Kind.END, starts, "triage")
     stay = dict(zip(view.entity[ends], view.time[ends] - view.time[view.ref[ends]], strict=True))
-    departs = view.rows(Kind.DEPART)
-    groups = view.log.label_array("group")[view.label[departs]]
+    departed, codes, _ = view.departures()
+    groups = view.log.label_array("group")[codes]
     pathway = np.array(view.log.entity_pathway)
     major = view.log.pathways.index("ambulances")
     seen = set()
-    for entity, how in zip(view.entity[departs], groups, strict=True):
+    for entity, how in zip(departed, groups, strict=True):
         cls = "major" if pathway[entity] == major else "minor"
         expected = {"home": 1.0, "died": 3.0 if cls == "major" else 5.0}[how]
         assert stay[entity] == pytest.approx(expected)
