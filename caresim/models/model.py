@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 from caresim.models.community_pharmacy import PharmacyFirst
 from caresim.models.context import CareContext
 from caresim.models.district_nursing import DistrictNursing

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from heapq import heapify, heappop, heappush
 
 import simpy
-from simpy.core import NORMAL, EmptySchedule, Infinity
+from simpy.core import NORMAL, EmptySchedule, EventPriority, Infinity
 from simpy.events import Event
 
 __all__ = ["Clock", "call_later"]
@@ -47,7 +47,7 @@ class Clock(simpy.Environment):
         self._buckets: dict[float, list[tuple]] = {}
         self._keys: list[float] = []  # a heap of the buckets' keys
 
-    def schedule(self, event: Event, priority: int = NORMAL, delay: float = 0) -> None:
+    def schedule(self, event: Event, priority: EventPriority = NORMAL, delay: float = 0) -> None:
         """Schedule ``event`` with ``priority`` after ``delay`` hours, as SimPy does."""
         at = self._now + delay
         entry = (at, priority, next(self._eid), event)

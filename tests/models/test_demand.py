@@ -140,7 +140,6 @@ def test_demand_grows_at_its_own_rate_in_each_cohort():
     from caresim.config.files import validate_document
     from caresim.models.model import simulate
     from caresim.sim.measures import LogView
-    from caresim.sim.recorder import Kind
     from tests.models.test_general_practice import FIXED, practice
 
     document = practice(

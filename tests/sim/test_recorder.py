@@ -14,7 +14,7 @@ def _log_with_two_entities() -> tuple[EventLog, int, int]:
     came = log.register(Kind.ARRIVAL, "arrival", "walk_in")
     went = log.register(Kind.DEPART, "depart", "home")
     first = log.arrive(came, log.pathway_code("walk_in"), 1.5, 1)
-    second = log.arrive(came, log.pathway_code("walk_in"), 2.0)
+    log.arrive(came, log.pathway_code("walk_in"), 2.0)
     log.record(first, log.register(Kind.QUEUE, "clinic_wait", "clinic"), 1.5)
     log.depart(first, went, 4.25)
     return log, came, went
