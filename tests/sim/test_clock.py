@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import simpy
+from simpy.core import StopSimulation
 
 from caresim.sim.clock import Clock, call_later
 
@@ -81,3 +82,26 @@ def test_an_event_due_never_waits_without_stopping_the_others():
     call_later(env, 5.0, lambda _e: seen.append(env.now))
     env.run(until=100.0)
     assert seen == [5.0] and env.now == 100.0
+
+
+@pytest.mark.parametrize("make", [Clock, simpy.Environment])
+def test_a_failed_event_stops_the_run_and_a_stop_keeps_the_callbacks_after_it(make):
+    env = make()
+    failed = env.timeout(3.0)
+    failed.callbacks.clear()
+    env.schedule(env.event(), delay=1.0)
+    broken = env.event()
+    broken.fail(KeyError("no bed"))
+    with pytest.raises(KeyError, match="no bed"):
+        env.run()
+    # A callback that stops the run leaves the event's later callbacks to run when it resumes.
+    env = make()
+    seen = []
+
+    def stop(_e):
+        raise StopSimulation("stopped")
+
+    call_later(env, 2.0, stop).callbacks.append(lambda _e: seen.append(env.now))
+    assert env.run(until=5.0) == "stopped" and seen == [] and env.now == 2.0
+    env.run(until=5.0)
+    assert seen == [2.0] and env.now == 5.0
