@@ -28,7 +28,7 @@ TABLES = ROOT / "configs/places/ics_example"
 DAYS = 28
 OVERRIDES = [f"run.horizon={DAYS} days", "run.warm_up=0 days", "run.replications=1"]
 NETWORKS = 5
-BYTES_PER_EVENT = 22  # the event log's columns: entity and unit 4 bytes, label 2, time 8, ref 4
+BYTES_PER_EVENT = 20  # the event log's columns: entity and ref 4 bytes, label and unit 2, time 8
 
 
 def _copy_rows(source: Path, target: Path, keep) -> None:

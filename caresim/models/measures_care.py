@@ -105,12 +105,10 @@ def general_practice_measures(view: LogView, result: Replication, add: Add) -> N
         no_slot = view.closing(Kind.MILESTONE, requests, f"{group}_tries")
         _try_rows(add, view, setting, group, requests, no_slot)
         _planned_rows(add, view, window, setting, group)
-    requests = np.concatenate(all_requests)
-    starts = np.concatenate(all_starts)
-    days = np.concatenate(all_days)
-    within = np.concatenate(all_within)
-    missed = np.concatenate(all_missed)
-    del all_requests, all_starts, all_days, all_within, all_missed  # a year's are large
+    # Joined one at a time, each activity's parts let go as they are joined: a year's are large.
+    requests, starts, days, within, missed = (
+        _joined(parts) for parts in (all_requests, all_starts, all_days, all_within, all_missed)
+    )
     gave_up = view.closing(Kind.ABANDON, requests)
     waits = (view.time[starts] - view.time[view.ref[starts]]) / HOURS_PER_DAY
     _booking_rows(add, setting, "all", requests, starts, gave_up, missed, waits, days, within)
@@ -138,6 +136,13 @@ def general_practice_measures(view: LogView, result: Replication, add: Add) -> N
 
     _practice_rows(view, add, setting, requests, starts, gave_up, waits, within)
     _role_rows(view, result, add)
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    """The parts end to end; the list is emptied, so that only the joined array is left."""
+    joined = np.concatenate(parts)
+    parts.clear()
+    return joined
 
 
 def _day_of(times: np.ndarray) -> np.ndarray:

@@ -170,8 +170,9 @@ class LogView:
         return codes
 
     def attribute(self, name: str) -> np.ndarray:
-        """An entity attribute's codes, by entity id (-1 where unknown)."""
-        return np.array(self.log.entity_attributes[name], dtype=np.int32)
+        """An entity attribute's codes, by entity id (-1 where unknown), as 16-bit numbers over
+        the log's own memory."""
+        return self.log.entities(name)[name]
 
     def closing(self, kind: Kind, opened: np.ndarray, group: str | None = None) -> np.ndarray:
         """Rows of ``kind`` (and ``group``) whose ``ref`` is one of the ``opened`` rows."""

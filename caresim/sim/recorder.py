@@ -7,8 +7,8 @@ carries what the record means (its kind, step name, the group it belongs to and 
 vectorised subtraction after the run rather than bookkeeping during it.
 
 An entity arrives once and departs at most once, so its arrival and departure (label and time)
-are columns of the entity table, not records: a third of a general practice's records were
-these, at 22 bytes each where the table's two moments take 20 bytes an entity in all.
+are columns of the entity table, not records: they were a third of a general practice's records,
+and an entity's two moments take 20 bytes in the table against 40 as two records.
 """
 
 from __future__ import annotations
@@ -70,12 +70,13 @@ class EventLog:
     """Flat records of one replication, in columns, with a registry of labels and entities."""
 
     def __init__(self) -> None:
-        # 22 bytes a record. Rows and entities are counted in 32 bits (2,147,483,647 of each:
-        # some thirty replication-years of a whole integrated care system), labels in 16.
+        # 20 bytes a record. Rows and entities are counted in 32 bits (2,147,483,647 of each:
+        # some thirty replication-years of a whole integrated care system), labels in 16, and
+        # units in 16 until a pool of more than 32,767 units has one used (then in 32).
         self.entity = array("i")
         self.label = array("H")
         self.time = array("d")
-        self.unit = array("i")
+        self.unit = array("h")
         self.ref = array("i")
         self._last_row = -1
         self.labels: list[Label] = []
@@ -152,7 +153,11 @@ class EventLog:
         self.entity.append(entity)
         self.label.append(label)
         self.time.append(time)
-        self.unit.append(unit)
+        try:
+            self.unit.append(unit)
+        except OverflowError:  # a unit beyond 16 bits: the column is widened, once
+            self.unit = array("i", self.unit)
+            self.unit.append(unit)
         self.ref.append(ref)
         self._last_row += 1
         return self._last_row
@@ -172,14 +177,15 @@ class EventLog:
                 ("entity", np.int32),
                 ("label", np.uint16),
                 ("time", np.float64),
-                ("unit", np.int32),
+                ("unit", np.int16 if self.unit.typecode == "h" else np.int32),
                 ("ref", np.int32),
             )
         }
 
-    def entities(self) -> dict[str, np.ndarray]:
-        """The entity table as read-only numpy arrays over the log's own memory (no copy)."""
-        return {
+    def entities(self, *attributes: str) -> dict[str, np.ndarray]:
+        """The entity table, with the declared ``attributes`` named, as read-only numpy arrays
+        over the log's own memory (no copy)."""
+        table = {
             name: _view(getattr(self, name), dtype)
             for name, dtype in (
                 ("entity_pathway", np.int16),
@@ -189,6 +195,9 @@ class EventLog:
                 ("departed", np.float64),
             )
         }
+        for name in attributes:
+            table[name] = _view(self.entity_attributes[name], np.int16)
+        return table
 
     def label_array(self, attribute: str) -> np.ndarray:
         """One attribute of every label (``kind``, ``event``, ``group``, ...), indexable by code."""

@@ -37,3 +37,14 @@ def test_an_entity_departs_once_only():
     with pytest.raises(ValueError, match="already departed"):
         log.depart(0, went, 5.0)
     assert np.isnan(log.entities()["departed"][1])
+
+
+def test_units_are_kept_in_16_bits_until_one_needs_more():
+    log, _, _ = _log_with_two_entities()
+    code = log.register(Kind.START, "clinic_start", "clinic")
+    log.record(0, code, 2.0, 32_767)
+    assert log.columns()["unit"].dtype == np.int16
+    log.record(1, code, 3.0, 40_000)
+    units = log.columns()["unit"]
+    assert units.dtype == np.int32 and units.tolist() == [-1, 32_767, 40_000]
+    assert len(log) == 3 and log.columns()["time"].tolist() == [1.5, 2.0, 3.0]
