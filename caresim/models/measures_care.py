@@ -81,49 +81,48 @@ def admission_source_keys(
 
 # -- general practice ------------------------------------------------------------------------------
 def general_practice_measures(view: LogView, result: Replication, add: Add) -> None:
-    """Booking waits by activity, role and practice; % within target; tries; gave up; slot use."""
+    """Booking waits by activity, role and practice; % within target; tries; gave up; slot use.
+
+    A year of a whole integrated care system has millions of requests, and each array of them
+    is tens of megabytes: the measures that need none of them are worked out first, while
+    little else is held, and added in their places; each array is let go once it has served.
+    """
     spec = result.config.general_practice
     assert spec is not None  # measured only for a config with general practice
     window = result.window
     setting = "general_practice"
-    all_requests, all_starts, all_days, all_within, all_missed = [], [], [], [], []
-    for group, activity in spec.activities.items():
-        requests = window.since_start(view.rows(Kind.QUEUE, group, setting=setting), view.time)
-        starts = view.closing(Kind.START, requests, group)
-        gave_up = view.closing(Kind.ABANDON, requests, group)
-        missed = view.closing(Kind.MILESTONE, requests, group)
-        days = _day_of(view.time[starts]) - _day_of(view.time[view.ref[starts]])
-        waits = (view.time[starts] - view.time[view.ref[starts]]) / HOURS_PER_DAY
-        within = days <= np.floor(activity.target / HOURS_PER_DAY + 1e-9)
-        all_requests.append(requests)
-        all_starts.append(starts)
-        all_days.append(days)
-        all_within.append(within)
-        all_missed.append(missed)
-        _booking_rows(add, setting, group, requests, starts, gave_up, missed, waits, days, within)
-        add(setting, group, "ask_to_appointment_mean", "days", _ask_to_appointment(view, starts))
-        no_slot = view.closing(Kind.MILESTONE, requests, f"{group}_tries")
-        _try_rows(add, view, setting, group, requests, no_slot)
-        _planned_rows(add, view, window, setting, group)
-    # Joined one at a time, each activity's parts let go as they are joined: a year's are large.
-    requests, starts, days, within, missed = (
-        _joined(parts) for parts in (all_requests, all_starts, all_days, all_within, all_missed)
-    )
-    gave_up = view.closing(Kind.ABANDON, requests)
-    waits = (view.time[starts] - view.time[view.ref[starts]]) / HOURS_PER_DAY
-    _booking_rows(add, setting, "all", requests, starts, gave_up, missed, waits, days, within)
-    add(setting, "all", "ask_to_appointment_mean", "days", _ask_to_appointment(view, starts))
-    tries = np.concatenate(
-        [view.closing(Kind.MILESTONE, requests, f"{group}_tries") for group in spec.activities]
-    )
-    _try_rows(add, view, setting, "all", requests, tries)
-    asked = requests[~_planned(view, requests, spec)]
-    _try_rows(add, view, setting, "patient_initiated", asked, tries[view.refers_to(tries, asked)])
-    add(setting, "all", "patient_hours_waiting", "hours", float(np.sum(waits) * HOURS_PER_DAY))
     years = window.length / (365.0 * HOURS_PER_DAY)
     population = result.config.population
     assert population is not None  # the config's checks require one with general practice
     registered = population.registered
+    unmet: list[tuple] = []
+    front_door: list[tuple] = []
+    roles: list[tuple] = []
+    _unmet_rows(_kept(unmet), view, window, setting, registered, years)
+    front_door_measures(view, result, _kept(front_door))
+    _role_rows(view, result, _kept(roles))
+
+    requests, starts, days, within, missed = _by_activity(view, result, add)
+    tried: list[tuple] = []
+    tries = np.concatenate(
+        [view.closing(Kind.MILESTONE, requests, f"{group}_tries") for group in spec.activities]
+    )
+    _try_rows(_kept(tried), view, setting, "all", requests, tries)
+    asked = requests[~_planned(view, requests, spec)]
+    mine = tries[view.refers_to(tries, asked)]
+    _try_rows(_kept(tried), view, setting, "patient_initiated", asked, mine)
+    del tries, asked, mine
+    ask_to_appointment = _ask_to_appointment(view, starts)
+    gave_up = view.closing(Kind.ABANDON, requests)
+    waits = view.time[starts]
+    waits -= view.time[view.ref[starts]]
+    waits /= HOURS_PER_DAY
+    _booking_rows(add, setting, "all", requests, starts, gave_up, missed, waits, days, within)
+    add(setting, "all", "ask_to_appointment_mean", "days", ask_to_appointment)
+    del days
+    for row in tried:
+        add(*row)
+    add(setting, "all", "patient_hours_waiting", "hours", float(np.sum(waits) * HOURS_PER_DAY))
     add(
         setting,
         "all",
@@ -131,11 +130,50 @@ def general_practice_measures(view: LogView, result: Replication, add: Add) -> N
         "appointments",
         (len(starts) + len(missed)) / (registered * years) if registered else float("nan"),
     )
-    _unmet_rows(add, view, window, setting, registered, years)
-    front_door_measures(view, result, add)
-
+    del missed
+    for row in unmet + front_door:
+        add(*row)
     _practice_rows(view, add, setting, requests, starts, gave_up, waits, within)
-    _role_rows(view, result, add)
+    for row in roles:
+        add(*row)
+
+
+def _kept(rows: list[tuple]) -> Add:
+    """An ``add`` that keeps its rows in ``rows``, to be added later."""
+    return lambda *row: rows.append(row)
+
+
+def _by_activity(view: LogView, result: Replication, add: Add) -> tuple[np.ndarray, ...]:
+    """Each activity's measures; and the requests, appointments (starts), days waited, whether
+    on time, and missed appointments of all the activities together."""
+    spec = result.config.general_practice
+    assert spec is not None
+    parts = [
+        _activity_rows(view, result.window, group, activity, add)
+        for group, activity in spec.activities.items()
+    ]
+    # Joined one at a time, each activity's parts let go as they are joined.
+    return tuple(_joined([p.pop(0) for p in parts]) for _ in range(5))
+
+
+def _activity_rows(
+    view: LogView, window: Window, group: str, activity, add: Add
+) -> list[np.ndarray]:
+    """One activity's measures; its requests, starts, days waited, on time and missed."""
+    setting = "general_practice"
+    requests = window.since_start(view.rows(Kind.QUEUE, group, setting=setting), view.time)
+    starts = view.closing(Kind.START, requests, group)
+    gave_up = view.closing(Kind.ABANDON, requests, group)
+    missed = view.closing(Kind.MILESTONE, requests, group)
+    days = _day_of(view.time[starts]) - _day_of(view.time[view.ref[starts]])
+    waits = (view.time[starts] - view.time[view.ref[starts]]) / HOURS_PER_DAY
+    within = days <= np.floor(activity.target / HOURS_PER_DAY + 1e-9)
+    _booking_rows(add, setting, group, requests, starts, gave_up, missed, waits, days, within)
+    add(setting, group, "ask_to_appointment_mean", "days", _ask_to_appointment(view, starts))
+    no_slot = view.closing(Kind.MILESTONE, requests, f"{group}_tries")
+    _try_rows(add, view, setting, group, requests, no_slot)
+    _planned_rows(add, view, window, setting, group)
+    return [requests, starts, days, within, missed]
 
 
 def _joined(parts: list[np.ndarray]) -> np.ndarray:
@@ -157,21 +195,24 @@ def _ask_to_appointment(view: LogView, starts: np.ndarray) -> float:
     triage request: the patient asked then. Other requests asked when they were made.
     """
     booked = view.ref[starts]
-    asked = view.time[booked].copy()
-    before = np.maximum(booked - 1, 0)
+    asked = view.time[booked]  # a copy: an index array always makes one
     triage = [
         label.code
         for label in view.log.labels
         if label.kind == Kind.MILESTONE and label.group == "triage"
     ]
     if triage:
-        triaged = (
-            np.isin(view.label[before], triage)
-            & (view.entity[before] == view.entity[booked])
-            & (booked > 0)
-        )
+        before = booked - 1
+        np.maximum(before, 0, out=before)
+        triaged = view.labelled(before, triage)
+        triaged &= view.entity[before] == view.entity[booked]
+        triaged &= booked > 0
         asked[triaged] = view.time[view.ref[before[triaged]]]
-    return mean_or_nan((view.time[starts] - asked) / HOURS_PER_DAY)
+        del before, triaged
+    waited = view.time[starts]
+    waited -= asked
+    waited /= HOURS_PER_DAY
+    return mean_or_nan(waited)
 
 
 def _practice_rows(view: LogView, add, setting, requests, starts, gave_up, waits, within) -> None:
@@ -232,12 +273,12 @@ def _planned(view: LogView, requests: np.ndarray, spec) -> np.ndarray:
         if label.kind == Kind.MILESTONE
         and label.event in {f"{name}_fell_due" for name in spec.activities}
     ]
-    before = np.maximum(requests - 1, 0)
-    return (
-        np.isin(view.label[before], due_codes)
-        & (view.entity[before] == view.entity[requests])
-        & (requests > 0)
-    )
+    before = requests - 1
+    np.maximum(before, 0, out=before)
+    planned = view.labelled(before, due_codes)
+    planned &= view.entity[before] == view.entity[requests]
+    planned &= requests > 0
+    return planned
 
 
 def _planned_rows(add, view: LogView, window: Window, setting: str, group: str) -> None:

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 import simpy
-from simpy.core import StopSimulation
+from simpy.core import NORMAL, URGENT, StopSimulation
 
 from caresim.sim.clock import Clock, call_later
 
@@ -22,6 +22,14 @@ def _run(env: simpy.Environment, seed: int = 3) -> list[tuple[float, str]]:
     for k in range(2_000):
         time = float(rng.integers(0, 28 * 24 * 6)) / 6  # on a ten-minute grid: many ties
         call_later(env, time, note(f"booked {k}"))
+
+    for k in range(300):  # at the same time, a normal event scheduled before an urgent one
+        time = float(rng.integers(0, 28 * 24 * 6)) / 6
+        for priority in (NORMAL, URGENT):
+            event = env.event()
+            event._ok, event._value = True, None
+            event.callbacks.append(note(f"{k} of priority {priority}"))
+            env.schedule(event, priority, time)
 
     made = [0]
 
