@@ -178,7 +178,10 @@ class ProcessBackend(Backend):
         return finished
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        # With nothing left to run the workers are joined, so that none is still shutting down
+        # as Python exits (which made Python print an error about a closed pipe); with tasks
+        # still pending (a failure or an interrupt) they are cancelled and not waited for.
+        self._pool.shutdown(wait=not self._futures, cancel_futures=True)
 
 
 def _leave_with_parent(interval: float = 0.5) -> None:
