@@ -202,11 +202,7 @@ def _ask_to_appointment(view: LogView, starts: np.ndarray) -> float:
         if label.kind == Kind.MILESTONE and label.group == "triage"
     ]
     if triage:
-        before = booked - 1
-        np.maximum(before, 0, out=before)
-        triaged = view.labelled(before, triage)
-        triaged &= view.entity[before] == view.entity[booked]
-        triaged &= booked > 0
+        triaged, before = view.preceded_by(booked, triage)
         asked[triaged] = view.time[view.ref[before[triaged]]]
         del before, triaged
     waited = view.time[starts]
@@ -273,12 +269,7 @@ def _planned(view: LogView, requests: np.ndarray, spec) -> np.ndarray:
         if label.kind == Kind.MILESTONE
         and label.event in {f"{name}_fell_due" for name in spec.activities}
     ]
-    before = requests - 1
-    np.maximum(before, 0, out=before)
-    planned = view.labelled(before, due_codes)
-    planned &= view.entity[before] == view.entity[requests]
-    planned &= requests > 0
-    return planned
+    return view.preceded_by(requests, due_codes)[0]
 
 
 def _planned_rows(add, view: LogView, window: Window, setting: str, group: str) -> None:

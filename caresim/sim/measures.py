@@ -189,6 +189,16 @@ class LogView:
         wanted[codes] = True
         return wanted[self.label[rows]]
 
+    def preceded_by(self, rows: np.ndarray, codes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Whether the record just before each of ``rows`` is one of the label ``codes`` and of
+        the same entity; and those records' rows (row 0 standing in before the first)."""
+        before = rows - 1
+        np.maximum(before, 0, out=before)
+        found = self.labelled(before, codes)
+        found &= self.entity[before] == self.entity[rows]
+        found &= rows > 0
+        return found, before
+
     def among(self, rows: np.ndarray, of: np.ndarray) -> np.ndarray:
         """Whether each of ``rows`` (row numbers, or -1 for none) is one of the rows ``of``.
 
