@@ -74,7 +74,7 @@ class PharmacyFirst:
         )
 
     def _consult(self, req: Request) -> None:
-        call_later(self.env, self.consultation(), lambda _e: self._seen(req))
+        call_later(self.env, self.consultation(), lambda: self._seen(req))
 
     def _seen(self, req: Request) -> None:
         self.pool.release(req)
@@ -88,7 +88,7 @@ class PharmacyFirst:
             call_later(
                 self.env,
                 self.return_after(),
-                lambda _e: self.gp.patient_asks(entity, activity, practice),
+                lambda: self.gp.patient_asks(entity, activity, practice),
             )
             return
         self.patients.depart(entity, DESTINATION, SETTING)

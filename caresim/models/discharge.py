@@ -111,7 +111,7 @@ class Discharge:
     def _new_needs(self, needs, change: int):
         """From a dated change on: what the pathways it names wait for, each on its own stream."""
 
-        def switch(_event) -> None:
+        def switch() -> None:
             for pathway, table in needs.items():
                 name = f"hospital.discharge_needs.{pathway}.change_{change}"
                 self.need[pathway] = destination_draw(table, self.context, name)

@@ -97,7 +97,7 @@ class FrontDoor:
         """From a dated change on: the channels patients ask by, the practices that triage every
         request, and what triage decides (each drawn from a stream of its own)."""
 
-        def switch(_event) -> None:
+        def switch() -> None:
             if change.channels is not None:
                 name = f"general_practice.front_door.change_{k}"
                 self.channel = destination_draw(change.channels, self.gp.context, name)
@@ -175,12 +175,12 @@ class FrontDoor:
             found = self._take_slot(waiting, now, need, triage)
         if found is not None:
             at, block = found
-            call_later(self.env, at - now, lambda _e: self._triage(waiting, block, need))
+            call_later(self.env, at - now, lambda: self._triage(waiting, block, need))
             return
         self.log.record(waiting.entity, self.no_slot, now, -1, waiting.row)
         spec = self.gp.spec
         if now - waiting.first + spec.retry_every <= waiting.activity.spec.patience + 1e-6:
-            call_later(self.env, spec.retry_every, lambda _e: self._find_triage_time(waiting))
+            call_later(self.env, spec.retry_every, lambda: self._find_triage_time(waiting))
             return
         self.log.record(waiting.entity, self.gave_up, now, -1, waiting.row)
         self.gp.no_appointment(waiting.entity, waiting.activity, waiting.row)
@@ -224,7 +224,7 @@ class FrontDoor:
         log = self.log
         start_row = log.record(waiting.entity, begin, self.env.now, block.clinician, waiting.row)
 
-        def done(_e) -> None:
+        def done() -> None:
             log.record(waiting.entity, end, self.env.now, block.clinician, start_row)
             self._decide(waiting)
 

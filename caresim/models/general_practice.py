@@ -27,7 +27,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from simpy.events import Event
 
 from caresim.models.context import CareContext
 from caresim.models.draws import chance, destination_draw, population_arrivals
@@ -239,7 +238,7 @@ class GeneralPractice:
                 activity = self.activities[name]
                 stream = f"general_practice.{name}.allocation.change_{k}"
 
-                def reallocate(_event, activity=activity, allocation=allocation, stream=stream):
+                def reallocate(activity=activity, allocation=allocation, stream=stream):
                     activity.allocate(allocation, stream)
 
                 call_later(self.env, change.at, reallocate)
@@ -293,7 +292,7 @@ class GeneralPractice:
             call_later(
                 self.env,
                 due_in,
-                lambda _e: self._falls_due(entity, activity, practice, roles, planned_row),
+                lambda: self._falls_due(entity, activity, practice, roles, planned_row),
             )
             return
         self.ask(entity, activity, practice, roles)
@@ -335,7 +334,7 @@ class GeneralPractice:
                 best.book.take(best)
 
                 def appointment(
-                    _e: Event, r: _Request = req, s: Slot = best, ro: str = role
+                    r: _Request = req, s: Slot = best, ro: str = role
                 ) -> None:
                     self._appointment(r, s, ro)
 
@@ -345,7 +344,7 @@ class GeneralPractice:
         waited = now - req.first
         if waited + self.spec.retry_every <= spec.patience + 1e-6:  # clock sums drift by ulps
 
-            def retry(_e: Event, r: _Request = req) -> None:
+            def retry(r: _Request = req) -> None:
                 self._try_to_book(r)
 
             call_later(self.env, self.spec.retry_every, retry)
@@ -382,7 +381,7 @@ class GeneralPractice:
             call_later(
                 self.env,
                 start - now,
-                lambda _e: self._consult(req, pool, slot.clinician, role, duration),
+                lambda: self._consult(req, pool, slot.clinician, role, duration),
             )
         else:
             self._consult(req, pool, slot.clinician, role, duration)
@@ -395,7 +394,7 @@ class GeneralPractice:
         call_later(
             self.env,
             duration,
-            lambda _e: self._consulted(req, role, clinician, end_code, start_row),
+            lambda: self._consulted(req, role, clinician, end_code, start_row),
         )
 
     def _consulted(
@@ -413,7 +412,7 @@ class GeneralPractice:
             call_later(
                 self.env,
                 work.return_after(),
-                lambda _e: self.patient_asks(req.entity, activity, req.practice),
+                lambda: self.patient_asks(req.entity, activity, req.practice),
             )
             return
         destination = activity.outcome()
@@ -430,7 +429,7 @@ class GeneralPractice:
         else:
             self.router.send(req.entity, destination, SETTING)
 
-    def _midnight(self, _event) -> None:
+    def _midnight(self) -> None:
         today = int(self.env.now // HOURS_PER_DAY)
         for book in self.books.values():
             book.forget_before(today)
@@ -458,7 +457,7 @@ class GeneralPractice:
                 req = _Request(activity, entity, practice, 0.0, queue_row, [role])
 
                 def appointment(
-                    _e: Event, r: _Request = req, s: Slot = slot, ro: str = role
+                    r: _Request = req, s: Slot = slot, ro: str = role
                 ) -> None:
                     self._appointment(r, s, ro)
 

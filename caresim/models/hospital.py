@@ -256,7 +256,7 @@ class Hospital:
     def _offer_avoidance(self, share: float, change: int):
         """From a dated change on: the share offered care at home, drawn from a stream of its own."""
 
-        def offer(_event) -> None:
+        def offer() -> None:
             name = f"hospital.avoidance.offered.change_{change}"
             self.offered_avoidance = chance(share, self.context, name)
 
@@ -266,7 +266,7 @@ class Hospital:
         """From a dated change on: the discharge pathways of the cohorts it names, each drawn
         from a stream of its own."""
 
-        def switch(_event) -> None:
+        def switch() -> None:
             for cohort, table in shares.items():
                 name = f"hospital.pathway.{cohort}.change_{change}"
                 self.pathway[cohort] = destination_draw(table, self.context, name)
@@ -284,7 +284,7 @@ class Hospital:
         self.log.record(entity, self.avoided, self.env.now)
 
         def started(req: Request) -> None:
-            def finished(_event) -> None:
+            def finished() -> None:
                 self.avoidance_pool.release(req)
                 outcome = self.avoidance_outcome()
                 if outcome == "hospital_admission":
@@ -349,7 +349,7 @@ class Hospital:
             practice = self.patients.practice_of(entity)
             cohort = self.patients.cohort_of(entity)
 
-            def return_(_event) -> None:
+            def return_() -> None:
                 again = self.patients.arrive(self.readmission_label, practice, cohort)
                 self.admit(again, self.next_acuity(), "readmission", avoidable=False)
 

@@ -196,13 +196,13 @@ class IntermediateCare:
     def stay(self, req: Request, kind: str) -> None:
         """The patient has a place: they stay, then leave it for their next destination."""
         service = self.services[kind]
-        call_later(self.env, service.length_of_stay(), lambda _e: service.leave(self, req))
+        call_later(self.env, service.length_of_stay(), lambda: service.leave(self, req))
 
     def occupy(self, entity: int, kind: str, remaining: float) -> None:
         """A patient already in a place at the start, with ``remaining`` hours to stay."""
         service = self.services[kind]
 
         def started(req: Request) -> None:
-            call_later(self.env, remaining, lambda _e: service.leave(self, req))
+            call_later(self.env, remaining, lambda: service.leave(self, req))
 
         service.provider(self, entity).pool.request(entity, service.step_down, started)

@@ -100,9 +100,9 @@ class _Service:
         if route.route_first:
             target = route.next()
             stay = route.stay(target)
-            call_later(self.network.env, stay, lambda _e: self.finished(req, target))
+            call_later(self.network.env, stay, lambda: self.finished(req, target))
         else:
-            call_later(self.network.env, route.duration(), lambda _e: self.finished(req))
+            call_later(self.network.env, route.duration(), lambda: self.finished(req))
 
     def finished(self, req: Request, target: str | None = None) -> None:
         self.pool.release(req)

@@ -75,7 +75,7 @@ class _Service:
         patients = social.patients
 
         def started(req: Request) -> None:
-            call_later(social.env, self.length_of_service(), lambda _e: self.pool.release(req))
+            call_later(social.env, self.length_of_service(), lambda: self.pool.release(req))
             patients.depart(req.entity, EXIT_OF_NEED[self.need], COMMUNITY)
 
         def gave_up(req: Request) -> None:
@@ -140,7 +140,7 @@ class SocialCare:
     def start(self, req: Request, need: str, source: str) -> None:
         """The package or place starts: the patient leaves ``source``; it is held for its length."""
         service = self.services[need]
-        call_later(self.env, service.length_of_service(), lambda _e: service.pool.release(req))
+        call_later(self.env, service.length_of_service(), lambda: service.pool.release(req))
         self.patients.depart(req.entity, EXIT_OF_NEED[need], source)
 
     def occupy(self, need: str, count: int, remaining) -> None:
@@ -151,7 +151,7 @@ class SocialCare:
             entity = self.patients.arrive(label, -1, 0)
 
             def started(req: Request, hours: float = remaining()) -> None:
-                call_later(self.env, hours, lambda _e: service.pool.release(req))
+                call_later(self.env, hours, lambda: service.pool.release(req))
                 self.patients.depart(req.entity, EXIT_OF_NEED[need], "system")
 
             service.pool.request(entity, service.at_start, started)

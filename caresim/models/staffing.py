@@ -298,4 +298,4 @@ def _away(
 
 def _resize(pool: BedPool | StaffPool, number: int):
     """A callback that gives ``pool`` ``number`` beds or staff from when it runs."""
-    return lambda _event: pool.resize(number)
+    return lambda: pool.resize(number)

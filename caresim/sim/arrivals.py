@@ -103,7 +103,7 @@ class PoissonArrivals:
             t = end
         return None
 
-    def _arrive(self, _event) -> None:
+    def _arrive(self) -> None:
         env = self.env
         now = env.now
         following = self._next_after(now)

@@ -11,9 +11,14 @@ heap when the heap runs dry. Every event keeps its place in SimPy's order of eve
 priority and sequence number, taken when scheduled), so a run is the same to the byte as on
 SimPy's own environment.
 
-``call_later(env, delay, callback)`` schedules ``callback(event)`` at ``env.now + delay``: what
-``Timeout(env, delay).callbacks.append(callback)`` does, without the argument checks and object
-set-up a timeout needs for use in processes. It is the engine's most frequent operation.
+``call_later(env, delay, callback)`` runs ``callback()`` at ``env.now + delay``. It is the
+engine's most frequent operation, so on a :class:`Clock` it makes no event at all: the callback
+itself goes on the heap (or in its bucket) with its time, priority and sequence number, and the
+clock calls it when it comes off. On any other SimPy environment it is a triggered event with the
+callback on it. Either way it runs in the order a timeout of ``delay`` would.
+
+:meth:`Clock.run` is SimPy's ``run`` with the loop of steps written out in one function, since a
+call for each of tens of millions of events is a share of the engine's time worth having back.
 """
 
 from __future__ import annotations
@@ -21,10 +26,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from heapq import heapify, heappop, heappush
+from types import FunctionType, MethodType
+from typing import Any
 
 import simpy
-from simpy.core import NORMAL, EmptySchedule, EventPriority, Infinity, StopSimulation
+from simpy.core import NORMAL, URGENT, EmptySchedule, EventPriority, Infinity, StopSimulation
 from simpy.events import Event
+
+# What call_later puts on a clock's heap in place of an event: anything else is wrapped in one.
+_CALLBACKS = (FunctionType, MethodType)
 
 __all__ = ["Clock", "call_later"]
 
@@ -67,28 +77,48 @@ class Clock(simpy.Environment):
             bucket.append(entry)
 
     def _take_bucket(self) -> bool:
-        """Move the earliest bucket onto the (empty) heap; False when there is none."""
+        """Move the earliest bucket onto the (empty) heap; False when there is none.
+
+        The heap stays the same list, so that a loop holding it sees the bucket arrive.
+        """
         if not self._keys:
             return False
         key = heappop(self._keys)
-        entries = self._buckets.pop(key)
-        heapify(entries)
-        self._queue = entries
+        queue = self._queue
+        queue.extend(self._buckets.pop(key))
+        heapify(queue)
         self._edge = (key + 1) * self._bucket
         return True
 
     def step(self) -> None:
-        """Process the next event: SimPy's own step, taking the next bucket when the heap is empty.
-
-        Written out rather than calling SimPy's (a call more for each of tens of millions of
-        events); it does what SimPy 4's does, line for line.
-        """
+        """Process the next event (or callback from :func:`call_later`), as SimPy's step does."""
         queue = self._queue
-        if not queue:
-            if not self._take_bucket():
-                raise EmptySchedule()
-            queue = self._queue
+        if not queue and not self._take_bucket():
+            raise EmptySchedule()
         self._now, _, _, event = heappop(queue)
+        if event.__class__ in _CALLBACKS:
+            event()
+        else:
+            self._process(event)
+
+    def _steps(self) -> None:
+        """:meth:`step` over and over, written out, until an event stops the run or none is left."""
+        queue = self._queue
+        take_bucket = self._take_bucket
+        process = self._process
+        function, method = _CALLBACKS
+        while True:
+            if not queue and not take_bucket():
+                raise EmptySchedule()
+            self._now, _, _, event = heappop(queue)
+            kind = event.__class__
+            if kind is function or kind is method:
+                event()
+            else:
+                process(event)
+
+    def _process(self, event: Event) -> None:
+        """Run an event's callbacks: what SimPy 4's step does once the event is off the heap."""
         callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
         try:
             for callback in callbacks:
@@ -104,6 +134,34 @@ class Clock(simpy.Environment):
             exc.__cause__ = event._value
             raise exc
 
+    def run(self, until: float | Event | None = None) -> Any:
+        """Run until ``until`` (a time or an event) or until no event is left: SimPy's run."""
+        if until is not None:
+            if not isinstance(until, Event):
+                at = until if isinstance(until, int) else float(until)
+                if at <= self.now:
+                    raise ValueError(
+                        f"until ({at}) must be greater than the current simulation time"
+                    )
+                until = Event(self)  # due before the regular events of its time
+                until._ok = True
+                until._value = None
+                self.schedule(until, URGENT, at - self.now)
+            elif until.callbacks is None:
+                return until.value  # already processed
+            until.callbacks.append(StopSimulation.callback)
+        try:
+            self._steps()
+        except StopSimulation as stop:
+            return stop.args[0]  # the until event's value
+        except EmptySchedule:
+            if until is not None:
+                assert not until.triggered
+                raise RuntimeError(
+                    f'No scheduled events left but "until" event was not triggered: {until}'
+                ) from None
+        return None
+
     def peek(self) -> float:
         """The time of the next event, or infinity when none is scheduled."""
         if not self._queue and not self._take_bucket():
@@ -115,14 +173,27 @@ class Clock(simpy.Environment):
         return len(self._queue) + sum(len(b) for b in self._buckets.values())
 
 
-def call_later(env: simpy.Environment, delay: float, callback: Callable[[Event], None]) -> Event:
-    """Run ``callback(event)`` after ``delay`` hours (zero or more) of simulated time."""
+def call_later(env: simpy.Environment, delay: float, callback: Callable[[], object]) -> None:
+    """Run ``callback()`` after ``delay`` hours (zero or more) of simulated time."""
     if delay < 0:
         raise ValueError(f"a delay must not be negative, got {delay}")
-    event = Event.__new__(Event)
-    event.env = env
-    event.callbacks = [callback]
-    event._value = None  # an event that has already succeeded: SimPy runs its callbacks when due
+    if env.__class__ is Clock:
+        at = env._now + delay
+        if callback.__class__ not in _CALLBACKS:
+            callback = _wrapped(callback)
+        entry = (at, NORMAL, next(env._eid), callback)
+        if at < env._edge:
+            heappush(env._queue, entry)
+        else:
+            env._file(entry)
+        return
+    event = Event(env)
+    event.callbacks.append(lambda _event: callback())
     event._ok = True
+    event._value = None  # an event that has already succeeded: SimPy runs its callbacks when due
     env.schedule(event, NORMAL, delay)
-    return event
+
+
+def _wrapped(callback: Callable[[], object]) -> Callable[[], object]:
+    """A callable that is not a function or method (a partial, an object), as a function."""
+    return lambda: callback()

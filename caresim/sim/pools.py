@@ -193,7 +193,7 @@ class ServerPool:
         else:
             self._enqueue(req)
             if patience is not None and patience < math.inf:
-                call_later(env, patience, lambda _event: self._renege(req))
+                call_later(env, patience, lambda: self._renege(req))
         return req
 
     def acquire(
@@ -328,7 +328,7 @@ def request_any(
     for pool in pools:
         pool._enqueue(req)
     if patience is not None and patience < math.inf:
-        call_later(first.env, patience, lambda _event: first._renege(req))
+        call_later(first.env, patience, lambda: first._renege(req))
     return req
 
 
@@ -503,7 +503,7 @@ class StaffPool(ServerPool):
         assert self._shifts is not None  # started before the first shift is asked for
         start, end = next(self._shifts)
         delay = max(0.0, start - self.env.now)
-        call_later(self.env, delay, lambda _event: self._shift_starts(end))
+        call_later(self.env, delay, lambda: self._shift_starts(end))
 
     def _shift_starts(self, end: float) -> None:
         self.on_duty = True
@@ -515,7 +515,7 @@ class StaffPool(ServerPool):
             if req is None:
                 break
             self._grant(req, self._free.pop(), now)
-        call_later(self.env, end - now, lambda _event: self._shift_ends())
+        call_later(self.env, end - now, lambda: self._shift_ends())
 
     def _shift_ends(self) -> None:
         self.on_duty = False
@@ -565,7 +565,7 @@ class RosteredPool(ServerPool):
     def _next_shift(self, person: int, shifts) -> None:
         start, end = next(shifts)
         delay = max(0.0, start - self.env.now)
-        call_later(self.env, delay, lambda _event: self._shift_starts(person, end, shifts))
+        call_later(self.env, delay, lambda: self._shift_starts(person, end, shifts))
 
     def _shift_starts(self, person: int, end: float, shifts) -> None:
         self._on[person] = 1
@@ -576,7 +576,7 @@ class RosteredPool(ServerPool):
                 self._grant(req, person, now)
             else:
                 self._free.append(person)
-        call_later(self.env, end - now, lambda _event: self._shift_ends(person, shifts))
+        call_later(self.env, end - now, lambda: self._shift_ends(person, shifts))
 
     def _shift_ends(self, person: int, shifts) -> None:
         self._on[person] = 0

@@ -1,5 +1,7 @@
 """The clock: SimPy's order of events kept exactly, with only the current bucket of time on the heap."""
 
+import functools
+
 import numpy as np
 import pytest
 import simpy
@@ -16,7 +18,10 @@ def _run(env: simpy.Environment, seed: int = 3) -> list[tuple[float, str]]:
     order: list[tuple[float, str]] = []
 
     def note(name):
-        return lambda _e: order.append((env.now, name))
+        return lambda: order.append((env.now, name))
+
+    def on_event(name):
+        return lambda _event: order.append((env.now, name))
 
     call_later(env, 0.0, note("first"))
     for k in range(2_000):
@@ -28,16 +33,16 @@ def _run(env: simpy.Environment, seed: int = 3) -> list[tuple[float, str]]:
         for priority in (NORMAL, URGENT):
             event = env.event()
             event._ok, event._value = True, None
-            event.callbacks.append(note(f"{k} of priority {priority}"))
+            event.callbacks.append(on_event(f"{k} of priority {priority}"))
             env.schedule(event, priority, time)
 
     made = [0]
 
-    def churn(_e):  # other events, each scheduling the next, some at the slot times
+    def churn():  # other events, each scheduling the next, some at the slot times
         made[0] += 1
         call_later(env, float(rng.integers(0, 12)) / 6, note(f"other {made[0]}"))
         signal = env.event()
-        signal.callbacks.append(note(f"signal {made[0]}"))
+        signal.callbacks.append(on_event(f"signal {made[0]}"))
         signal.succeed()  # due now, urgent or not, among what is already due
         call_later(env, float(rng.integers(1, 12)) / 6, churn)
 
@@ -62,8 +67,8 @@ def test_the_clock_runs_every_event_in_simpys_own_order():
 def test_only_the_current_bucket_is_on_the_heap():
     env = Clock(bucket=1.0)
     for day in range(28):
-        call_later(env, day * 24.0 + 9.5, lambda _e: None)
-        call_later(env, day * 24.0 + 9.75, lambda _e: None)
+        call_later(env, day * 24.0 + 9.5, lambda: None)
+        call_later(env, day * 24.0 + 9.75, lambda: None)
     assert len(env._queue) == 0 and len(env) == 56
     assert env.peek() == 9.5
     assert len(env._queue) == 2  # the bucket from 9:00 to 10:00 of day 0
@@ -80,14 +85,27 @@ def test_a_clock_needs_a_bucket_that_is_a_power_of_two_and_no_negative_delay():
         with pytest.raises(ValueError, match="power of two"):
             Clock(bucket=bucket)
     with pytest.raises(ValueError, match="negative"):
-        call_later(Clock(), -1.0, lambda _e: None)
+        call_later(Clock(), -1.0, lambda: None)
+
+
+def test_a_callback_runs_in_a_timeouts_place_on_any_environment_and_may_be_any_callable():
+    for make in (Clock, simpy.Environment):
+        env = make()
+        order: list[str] = []
+        env.timeout(2.0).callbacks.append(lambda _event: order.append("timeout before"))
+        call_later(env, 2.0, functools.partial(order.append, "partial"))
+        call_later(env, 2.0, lambda: order.append("function"))
+        env.timeout(2.0).callbacks.append(lambda _event: order.append("timeout after"))
+        env.run()
+        assert order == ["timeout before", "partial", "function", "timeout after"]
+        assert env.now == 2.0
 
 
 def test_an_event_due_never_waits_without_stopping_the_others():
     env = Clock()
     seen = []
     env.schedule(env.event(), delay=float("inf"))
-    call_later(env, 5.0, lambda _e: seen.append(env.now))
+    call_later(env, 5.0, lambda: seen.append(env.now))
     env.run(until=100.0)
     assert seen == [5.0] and env.now == 100.0
 
@@ -106,10 +124,20 @@ def test_a_failed_event_stops_the_run_and_a_stop_keeps_the_callbacks_after_it(ma
     env = make()
     seen = []
 
-    def stop(_e):
+    def stop(_event):
         raise StopSimulation("stopped")
 
-    call_later(env, 2.0, stop).callbacks.append(lambda _e: seen.append(env.now))
+    env.timeout(2.0).callbacks += [stop, lambda _event: seen.append(env.now)]
     assert env.run(until=5.0) == "stopped" and seen == [] and env.now == 2.0
     env.run(until=5.0)
     assert seen == [2.0] and env.now == 5.0
+
+
+def test_a_callback_that_peeks_ahead_loses_no_event_of_the_run():
+    env = Clock(bucket=1.0)
+    seen = []
+    call_later(env, 0.5, lambda: seen.append(env.peek()))  # the heap is empty: peek takes 5:00
+    call_later(env, 5.0, lambda: seen.append(env.now))
+    call_later(env, 9.0, lambda: seen.append(env.now))
+    env.run()
+    assert seen == [5.0, 5.0, 9.0]
