@@ -73,6 +73,10 @@ class AppointmentBook:
         self._bits: dict[int, tuple[list[int], list[int]]] = {}
         # (day, count) -> the bits k at which a run of count slots stays within one session
         self._runs: dict[tuple[int, int], int] = {}
+        # (day, count, on-the-day slots too) -> (a, b): no free run of count slots starts at a
+        # slot k of the day with a <= k < b. Slots are only ever taken, never given back, so
+        # what a search found empty stays empty, and the next search starts after it.
+        self._no_run: dict[tuple[int, int, bool], tuple[int, int]] = {}
 
     # -- the slots of a day -----------------------------------------------------------------------
     def slot_times(self, day: int) -> list[tuple[float, bool]]:
@@ -130,6 +134,8 @@ class AppointmentBook:
             del self._bits[old]
         for key in [key for key in self._runs if key[0] < day]:
             del self._runs[key]
+        for gone in [key for key in self._no_run if key[0] < day]:
+            del self._no_run[gone]
 
     # -- booking ----------------------------------------------------------------------------------
     def earliest(
@@ -180,6 +186,12 @@ class AppointmentBook:
         times = self._times[day]
         first = bisect_left(times, start)
         last = bisect_left(times, end)
+        key = (day, count, on_the_day)
+        empty = self._no_run.get(key)
+        if empty is not None and empty[0] <= first < empty[1]:
+            first = empty[1]  # known to hold no run from the window's start to there
+        else:
+            empty = None
         if first >= last:
             return None
         window = ((1 << last) - 1) ^ ((1 << first) - 1)
@@ -197,6 +209,8 @@ class AppointmentBook:
                 k = (runs & -runs).bit_length() - 1
                 if k < best_k:
                     best_k, best_c = k, c
+        if best_k > first:
+            self._no_run[key] = (first if empty is None else empty[0], best_k)
         if best_c < 0:
             return None
         held = not (ahead_bits[best_c] >> best_k) & 1
