@@ -333,9 +333,7 @@ class GeneralPractice:
             if best is not None:
                 best.book.take(best)
 
-                def appointment(
-                    r: _Request = req, s: Slot = best, ro: str = role
-                ) -> None:
+                def appointment(r: _Request = req, s: Slot = best, ro: str = role) -> None:
                     self._appointment(r, s, ro)
 
                 call_later(self.env, best.time - now, appointment)
@@ -456,9 +454,7 @@ class GeneralPractice:
                 queue_row = self.log.record(entity, activity.queue, 0.0)
                 req = _Request(activity, entity, practice, 0.0, queue_row, [role])
 
-                def appointment(
-                    r: _Request = req, s: Slot = slot, ro: str = role
-                ) -> None:
+                def appointment(r: _Request = req, s: Slot = slot, ro: str = role) -> None:
                     self._appointment(r, s, ro)
 
                 call_later(self.env, slot.time, appointment)

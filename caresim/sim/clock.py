@@ -181,14 +181,18 @@ def call_later(env: simpy.Environment, delay: float, callback: Callable[[], obje
         at = env._now + delay
         if callback.__class__ not in _CALLBACKS:
             callback = _wrapped(callback)
-        entry = (at, NORMAL, next(env._eid), callback)
+        entry: tuple = (at, NORMAL, next(env._eid), callback)
         if at < env._edge:
             heappush(env._queue, entry)
         else:
             env._file(entry)
         return
     event = Event(env)
-    event.callbacks.append(lambda _event: callback())
+
+    def run(_event: Event) -> None:
+        callback()
+
+    event.callbacks.append(run)
     event._ok = True
     event._value = None  # an event that has already succeeded: SimPy runs its callbacks when due
     env.schedule(event, NORMAL, delay)

@@ -88,17 +88,17 @@ def test_a_clock_needs_a_bucket_that_is_a_power_of_two_and_no_negative_delay():
         call_later(Clock(), -1.0, lambda: None)
 
 
-def test_a_callback_runs_in_a_timeouts_place_on_any_environment_and_may_be_any_callable():
-    for make in (Clock, simpy.Environment):
-        env = make()
-        order: list[str] = []
-        env.timeout(2.0).callbacks.append(lambda _event: order.append("timeout before"))
-        call_later(env, 2.0, functools.partial(order.append, "partial"))
-        call_later(env, 2.0, lambda: order.append("function"))
-        env.timeout(2.0).callbacks.append(lambda _event: order.append("timeout after"))
-        env.run()
-        assert order == ["timeout before", "partial", "function", "timeout after"]
-        assert env.now == 2.0
+@pytest.mark.parametrize("make", [Clock, simpy.Environment])
+def test_a_callback_runs_in_a_timeouts_place_on_any_environment_and_may_be_any_callable(make):
+    env = make()
+    order: list[str] = []
+    env.timeout(2.0).callbacks.append(lambda _event: order.append("timeout before"))
+    call_later(env, 2.0, functools.partial(order.append, "partial"))
+    call_later(env, 2.0, lambda: order.append("function"))
+    env.timeout(2.0).callbacks.append(lambda _event: order.append("timeout after"))
+    env.run()
+    assert order == ["timeout before", "partial", "function", "timeout after"]
+    assert env.now == 2.0
 
 
 def test_an_event_due_never_waits_without_stopping_the_others():
