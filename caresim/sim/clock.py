@@ -140,9 +140,7 @@ class Clock(simpy.Environment):
             if not isinstance(until, Event):
                 at = until if isinstance(until, int) else float(until)
                 if at <= self.now:
-                    raise ValueError(
-                        f"until ({at}) must be greater than the current simulation time"
-                    )
+                    raise ValueError(f"a run until {at} h must end after now ({self.now} h)")
                 until = Event(self)  # due before the regular events of its time
                 until._ok = True
                 until._value = None
@@ -157,9 +155,7 @@ class Clock(simpy.Environment):
         except EmptySchedule:
             if until is not None:
                 assert not until.triggered
-                raise RuntimeError(
-                    f'No scheduled events left but "until" event was not triggered: {until}'
-                ) from None
+                raise RuntimeError(f"no event is left, and {until} never happened") from None
         return None
 
     def peek(self) -> float:

@@ -141,3 +141,17 @@ def test_a_callback_that_peeks_ahead_loses_no_event_of_the_run():
     call_later(env, 9.0, lambda: seen.append(env.now))
     env.run()
     assert seen == [5.0, 5.0, 9.0]
+
+
+def test_a_run_until_an_event_gives_its_value_and_a_run_until_a_time_must_end_ahead():
+    env = Clock()
+    done = env.timeout(3.0, value="seen")
+    call_later(env, 5.0, lambda: None)
+    assert env.run(until=done) == "seen" and env.now == 3.0
+    assert env.run(until=done) == "seen"  # already happened: nothing more is run
+    assert env.now == 3.0 and len(env) == 1
+    with pytest.raises(ValueError, match="must end after now"):
+        env.run(until=2.0)
+    with pytest.raises(RuntimeError, match="never happened"):
+        env.run(until=env.event())
+    assert env.now == 5.0
