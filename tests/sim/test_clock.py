@@ -149,7 +149,7 @@ def test_a_run_until_an_event_gives_its_value_and_a_run_until_a_time_must_end_ah
     call_later(env, 5.0, lambda: None)
     assert env.run(until=done) == "seen" and env.now == 3.0
     assert env.run(until=done) == "seen"  # already happened: nothing more is run
-    assert env.now == 3.0 and len(env) == 1
+    assert env.now == 3.0 and len(env) == 2  # the callback at 5:00, and the stop put back
     with pytest.raises(ValueError, match="must end after now"):
         env.run(until=2.0)
     with pytest.raises(RuntimeError, match="never happened"):
