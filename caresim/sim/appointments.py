@@ -77,6 +77,9 @@ class AppointmentBook:
         # slot k of the day with a <= k < b. Slots are only ever taken, never given back, so
         # what a search found empty stays empty, and the next search starts after it.
         self._no_run: dict[tuple[int, int, bool], tuple[int, int]] = {}
+        # day -> a later day: every day from the one to the other has no bookable-ahead slot
+        # left (for the same reason, it never will again), so a search jumps over them.
+        self._full_until: dict[int, int] = {}
 
     # -- the slots of a day -----------------------------------------------------------------------
     def slot_times(self, day: int) -> list[tuple[float, bool]]:
@@ -136,6 +139,8 @@ class AppointmentBook:
             del self._runs[key]
         for gone in [key for key in self._no_run if key[0] < day]:
             del self._no_run[gone]
+        for full in [d for d in self._full_until if d < day]:
+            del self._full_until[full]
 
     # -- booking ----------------------------------------------------------------------------------
     def earliest(
@@ -150,17 +155,22 @@ class AppointmentBook:
         if self.clinicians == 0 or end <= start:
             return None
         today = int(now // HOURS_PER_DAY)
-        key = (start, -1)
-        days = self._days
-        for day in range(int(start // HOURS_PER_DAY), int(math.ceil(end / HOURS_PER_DAY))):
-            lists = days.get(day)
-            if lists is None:
-                lists = self._day(day)
-            if count > 1:
+        first, last = int(start // HOURS_PER_DAY), int(math.ceil(end / HOURS_PER_DAY))
+        if count > 1:
+            for day in range(first, last):
+                if day not in self._days:
+                    self._day(day)
                 found = self._earliest_run(day, start, end, on_the_day and day == today, count)
                 if found is not None:
                     return found
-                continue
+            return None
+        key = (start, -1)
+        days = self._days
+        day = first
+        while day < last:
+            lists = days.get(day)
+            if lists is None:
+                lists = self._day(day)
             ahead, on_day = lists
             best = None
             if ahead:
@@ -173,7 +183,18 @@ class AppointmentBook:
                     return Slot(on_day[i][0], on_day[i][1], self, day, True)
             if best is not None:
                 return Slot(best[0], best[1], self, day, False)
+            day = self._after(day) if not ahead else day + 1
         return None
+
+    def _after(self, day: int) -> int:
+        """The first day after ``day`` (whose bookable-ahead slots are all taken) that may still
+        have one free, jumping over the days already known to have none."""
+        full_until = self._full_until
+        later = full_until.get(day, day + 1)
+        while later in full_until:
+            later = full_until[later]
+        full_until[day] = later
+        return later
 
     def _earliest_run(
         self, day: int, start: float, end: float, on_the_day: bool, count: int
