@@ -9,7 +9,7 @@ from typing import TypeVar
 from caresim.models.context import CareContext
 from caresim.sim.arrivals import PoissonArrivals
 from caresim.sim.calendar import WeeklyProfile, YearlyProfile
-from caresim.sim.distributions import choice_of, sampler
+from caresim.sim.distributions import choice_of, draws, sampler
 
 __all__ = ["chance", "demand_shape", "destination_draw", "population_arrivals"]
 
@@ -22,8 +22,8 @@ def chance(p: float, context: CareContext, name: str) -> Callable[[], bool]:
         return lambda: False
     if p >= 1.0:
         return lambda: True
-    draw = sampler(choice_of(("no", "yes"), (1.0 - p, p)), context.streams.generator(name))
-    return lambda: draw() == 1
+    yes = choice_of(("no", "yes"), (1.0 - p, p))
+    return draws(yes, context.streams.generator(name), lambda block: [i == 1 for i in block])
 
 
 def destination_draw(
@@ -35,10 +35,11 @@ def destination_draw(
         only = targets[0]
         return lambda: only
     # a discrete choice draws the index of an option
-    draw = sampler(
-        choice_of(targets, [shares[t] for t in targets]), context.streams.generator(name)
+    return draws(
+        choice_of(targets, [shares[t] for t in targets]),
+        context.streams.generator(name),
+        lambda block: [targets[i] for i in block],
     )
-    return lambda: targets[draw()]
 
 
 def demand_shape(config, profile: str | None) -> tuple[WeeklyProfile | None, YearlyProfile | None]:

@@ -23,7 +23,7 @@ import simpy
 
 from caresim.sim.calendar import WeeklyProfile, YearlyProfile
 from caresim.sim.clock import call_later
-from caresim.sim.distributions import Exponential, Sampler, Uniform
+from caresim.sim.distributions import Exponential, Uniform, draws
 from caresim.sim.units import HOURS_PER_UNIT
 
 __all__ = ["PoissonArrivals"]
@@ -75,9 +75,9 @@ class PoissonArrivals:
             ]
         self._majorant = majorant
         # unit-rate exponential work between candidates: drawn only when the rate is above zero
-        self._spend = Sampler(Exponential(1.0), rng)
+        self._spend = draws(Exponential(1.0), rng)
         thinned = bool(growth) or season is not None
-        self._keep = Sampler(Uniform(0.0, 1.0), rng) if thinned else None
+        self._keep = draws(Uniform(0.0, 1.0), rng) if thinned else None
         self._growth_cap = max(1.0, self._final_growth) * peak
         if majorant > 0:
             first = self._next_after(max(start, env.now))

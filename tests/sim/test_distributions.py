@@ -15,10 +15,10 @@ from caresim.sim.distributions import (
     Geometric,
     Lognormal,
     Normal,
-    Sampler,
     Triangular,
     Truncated,
     Uniform,
+    draws,
     sampler,
 )
 
@@ -48,12 +48,28 @@ def test_the_sample_mean_matches_the_analytic_mean(dist):
     assert values.min() >= 0.0
 
 
-def test_a_sampler_hands_out_a_block_in_the_order_drawn():
-    values = [Sampler(Exponential(1.0), np.random.default_rng(5))() for _ in range(1)]
-    direct = Exponential(1.0).draw(np.random.default_rng(5), 1024)
-    draw = Sampler(Exponential(1.0), np.random.default_rng(5))
-    assert values[0] == direct[0]
-    assert [draw() for _ in range(1030)][:1024] == direct.tolist()
+def test_draws_hand_out_blocks_in_the_order_drawn():
+    direct = Exponential(1.0).draw(np.random.default_rng(5), 3 * 1024)
+    draw = draws(Exponential(1.0), np.random.default_rng(5))
+    assert [draw() for _ in range(3 * 1024)] == direct.tolist()
+
+
+def test_draws_take_a_block_only_when_the_one_before_runs_out():
+    # Two draws on one stream: each block is drawn at the call that needs it, so they interleave.
+    rng = np.random.default_rng(9)
+    first, second = draws(Exponential(1.0), rng), draws(Exponential(1.0), rng)
+    a = [first() for _ in range(1024)]
+    b = [second() for _ in range(3)]
+    a.append(first())
+    direct = Exponential(1.0).draw(np.random.default_rng(9), 3 * 1024)
+    assert a[:1024] == direct[:1024].tolist()
+    assert b == direct[1024:1027].tolist()
+    assert a[1024] == direct[2048]
+
+
+def test_draws_map_each_block():
+    draw = draws(Exponential(1.0), np.random.default_rng(5), lambda block: [-v for v in block])
+    assert draw() == -Exponential(1.0).draw(np.random.default_rng(5), 1)[0]
 
 
 @pytest.mark.parametrize(
