@@ -38,6 +38,10 @@ class Slot(NamedTuple):
     count: int = 1  # type: ignore[assignment]
 
 
+# A slot made without the Python call of a named tuple's __new__: every field is given.
+_slot = tuple.__new__
+
+
 class AppointmentBook:
     """The appointment slots of ``clinicians`` people working ``rota``, each ``slot`` hours long.
 
@@ -180,9 +184,9 @@ class AppointmentBook:
             if on_day and on_the_day and day == today:
                 i = bisect_left(on_day, key)
                 if i < len(on_day) and on_day[i][0] < end and (best is None or on_day[i] < best):
-                    return Slot(on_day[i][0], on_day[i][1], self, day, True)
+                    return _slot(Slot, (on_day[i][0], on_day[i][1], self, day, True, 1))
             if best is not None:
-                return Slot(best[0], best[1], self, day, False)
+                return _slot(Slot, (best[0], best[1], self, day, False, 1))
             day = self._after(day) if not ahead else day + 1
         return None
 

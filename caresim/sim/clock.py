@@ -5,11 +5,13 @@ SimPy keeps every scheduled event on one binary heap. A whole integrated care sy
 over a hundred thousand events booked ahead at any moment (appointments weeks out, planned work,
 patients who will ask again), and each step of such a heap misses the processor's caches: in
 profiles of such a run a quarter of the engine's time went on taking the next event off it.
-:class:`Clock` keeps on the heap only the events of the current bucket of time (a quarter of an
-hour by default) and files the rest, unsorted, in buckets by time; a bucket is sorted onto the
-heap when the heap runs dry. Every event keeps its place in SimPy's order of events (its time,
-priority and sequence number, taken when scheduled), so a run is the same to the byte as on
-SimPy's own environment.
+:class:`Clock` keeps at hand only the events of the current bucket of time (a quarter of an
+hour by default) and files the rest, unsorted, in buckets by time. When the current bucket runs
+dry the next is sorted once, latest first, and its events are popped off the end of the list;
+events scheduled into the current bucket after that (those due at once, mostly) go on SimPy's
+heap, and each step takes whichever of the two comes first. Every event keeps its place in
+SimPy's order of events (its time, priority and sequence number, taken when scheduled), so a run
+is the same to the byte as on SimPy's own environment.
 
 ``call_later(env, delay, callback)`` runs ``callback()`` at ``env.now + delay``. It is the
 engine's most frequent operation, so on a :class:`Clock` it makes no event at all: the callback
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from heapq import heapify, heappop, heappush
+from heapq import heappop, heappush
 from types import FunctionType, MethodType
 from typing import Any
 
@@ -42,8 +44,8 @@ __all__ = ["Clock", "call_later"]
 class Clock(simpy.Environment):
     """A SimPy environment whose far-ahead events wait in buckets of ``bucket`` hours.
 
-    Invariant: every event due before ``_edge`` is on the heap, every event in a bucket is due at
-    or after it, so the heap's first event is always the next of all. ``bucket`` is a power of
+    Invariant: every event due before ``_edge`` is in the current bucket or on the heap, every
+    event in a later bucket is due at or after it, so the first of those two is the next of all. ``bucket`` is a power of
     two (a quarter of an hour, an hour, ...), so that bucket bounds are exact in floating point.
     """
 
@@ -56,6 +58,9 @@ class Clock(simpy.Environment):
         self._edge = -math.inf  # nothing is on the heap until the first bucket is taken
         self._buckets: dict[float, list[tuple]] = {}
         self._keys: list[float] = []  # a heap of the buckets' keys
+        # The current bucket, sorted latest first so that its next event is popped off the end.
+        # Events scheduled into it after it was taken go on SimPy's heap, ``_queue``.
+        self._sorted: list[tuple] = []
 
     def schedule(self, event: Event, priority: EventPriority = NORMAL, delay: float = 0) -> None:
         """Schedule ``event`` with ``priority`` after ``delay`` hours, as SimPy does."""
@@ -77,25 +82,33 @@ class Clock(simpy.Environment):
             bucket.append(entry)
 
     def _take_bucket(self) -> bool:
-        """Move the earliest bucket onto the (empty) heap; False when there is none.
+        """Sort the earliest bucket into the (empty) current bucket; False when there is none.
 
-        The heap stays the same list, so that a loop holding it sees the bucket arrive.
+        The current bucket stays the same list, so that a loop holding it sees the bucket arrive.
+        A list's sort of tuples whose first items are all floats takes a fast path that a heap's
+        comparisons do not, and a sorted bucket hands out its events by ``pop()``.
         """
         if not self._keys:
             return False
         key = heappop(self._keys)
-        queue = self._queue
-        queue.extend(self._buckets.pop(key))
-        heapify(queue)
+        current = self._sorted
+        current.extend(self._buckets.pop(key))
+        current.sort(reverse=True)  # no two entries are equal: each has its own sequence number
         self._edge = (key + 1) * self._bucket
         return True
 
+    def _next(self) -> tuple:
+        """Take the next entry off the current bucket or the heap, whichever is first."""
+        current, queue = self._sorted, self._queue
+        if not current and not queue and not self._take_bucket():
+            raise EmptySchedule()
+        if queue and (not current or queue[0] < current[-1]):
+            return heappop(queue)
+        return current.pop()
+
     def step(self) -> None:
         """Process the next event (or callback from :func:`call_later`), as SimPy's step does."""
-        queue = self._queue
-        if not queue and not self._take_bucket():
-            raise EmptySchedule()
-        self._now, _, _, event = heappop(queue)
+        self._now, _, _, event = self._next()
         if event.__class__ in _CALLBACKS:
             event()
         else:
@@ -103,14 +116,23 @@ class Clock(simpy.Environment):
 
     def _steps(self) -> None:
         """:meth:`step` over and over, written out, until an event stops the run or none is left."""
-        queue = self._queue
+        current, queue = self._sorted, self._queue
         take_bucket = self._take_bucket
         process = self._process
+        pop = current.pop
         function, method = _CALLBACKS
         while True:
-            if not queue and not take_bucket():
+            if queue:
+                if current and current[-1] < queue[0]:
+                    self._now, _, _, event = pop()
+                else:
+                    self._now, _, _, event = heappop(queue)
+            elif current:
+                self._now, _, _, event = pop()
+            elif take_bucket():
+                continue
+            else:
                 raise EmptySchedule()
-            self._now, _, _, event = heappop(queue)
             kind = event.__class__
             if kind is function or kind is method:
                 event()
@@ -160,13 +182,16 @@ class Clock(simpy.Environment):
 
     def peek(self) -> float:
         """The time of the next event, or infinity when none is scheduled."""
-        if not self._queue and not self._take_bucket():
+        current, queue = self._sorted, self._queue
+        if not current and not queue and not self._take_bucket():
             return Infinity
-        return self._queue[0][0]
+        if not queue:
+            return current[-1][0]
+        return queue[0][0] if not current else min(queue[0][0], current[-1][0])
 
     def __len__(self) -> int:
         """Events scheduled and not yet processed."""
-        return len(self._queue) + sum(len(b) for b in self._buckets.values())
+        return len(self._queue) + len(self._sorted) + sum(len(b) for b in self._buckets.values())
 
 
 def call_later(env: simpy.Environment, delay: float, callback: Callable[[], object]) -> None:
@@ -180,8 +205,15 @@ def call_later(env: simpy.Environment, delay: float, callback: Callable[[], obje
         entry: tuple = (at, NORMAL, next(env._eid), callback)
         if at < env._edge:
             heappush(env._queue, entry)
+            return
+        # Clock._file, written out: most callbacks are booked beyond the current bucket.
+        key = at // env._bucket if at < Infinity else Infinity
+        bucket = env._buckets.get(key)
+        if bucket is None:
+            env._buckets[key] = [entry]
+            heappush(env._keys, key)
         else:
-            env._file(entry)
+            bucket.append(entry)
         return
     event = Event(env)
 

@@ -91,6 +91,7 @@ class EventLog:
         # Further attributes of entities (e.g. the practice they belong to), by entity id.
         self.entity_attributes: dict[str, array] = {}
         self.attribute_values: dict[str, list[str]] = {}
+        self._attribute_columns: list[array] = []  # the same columns, in order of declaration
 
     # -- set-up, before the clock starts ---------------------------------------------------------
     def register(
@@ -127,14 +128,20 @@ class EventLog:
             raise ValueError(f"entity attribute {name!r} has more than {MAX_CODES:,} values")
         self.entity_attributes[name] = array("h")
         self.attribute_values[name] = list(values)
+        self._attribute_columns.append(self.entity_attributes[name])
 
     # -- during the run --------------------------------------------------------------------------
     def arrive(self, label: int, pathway: int, time: float, *attributes: int) -> int:
         """A new entity id (0, 1, 2, ...), arriving at ``time`` by the ARRIVAL ``label`` on a
         pathway, with codes of the declared attributes (-1, unknown, for those not given)."""
         self.entity_pathway.append(pathway)
-        for index, column in enumerate(self.entity_attributes.values()):
-            column.append(attributes[index] if index < len(attributes) else -1)
+        columns = self._attribute_columns
+        if len(attributes) == len(columns):
+            for column, value in zip(columns, attributes, strict=True):
+                column.append(value)
+        else:
+            for index, column in enumerate(columns):
+                column.append(attributes[index] if index < len(attributes) else -1)
         self.arrival.append(label)
         self.arrived.append(time)
         self.departure.append(NO_LABEL)
