@@ -6,6 +6,7 @@ runs it in a fresh process each round so that each round's peak memory is its ow
 
 from __future__ import annotations
 
+import gc
 import json
 import resource
 import statistics
@@ -18,21 +19,31 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "configs/pcn_baseline.yaml"
 
 
-def one_replication(config_path: Path = CONFIG, overrides: list[str] | None = None) -> dict:
-    """Build, run and measure replication 0 of a scenario (the baseline) in this process."""
+def one_replication(
+    config_path: Path = CONFIG, overrides: list[str] | None = None, reference: bool = False
+) -> dict:
+    """Build, run and measure replication 0 of a scenario (the baseline) in this process.
+
+    With ``reference``, the plain-SimPy M/M/3 reference also runs in this process, once before
+    the replication and once after it (its objects freed first), and ``reference_seconds`` is
+    the mean of the two: a ratio to it compares the two at the same moment of a machine whose
+    speed drifts.
+    """
     sys.path.insert(0, str(ROOT))
+    from bench import plain_simpy
     from caresim.config.files import load_config
     from caresim.models.measures import measure
     from caresim.models.model import CareSystemModel
 
     config = load_config(config_path, overrides or []).config
+    references = [_reference_seconds(plain_simpy)] if reference else []
     start = time.perf_counter()
     model = CareSystemModel(config, 0)
     result = model.run()
     simulated = time.perf_counter()
     measure(result)
     measured = time.perf_counter()
-    return {
+    figures = {
         "simulate_seconds": simulated - start,
         "measure_seconds": measured - simulated,
         "patients": model.patients.count,
@@ -40,24 +51,44 @@ def one_replication(config_path: Path = CONFIG, overrides: list[str] | None = No
         "events": len(result.log),
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+    if reference:
+        del model, result
+        gc.collect()
+        references.append(_reference_seconds(plain_simpy))
+        figures["reference_seconds"] = statistics.mean(references)
+        figures["reference_total_seconds"] = sum(references)
+    return figures
+
+
+def _reference_seconds(plain_simpy) -> float:
+    start = time.perf_counter()
+    plain_simpy.run(100_000.0, seed=1)
+    return time.perf_counter() - start
 
 
 def replication_in_fresh_processes(
     config: Path = CONFIG, overrides: list[str] | None = None, rounds: int = 3
 ) -> dict:
-    """Medians over ``rounds`` fresh processes, each running replication 0 of ``config``."""
+    """Medians over ``rounds`` fresh processes, each running replication 0 of ``config`` and
+    the plain-SimPy reference beside it; ``ratio`` is the median of the rounds' ratios of
+    simulation and measures to their own reference."""
     runs = []
     for _ in range(rounds):
         start = time.perf_counter()
         out = subprocess.run(
-            [sys.executable, __file__, str(config), *(overrides or [])],
+            [sys.executable, __file__, "--reference", str(config), *(overrides or [])],
             capture_output=True,
             text=True,
             check=True,
             cwd=ROOT,
         )
         figures = json.loads(out.stdout)
+        # The whole process but for the reference's own runs in it.
         figures["process_seconds"] = time.perf_counter() - start
+        figures["process_seconds"] -= figures.get("reference_total_seconds", 0.0)
+        if "reference_seconds" in figures:
+            seconds = figures["simulate_seconds"] + figures["measure_seconds"]
+            figures["ratio"] = seconds / figures["reference_seconds"]
         runs.append(figures)
     return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
 
@@ -76,7 +107,15 @@ def benchmark(rounds: int = 3) -> dict:
     print(
         f"  peak memory {median['peak_mb']:.0f} MB (target <= 1,024 MB); {years:.2f} years measured"
     )
+    _print_ratio(median)
     return median
+
+
+def _print_ratio(median: dict) -> None:
+    print(
+        f"  simulation and measures {median['ratio']:.2f} x the plain-SimPy M/M/3 reference timed "
+        f"in the same process ({median['reference_seconds']:.2f} s); whole process above without it"
+    )
 
 
 def ics_year(rounds: int = 1) -> dict:
@@ -91,11 +130,15 @@ def ics_year(rounds: int = 1) -> dict:
         f"  simulation {median['simulate_seconds']:.1f} s, measures {median['measure_seconds']:.1f} s, "
         f"whole process {median['process_seconds']:.1f} s; peak memory {median['peak_mb']:,.0f} MB"
     )
+    _print_ratio(median)
     return median
 
 
 if __name__ == "__main__":
-    # care_system.py [SCENARIO [KEY.PATH=VALUE ...]]: the baseline when no scenario is named.
+    # care_system.py [--reference] [SCENARIO [KEY.PATH=VALUE ...]]: the baseline when no
+    # scenario is named; --reference also times the plain-SimPy reference in this process.
     arguments = sys.argv[1:]
+    with_reference = arguments[:1] == ["--reference"]
+    arguments = arguments[1:] if with_reference else arguments
     path = Path(arguments[0]) if arguments else CONFIG
-    print(json.dumps(one_replication(path, arguments[1:])))
+    print(json.dumps(one_replication(path, arguments[1:], with_reference)))
