@@ -16,12 +16,14 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_PATIENTS", "SECONDS_PER_PATIENT", "WARN_SECONDS", "RunCost", "run_cost"]
 
-#: Seconds of one core per patient simulated: about 30 µs in a plain queue (M/M/3), about 130 µs
-#: in the PCN baseline with general practice; measured on a 2-core machine in 2026.
-SECONDS_PER_PATIENT = 1e-4
+#: Seconds of one core per patient the demand brings, simulated and measured: a replication-year
+#: of the PCN baseline (336,000 patients estimated) took 10.2 s on an AMD EPYC machine and 24.6 s
+#: on an Intel Xeon one (30 and 73 µs), one of the ICS example (8.5 million) 409 s and 885 s (48
+#: and 104 µs); measured by ``make bench`` on 2-core machines in December 2026.
+SECONDS_PER_PATIENT = 6e-5
 #: Above this estimate the command says what the run will cost before it starts.
 WARN_SECONDS = 60.0
-#: Above this many patients in all (about 5 hours' work) a run needs ``--yes``.
+#: Above this many patients in all (about 3 hours' work) a run needs ``--yes``.
 MAX_PATIENTS = 200_000_000
 
 
