@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
+from caresim.models.discharge import IC_OF_PATHWAY
 from caresim.models.schema import Config
 from caresim.models.schema_checks import roster_of, rota_named
 from caresim.models.schema_social_care import SOCIAL_CARE_NEEDS
@@ -116,11 +117,17 @@ def _service_loads(config: Config) -> Iterator[tuple[str, float, bool]]:
         yield pool, offered, leaves[pool]
 
 
-def _population_rate(config: Config, rates: dict[str, float]) -> float:
-    """Patients per hour from the whole registered population at ``rates`` per patient."""
+def _population_rate(
+    config: Config, rates: dict[str, float], only: dict[str, float] | None = None
+) -> float:
+    """Patients per hour from the whole registered population at ``rates`` per patient (from
+    the cohorts in ``only`` alone, where given)."""
     population = config.population
     assert population is not None
-    per_patient = sum(share * rates.get(c, 0.0) for c, share in population.cohorts.items())
+    per_patient = sum(
+        share * rates.get(c, 0.0) * (1.0 if only is None else only.get(c, 0.0))
+        for c, share in population.cohorts.items()
+    )
     return per_patient * population.registered * config.demand.scale
 
 
@@ -129,13 +136,16 @@ def _share(shares: Mapping[Any, float], name: str) -> float:
     return float(shares.get(name, 0.0))
 
 
-def _sent_from_practices(config: Config, destination: str) -> float:
-    """Patients per hour general practice sends to ``destination`` after first requests."""
+def _sent_from_practices(
+    config: Config, destination: str, only: dict[str, float] | None = None
+) -> float:
+    """Patients per hour general practice sends to ``destination`` after first requests (of the
+    cohorts in ``only`` alone, where given)."""
     gp = config.general_practice
     if gp is None:
         return 0.0
     return sum(
-        _population_rate(config, a.rate)
+        _population_rate(config, a.rate, only)
         * (1.0 - a.did_not_attend)
         * _share(a.outcomes, destination)
         for a in gp.activities.values()
@@ -170,12 +180,16 @@ def _shares_by_pool(config: Config, pools: list[str], sites, key: str) -> dict[s
 def _admissions(config: Config) -> float:
     """Emergency admissions per hour from attendances and practices' first requests alone,
     readmissions included."""
+    return sum(_admissions_by_cohort(config).values())
+
+
+def _admissions_by_cohort(config: Config) -> dict[str, float]:
+    """The same, by cohort: the frail attend more often, so they are more of those admitted
+    than of those registered, and they stay longer."""
     hospital = config.hospital
-    if hospital is None:
-        return 0.0
-    attendances = _sent_from_practices(config, "emergency_department")
-    if hospital.presentations is not None:
-        attendances += _population_rate(config, hospital.presentations.rate)
+    population = config.population
+    if hospital is None or population is None:
+        return {}
     avoidance = hospital.admission_avoidance
     admitted = 0.0
     for acuity, share in hospital.acuity.items():
@@ -184,41 +198,121 @@ def _admissions(config: Config) -> float:
             p *= 1.0 - avoidance.share
         admitted += p
     readmitted = hospital.readmission.share if hospital.readmission is not None else 0.0
-    direct = _sent_from_practices(config, "hospital_admission")
-    return (attendances * admitted + direct) / (1.0 - readmitted)
+    by_cohort = {}
+    for cohort in population.cohorts:
+        one = {cohort: 1.0}  # the rate of one cohort alone
+        attendances = _sent_from_practices(config, "emergency_department", one)
+        if hospital.presentations is not None:
+            attendances += _population_rate(config, hospital.presentations.rate, one)
+        direct = _sent_from_practices(config, "hospital_admission", one)
+        by_cohort[cohort] = (attendances * admitted + direct) / (1.0 - readmitted)
+    return by_cohort
 
 
-def _hospital_loads(config: Config) -> Iterator[tuple[str, float, bool]]:
+def _admission_mix(config: Config) -> dict[str, float]:
+    """Each cohort's share of emergency admissions (of the list, where there are none)."""
+    by_cohort = _admissions_by_cohort(config)
+    total = sum(by_cohort.values())
+    assert config.population is not None
+    if total <= 0:
+        return dict(config.population.cohorts)
+    return {cohort: admissions / total for cohort, admissions in by_cohort.items()}
+
+
+def _hospital_loads(config: Config) -> Iterator[tuple[str | tuple[str, str], float, bool]]:
     hospital = config.hospital
     admissions = _admissions(config)
     if hospital is None or admissions <= 0 or config.population is None:
         return
-    cohorts = config.population.cohorts
+    cohorts = _admission_mix(config)
     zero = hospital.zero_day_share
     stay = zero * (hospital.zero_day_stay.build().mean if hospital.zero_day_stay else 0.0)
     stay += (1.0 - zero) * sum(
         share * hospital.length_of_stay[c].build().mean for c, share in cohorts.items()
     )
+    stay += (1.0 - zero) * _fit_to_leaving(config, cohorts)
     for pool, share in _site_shares(config).items():
         yield pool, share * admissions * stay, False
     ic = config.intermediate_care
     if ic is None:
         return
-    for pathway, kind in (
-        ("pathway_1", "home_based"),
-        ("pathway_2", "bed_based"),
-        ("pathway_3", "assessment_beds"),
-    ):
+    for kind in ("home_based", "bed_based", "assessment_beds"):
         service = getattr(ic, kind)
         if service is None:
             continue
-        share = sum(cohorts[c] * _share(hospital.discharge_pathways[c], pathway) for c in cohorts)
-        placed = admissions * (1.0 - zero) * share + _sent_from_practices(config, STEP_UP[kind])
+        stay = service.length_of_stay.build().mean
+        down = admissions * (1.0 - zero) * _step_down_share(config, cohorts, kind) * stay
+        up = _sent_from_practices(config, STEP_UP[kind]) * stay if STEP_UP[kind] else 0.0
         # Step-up patients who find no place within their patience go elsewhere.
-        gives_up = ic.step_up_patience is not None and bool(STEP_UP[kind])
-        held = placed * service.length_of_stay.build().mean
+        gives_up = ic.step_up_patience is not None and up > 0
+        ring_fenced = {site.uses: site.step_up_uses for site in service.sites.values()}
         for pool, share in _provider_shares(config, service).items():
-            yield pool, share * held, gives_up
+            ring = ring_fenced.get(pool)
+            if ring is None:
+                yield pool, share * (down + up), gives_up
+                continue
+            # Patients from hospital take these places alone, and wait in their acute bed for
+            # one; patients from home take a ring-fenced place first, then one of these.
+            yield pool, share * down, False
+            yield (ring, pool), share * (down + up), gives_up
+
+
+def _step_down_share(config: Config, cohorts: dict[str, float], need: str) -> float:
+    """The share of overnight stays whose discharge waits for ``need``: by their pathway, and
+    within a pathway by its shares of needs."""
+    hospital = config.hospital
+    assert hospital is not None
+    share = 0.0
+    for pathway, kind in IC_OF_PATHWAY.items():
+        needs = _needs_of(config, pathway, kind)
+        on_pathway = sum(
+            cohort_share * _share(hospital.discharge_pathways[cohort], pathway)
+            for cohort, cohort_share in cohorts.items()
+        )
+        share += on_pathway * _share(needs, need)
+    return share
+
+
+def _needs_of(config: Config, pathway: str, kind: str) -> Mapping[str, float]:
+    """What a discharge by ``pathway`` waits for, by share: the intermediate care of its number,
+    where the config gives no shares."""
+    assert config.hospital is not None
+    needs = cast(Mapping[str, Mapping[str, float]], config.hospital.discharge_needs)
+    given = needs.get(pathway)
+    return dict(given) if given is not None else {kind: 1.0}
+
+
+def _fit_to_leaving(config: Config, cohorts: dict[str, float]) -> float:
+    """Mean hours an overnight stay keeps its bed after medically fit, not counting any wait for
+    a free place: the process delay, and for pathways 1-3 the assessment and the time to arrange
+    what the pathway needs. The discharge takes these steps one after another, so their means
+    add up, and the bound stays a lower one."""
+    hospital = config.hospital
+    assert hospital is not None
+    hours = _delay_mean(hospital.process_delay)
+    for pathway, kind in IC_OF_PATHWAY.items():
+        share = sum(
+            cohort_share * _share(hospital.discharge_pathways[cohort], pathway)
+            for cohort, cohort_share in cohorts.items()
+        )
+        needs = _needs_of(config, pathway, kind)
+        arranging = sum(
+            need_share * _arranging_mean(config, need) for need, need_share in needs.items()
+        )
+        hours += share * (_delay_mean(hospital.assessment) + arranging)
+    return hours
+
+
+def _delay_mean(step) -> float:
+    return step.share * step.duration.build().mean if step is not None else 0.0
+
+
+def _arranging_mean(config: Config, need: str) -> float:
+    """Mean hours to arrange what a discharge waits for (0 where no time is given)."""
+    section = config.social_care if need in SOCIAL_CARE_NEEDS else config.intermediate_care
+    service = getattr(section, need, None) if section is not None else None
+    arranging = getattr(service, "arranging", None)
+    return arranging.build().mean if arranging is not None else 0.0
 
 
 def _social_care_loads(config: Config) -> Iterator[tuple[str, float, bool]]:
@@ -300,11 +394,31 @@ def _bed_count(config: Config, pool: str) -> float | None:
     return None if capacity == "unconstrained" else float(capacity)
 
 
+def _shared_places_warning(
+    config: Config, pools: tuple[str, str], offered: float, leaves: bool
+) -> list[str]:
+    """A warning where the load on ring-fenced places and the places they open onto meets or
+    exceeds the two together."""
+    ring, shared = pools
+    capacities = [_capacity(config, ring), _capacity(config, shared)]
+    if None in capacities or offered < sum(c for c in capacities if c is not None):
+        return []
+    total = sum(c for c in capacities if c is not None)
+    return [
+        f"{_key(config, ring)}: offered load at least {offered:.3g} on these places and "
+        f"{_key(config, shared)} meets or exceeds their capacity {total:.3g} together on "
+        f"average: {OVERLOADED if leaves else UNSTABLE}"
+    ]
+
+
 def load_warnings(config: Config) -> list[str]:
     """One line per warning, each starting with the key path it is about."""
     warnings = []
     loads = (*_service_loads(config), *_hospital_loads(config), *_social_care_loads(config))
     for pool, offered, leaves in loads:
+        if isinstance(pool, tuple):  # places ring-fenced for step-up, with those they open onto
+            warnings += _shared_places_warning(config, pool, offered, leaves)
+            continue
         capacity = _capacity(config, pool)
         if capacity is None or offered < capacity:
             continue

@@ -80,6 +80,36 @@ def test_too_few_acute_beds_for_the_admissions():
     assert not any(w.startswith("beds.acute") for w in warnings(BASELINE))
 
 
+def test_acute_beds_are_held_by_the_admitted_mix_and_after_medically_fit():
+    # The frail are 4% of the list but a sixth of admissions, and stay longest; an overnight
+    # stay then keeps its bed through the process delay, assessment and arranging what it
+    # needs. Counted with the list's mix and no time after medically fit, 55 beds looked
+    # enough for the admissions (an offered load of 46).
+    few = "starting_state.hospital={occupied_beds: 40, medically_fit: {}}"
+    acute = [w for w in warnings(BASELINE, "beds.acute.capacity=55", few) if "beds.acute" in w]
+    assert len(acute) == 1 and "offered load at least 61.7" in acute[0]
+    assert not any("beds.acute" in w for w in warnings(BASELINE, "beds.acute.capacity=62", few))
+
+
+def test_ring_fenced_step_up_places_count_with_the_places_they_open_onto():
+    # Step-up patients take a ring-fenced place first and then one of the others; patients from
+    # hospital take only the others. The baseline's beds fit both (18.2 against 11 + 9).
+    assert not any("ic_" in w for w in warnings(BASELINE))
+    empty = "starting_state.intermediate_care={home_based: 0, bed_based: 0, assessment_beds: 0}"
+    (both,) = [
+        w for w in warnings(BASELINE, "beds.ic_step_up_beds.capacity=5", empty) if "ic_" in w
+    ]
+    assert both.startswith(
+        "beds.ic_step_up_beds.capacity: offered load at least 18.2 on these places and "
+        "beds.ic_beds.capacity meets or exceeds their capacity 16 together"
+    )
+    assert both.endswith("overloaded: the excess gives up or is turned away rather than queueing")
+    found = [w for w in warnings(BASELINE, "beds.ic_beds.capacity=5", empty) if "ic_" in w]
+    hospital = [w for w in found if w.startswith("beds.ic_beds.capacity: offered load at least")]
+    assert len(hospital) == 1 and "an unstable system" in hospital[0]  # they wait in hospital
+    assert len(found) == 2  # and the two together are short of places too
+
+
 def test_capacity_far_out_of_proportion_to_the_population():
     found = warnings(BASELINE, "beds.acute.capacity=800")
     assert any(
