@@ -41,11 +41,11 @@ def load(path: str | Path, overrides: Iterable[str] = ()) -> LoadedConfig:
     """Read and validate a scenario file, with ``--set``-style overrides (``"KEY.PATH=VALUE"``).
 
     Raises :class:`caresim.config.files.ConfigError` (one line naming the file, the key and what
-    was expected) if the file or an override is wrong.
+    was expected) if the file or an override is wrong. One override may be given as a string.
     """
     from caresim.config.files import load_config
 
-    return load_config(path, list(overrides))
+    return load_config(path, [overrides] if isinstance(overrides, str) else list(overrides))
 
 
 def run(

@@ -62,6 +62,10 @@ def test_a_bad_override_is_the_one_line_config_error():
         caresim.load(MM3, ["run.horizon=soon"])
 
 
+def test_one_override_may_be_a_string():
+    assert caresim.load(MM3, "run.replications=3").config.run.replications == 3
+
+
 @pytest.mark.functional
 def test_the_example_script_in_docs_runs_as_documented():
     done = subprocess.run(
