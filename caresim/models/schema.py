@@ -455,17 +455,17 @@ class Config(Frozen):
         for k, change in enumerate(self.changes):
             if not 0 < change.at < self.run.horizon:
                 raise reference_error(
-                    f"changes.{k}.at", "expected a time after the start and before the horizon"
+                    f"changes[{k}].at", "expected a time after the start and before the horizon"
                 )
             for pool in change.beds:
                 if pool not in self.beds:
                     raise reference_error(
-                        f"changes.{k}.beds.{pool}",
+                        f"changes[{k}].beds.{pool}",
                         f"unknown bed pool '{pool}'; expected one of {_listing(self.beds)}",
                     )
                 if self.beds[pool].capacity == "unconstrained":
                     raise reference_error(
-                        f"changes.{k}.beds.{pool}",
+                        f"changes[{k}].beds.{pool}",
                         f"bed pool '{pool}' is unconstrained: it has no number to change",
                     )
             self._check_allocation_changes(k, change)
@@ -473,7 +473,7 @@ class Config(Frozen):
                 self.hospital is None or self.hospital.admission_avoidance is None
             ):
                 raise reference_error(
-                    f"changes.{k}.admission_avoidance_share", "needs hospital.admission_avoidance"
+                    f"changes[{k}].admission_avoidance_share", "needs hospital.admission_avoidance"
                 )
             self._check_discharge_changes(k, change)
             self._check_front_door_changes(k, change)
@@ -482,9 +482,9 @@ class Config(Frozen):
         gp = self.general_practice
         door = gp.front_door if gp is not None else None
         if change.channels is not None and door is None:
-            raise reference_error(f"changes.{k}.channels", "needs general_practice.front_door")
+            raise reference_error(f"changes[{k}].channels", "needs general_practice.front_door")
         if change.triage_decides:
-            path = f"changes.{k}.triage_decides"
+            path = f"changes[{k}].triage_decides"
             if door is None or door.total_triage is None:
                 raise reference_error(path, "needs general_practice.front_door.total_triage")
             assert gp is not None
@@ -494,33 +494,33 @@ class Config(Frozen):
             return
         if door is None or door.total_triage is None:
             raise reference_error(
-                f"changes.{k}.total_triage_practices",
+                f"changes[{k}].total_triage_practices",
                 "needs general_practice.front_door.total_triage",
             )
         practices = self.population.practices if self.population is not None else {}
         for practice in change.total_triage_practices:
             if practice not in practices:
                 raise reference_error(
-                    f"changes.{k}.total_triage_practices",
+                    f"changes[{k}].total_triage_practices",
                     f"unknown practice '{practice}'; expected one of {_listing(practices)}",
                 )
 
     def _check_discharge_changes(self, k: int, change: ChangeSpec) -> None:
         if (change.discharge_pathways or change.discharge_needs) and self.hospital is None:
             key = "discharge_pathways" if change.discharge_pathways else "discharge_needs"
-            raise reference_error(f"changes.{k}.{key}", "needs a hospital section")
+            raise reference_error(f"changes[{k}].{key}", "needs a hospital section")
         cohorts = self.hospital.discharge_pathways if self.hospital is not None else {}
         for cohort in change.discharge_pathways:
             if cohort not in cohorts:
                 raise reference_error(
-                    f"changes.{k}.discharge_pathways.{cohort}",
+                    f"changes[{k}].discharge_pathways.{cohort}",
                     f"unknown cohort '{cohort}'; expected one of {_listing(cohorts)}",
                 )
 
     def _check_allocation_changes(self, k: int, change: ChangeSpec) -> None:
         activities = self.general_practice.activities if self.general_practice else {}
         for name, allocation in change.allocation.items():
-            path = f"changes.{k}.allocation.{name}"
+            path = f"changes[{k}].allocation.{name}"
             if name not in activities:
                 raise reference_error(
                     path,

@@ -445,7 +445,7 @@ def _destinations(config: Config) -> None:
     if config.hospital:
         tables = [("hospital.discharge_pathways", config.hospital.discharge_pathways)]
         tables += [
-            (f"changes.{k}.discharge_pathways", c.discharge_pathways)
+            (f"changes[{k}].discharge_pathways", c.discharge_pathways)
             for k, c in enumerate(config.changes)
         ]
         for where, table in tables:

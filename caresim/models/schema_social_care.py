@@ -186,7 +186,7 @@ def _needs(config: Config):
     if hospital is not None:
         tables = [("hospital.discharge_needs", hospital.discharge_needs)]
         tables += [
-            (f"changes.{k}.discharge_needs", c.discharge_needs)
+            (f"changes[{k}].discharge_needs", c.discharge_needs)
             for k, c in enumerate(config.changes)
         ]
         for where, table in tables:

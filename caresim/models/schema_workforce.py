@@ -98,7 +98,7 @@ def check_staff_changes(config: Config) -> None:
     """Each dated change of staff names a pool on one rota and stays within its posts."""
     for k, change in enumerate(config.changes):
         for pool, number in change.staff.items():
-            path = f"changes.{k}.staff.{pool}"
+            path = f"changes[{k}].staff.{pool}"
             staff = config.staff.get(pool)
             if staff is None:
                 known = ", ".join(f"'{n}'" for n in sorted(config.staff)) or "(none defined)"
@@ -118,6 +118,6 @@ def check_staff_changes(config: Config) -> None:
             both = sorted(set(earlier.staff) & set(change.staff))
             if both and earlier.at == change.at:
                 raise reference_error(
-                    f"changes.{k}.staff.{both[0]}",
+                    f"changes[{k}].staff.{both[0]}",
                     f"changes {j} and {k} both set '{both[0]}' at the same time; expected one",
                 )

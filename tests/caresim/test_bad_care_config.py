@@ -82,11 +82,11 @@ SMALL = ROOT / "configs/teaching/whole_system.yaml"
         ),
         (
             "changes=[{at: 120 days, staff: {northside_gp: 4}}]",
-            ["changes.0.staff.northside_gp", "expected at most 3, the pool's headcount; got 4"],
+            ["changes[0].staff.northside_gp", "expected at most 3, the pool's headcount; got 4"],
         ),
         (
             "changes=[{at: 120 days, staff: {locum_gp: 1}}]",
-            ["changes.0.staff.locum_gp", "unknown staff pool 'locum_gp'", "'northside_gp'"],
+            ["changes[0].staff.locum_gp", "unknown staff pool 'locum_gp'", "'northside_gp'"],
         ),
         (
             "changes=[{at: 120 days}]",
@@ -141,7 +141,7 @@ ROSTERED_HCA = "staff.dn_hca={role: community_hca, headcount: 1, roster: [{rota:
     [
         (
             "changes=[{at: 120 days, staff: {dn_hca: 0}}]",
-            ["changes.0.staff.dn_hca", "has a roster", "pools on one rota"],
+            ["changes[0].staff.dn_hca", "has a roster", "pools on one rota"],
         ),
         (
             "staff.dn_hca.workforce={leavers_per_year: 0.1}",

@@ -63,7 +63,7 @@ def test_beds_opened_on_a_day_serve_from_that_day_and_utilisation_counts_them():
 @pytest.mark.parametrize(
     ("change", "needle"),
     [
-        ({"at": "200 days", "beds": {"servers": 3}}, "changes.0.at"),
+        ({"at": "200 days", "beds": {"servers": 3}}, "changes[0].at"),
         ({"at": "10 days", "beds": {"ward": 3}}, "unknown bed pool 'ward'"),
     ],
 )
@@ -132,11 +132,11 @@ def test_who_takes_an_activity_changes_on_its_day(root):
     [
         (
             "{walk_ins: {preference: [gp]}}",
-            "changes.0.allocation.walk_ins: unknown general-practice activity",
+            "changes[0].allocation.walk_ins: unknown general-practice activity",
         ),
         (
             "{minor_illness: {preference: [surgeon]}}",
-            "changes.0.allocation.minor_illness.preference: role 'surgeon'",
+            "changes[0].allocation.minor_illness.preference: role 'surgeon'",
         ),
     ],
 )
@@ -172,7 +172,7 @@ def test_a_dated_avoidance_share_needs_admission_avoidance():
     document["changes"] = [{"at": "10 days", "admission_avoidance_share": 0.5}]
     with pytest.raises(ConfigError) as error:
         validate_document(document)
-    assert "changes.0.admission_avoidance_share: needs hospital.admission_avoidance" in str(
+    assert "changes[0].admission_avoidance_share: needs hospital.admission_avoidance" in str(
         error.value
     )
 
@@ -234,7 +234,7 @@ def test_what_a_pathway_waits_for_changes_on_its_day():
     [
         (
             "{at: 60 days, discharge_pathways: {children: {pathway_0: 1.0}}}",
-            "changes.0.discharge_pathways.children: unknown cohort 'children'",
+            "changes[0].discharge_pathways.children: unknown cohort 'children'",
         ),
         (
             "{at: 60 days, discharge_pathways: {general: {pathway_0: 0.5}}}",
