@@ -159,17 +159,60 @@ def _returns(work, context: CareContext, name: str) -> tuple:
 
 
 class _Request:
-    """A patient's request for one activity, from first asking until seen or given up."""
+    """A patient's request for one activity, from first asking until seen or given up.
 
-    __slots__ = ("activity", "entity", "first", "practice", "queue_row", "roles")
+    Once booked it carries its appointment (slot and role), then its consultation (clinician,
+    duration, start record), and its own methods are the callbacks of the steps after booking:
+    a request waiting weeks for its appointment holds no closure besides.
+    """
 
-    def __init__(self, activity, entity, practice, first, queue_row, roles):
+    __slots__ = (
+        "activity",
+        "clinician",
+        "duration",
+        "entity",
+        "first",
+        "gp",
+        "pool",
+        "practice",
+        "queue_row",
+        "role",
+        "roles",
+        "slot",
+        "start_row",
+    )
+    # Set once booked, and once the consultation is due: not before.
+    slot: Slot
+    role: str
+    pool: str
+    clinician: int
+    duration: float
+    start_row: int
+
+    def __init__(self, gp, activity, entity, practice, first, queue_row, roles):
+        self.gp = gp
         self.activity = activity
         self.entity = entity
         self.practice = practice
         self.first = first  # when the patient started trying
         self.queue_row = queue_row
         self.roles = roles
+
+    def booked(self, slot: Slot, role: str) -> None:
+        self.slot = slot
+        self.role = role
+
+    def appointment(self) -> None:
+        self.gp._appointment(self)
+
+    def consult(self) -> None:
+        self.gp._consult(self)
+
+    def consulted(self) -> None:
+        self.gp._consulted(self)
+
+    def retry(self) -> None:
+        self.gp._try_to_book(self)
 
 
 class GeneralPractice:
@@ -316,7 +359,7 @@ class GeneralPractice:
         now = self.env.now
         queue_row = self.log.record(entity, activity.queue, now)
         started = now if first is None else first
-        self._try_to_book(_Request(activity, entity, practice, started, queue_row, roles))
+        self._try_to_book(_Request(self, activity, entity, practice, started, queue_row, roles))
 
     def _try_to_book(self, req: _Request) -> None:
         now = self.env.now
@@ -332,20 +375,13 @@ class GeneralPractice:
                     best = slot
             if best is not None:
                 best.book.take(best)
-
-                def appointment(r: _Request = req, s: Slot = best, ro: str = role) -> None:
-                    self._appointment(r, s, ro)
-
-                call_later(self.env, best.time - now, appointment)
+                req.booked(best, role)
+                call_later(self.env, best.time - now, req.appointment)
                 return
         self.log.record(req.entity, req.activity.no_slot, now, -1, req.queue_row)
         waited = now - req.first
         if waited + self.spec.retry_every <= spec.patience + 1e-6:  # clock sums drift by ulps
-
-            def retry(r: _Request = req) -> None:
-                self._try_to_book(r)
-
-            call_later(self.env, self.spec.retry_every, retry)
+            call_later(self.env, self.spec.retry_every, req.retry)
         else:
             self.log.record(req.entity, req.activity.gave_up, now, -1, req.queue_row)
             self.no_appointment(req.entity, req.activity, req.queue_row)
@@ -357,8 +393,9 @@ class GeneralPractice:
         self.router.send(entity, destination, SETTING)
 
     # -- the appointment -------------------------------------------------------------------------
-    def _appointment(self, req: _Request, slot: Slot, role: str) -> None:
+    def _appointment(self, req: _Request) -> None:
         activity = req.activity
+        slot = req.slot
         now = self.env.now
         if activity.misses():
             self.log.record(
@@ -373,31 +410,24 @@ class GeneralPractice:
         pool = slot.book.name
         free_at = self.free_at[pool]
         start = max(now, free_at[slot.clinician])
-        duration = activity.work[role].duration()
+        duration = activity.work[req.role].duration()
         free_at[slot.clinician] = start + duration
+        req.pool, req.clinician, req.duration = pool, slot.clinician, duration
         if start > now:  # the clinician is running late
-            call_later(
-                self.env,
-                start - now,
-                lambda: self._consult(req, pool, slot.clinician, role, duration),
-            )
+            call_later(self.env, start - now, req.consult)
         else:
-            self._consult(req, pool, slot.clinician, role, duration)
+            self._consult(req)
 
-    def _consult(
-        self, req: _Request, pool: str, clinician: int, role: str, duration: float
-    ) -> None:
-        start_code, end_code = req.activity.starts[pool]
-        start_row = self.log.record(req.entity, start_code, self.env.now, clinician, req.queue_row)
-        call_later(
-            self.env,
-            duration,
-            lambda: self._consulted(req, role, clinician, end_code, start_row),
+    def _consult(self, req: _Request) -> None:
+        start_code, _ = req.activity.starts[req.pool]
+        req.start_row = self.log.record(
+            req.entity, start_code, self.env.now, req.clinician, req.queue_row
         )
+        call_later(self.env, req.duration, req.consulted)
 
-    def _consulted(
-        self, req: _Request, role: str, clinician: int, end_code: int, start_row: int
-    ) -> None:
+    def _consulted(self, req: _Request) -> None:
+        role, clinician, start_row = req.role, req.clinician, req.start_row
+        _, end_code = req.activity.starts[req.pool]
         end_row = self.log.record(req.entity, end_code, self.env.now, clinician, start_row)
         activity = req.activity
         work = activity.work[role]
@@ -452,12 +482,9 @@ class GeneralPractice:
                     practice = practice_draw() if in_network is None else in_network()
                 entity = self.patients.arrive(label, practice, cohort_draw())
                 queue_row = self.log.record(entity, activity.queue, 0.0)
-                req = _Request(activity, entity, practice, 0.0, queue_row, [role])
-
-                def appointment(r: _Request = req, s: Slot = slot, ro: str = role) -> None:
-                    self._appointment(r, s, ro)
-
-                call_later(self.env, slot.time, appointment)
+                req = _Request(self, activity, entity, practice, 0.0, queue_row, [role])
+                req.booked(slot, role)
+                call_later(self.env, slot.time, req.appointment)
 
     def _network_draw(self, pool: str, rng):
         """For a pool scoped to a named network: a draw of one of its practices by list size."""
