@@ -161,19 +161,17 @@ def _returns(work, context: CareContext, name: str) -> tuple:
 class _Request:
     """A patient's request for one activity, from first asking until seen or given up.
 
-    Once booked it carries its appointment (slot and role), then its consultation (clinician,
-    duration, start record), and its own methods are the callbacks of the steps after booking:
+    Once booked it carries its appointment (slot and role), then its consultation (duration and
+    start record), and its own methods are the callbacks of the steps after booking:
     a request waiting weeks for its appointment holds no closure besides.
     """
 
     __slots__ = (
         "activity",
-        "clinician",
         "duration",
         "entity",
         "first",
         "gp",
-        "pool",
         "practice",
         "queue_row",
         "role",
@@ -184,8 +182,6 @@ class _Request:
     # Set once booked, and once the consultation is due: not before.
     slot: Slot
     role: str
-    pool: str
-    clinician: int
     duration: float
     start_row: int
 
@@ -412,23 +408,24 @@ class GeneralPractice:
         start = max(now, free_at[slot.clinician])
         duration = activity.work[req.role].duration()
         free_at[slot.clinician] = start + duration
-        req.pool, req.clinician, req.duration = pool, slot.clinician, duration
+        req.duration = duration
         if start > now:  # the clinician is running late
             call_later(self.env, start - now, req.consult)
         else:
             self._consult(req)
 
     def _consult(self, req: _Request) -> None:
-        start_code, _ = req.activity.starts[req.pool]
+        slot = req.slot
+        start_code, _ = req.activity.starts[slot.book.name]
         req.start_row = self.log.record(
-            req.entity, start_code, self.env.now, req.clinician, req.queue_row
+            req.entity, start_code, self.env.now, slot.clinician, req.queue_row
         )
         call_later(self.env, req.duration, req.consulted)
 
     def _consulted(self, req: _Request) -> None:
-        role, clinician, start_row = req.role, req.clinician, req.start_row
-        _, end_code = req.activity.starts[req.pool]
-        end_row = self.log.record(req.entity, end_code, self.env.now, clinician, start_row)
+        role, slot = req.role, req.slot
+        _, end_code = req.activity.starts[slot.book.name]
+        end_row = self.log.record(req.entity, end_code, self.env.now, slot.clinician, req.start_row)
         activity = req.activity
         work = activity.work[role]
         if work.hands_back():

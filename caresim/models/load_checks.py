@@ -177,15 +177,10 @@ def _shares_by_pool(config: Config, pools: list[str], sites, key: str) -> dict[s
     }
 
 
-def _admissions(config: Config) -> float:
-    """Emergency admissions per hour from attendances and practices' first requests alone,
-    readmissions included."""
-    return sum(_admissions_by_cohort(config).values())
-
-
 def _admissions_by_cohort(config: Config) -> dict[str, float]:
-    """The same, by cohort: the frail attend more often, so they are more of those admitted
-    than of those registered, and they stay longer."""
+    """Emergency admissions per hour by cohort, from attendances and practices' first requests
+    alone, readmissions included. The frail attend more often, so they are more of those
+    admitted than of those registered, and they stay longer."""
     hospital = config.hospital
     population = config.population
     if hospital is None or population is None:
@@ -209,22 +204,13 @@ def _admissions_by_cohort(config: Config) -> dict[str, float]:
     return by_cohort
 
 
-def _admission_mix(config: Config) -> dict[str, float]:
-    """Each cohort's share of emergency admissions (of the list, where there are none)."""
-    by_cohort = _admissions_by_cohort(config)
-    total = sum(by_cohort.values())
-    assert config.population is not None
-    if total <= 0:
-        return dict(config.population.cohorts)
-    return {cohort: admissions / total for cohort, admissions in by_cohort.items()}
-
-
 def _hospital_loads(config: Config) -> Iterator[tuple[str | tuple[str, str], float, bool]]:
     hospital = config.hospital
-    admissions = _admissions(config)
+    by_cohort = _admissions_by_cohort(config)
+    admissions = sum(by_cohort.values())
     if hospital is None or admissions <= 0 or config.population is None:
         return
-    cohorts = _admission_mix(config)
+    cohorts = {cohort: n / admissions for cohort, n in by_cohort.items()}  # the admitted mix
     zero = hospital.zero_day_share
     stay = zero * (hospital.zero_day_stay.build().mean if hospital.zero_day_stay else 0.0)
     stay += (1.0 - zero) * sum(
@@ -262,15 +248,17 @@ def _step_down_share(config: Config, cohorts: dict[str, float], need: str) -> fl
     within a pathway by its shares of needs."""
     hospital = config.hospital
     assert hospital is not None
-    share = 0.0
-    for pathway, kind in IC_OF_PATHWAY.items():
-        needs = _needs_of(config, pathway, kind)
-        on_pathway = sum(
-            cohort_share * _share(hospital.discharge_pathways[cohort], pathway)
-            for cohort, cohort_share in cohorts.items()
-        )
-        share += on_pathway * _share(needs, need)
-    return share
+    return sum(
+        _pathway_share(config, cohorts, pathway) * _share(_needs_of(config, pathway, kind), need)
+        for pathway, kind in IC_OF_PATHWAY.items()
+    )
+
+
+def _pathway_share(config: Config, cohorts: dict[str, float], pathway: str) -> float:
+    """The share of overnight stays, of a mix of ``cohorts``, discharged by ``pathway``."""
+    assert config.hospital is not None
+    pathways = config.hospital.discharge_pathways
+    return sum(share * _share(pathways[cohort], pathway) for cohort, share in cohorts.items())
 
 
 def _needs_of(config: Config, pathway: str, kind: str) -> Mapping[str, float]:
@@ -291,10 +279,7 @@ def _fit_to_leaving(config: Config, cohorts: dict[str, float]) -> float:
     assert hospital is not None
     hours = _delay_mean(hospital.process_delay)
     for pathway, kind in IC_OF_PATHWAY.items():
-        share = sum(
-            cohort_share * _share(hospital.discharge_pathways[cohort], pathway)
-            for cohort, cohort_share in cohorts.items()
-        )
+        share = _pathway_share(config, cohorts, pathway)
         needs = _needs_of(config, pathway, kind)
         arranging = sum(
             need_share * _arranging_mean(config, need) for need, need_share in needs.items()

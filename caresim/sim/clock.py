@@ -45,8 +45,9 @@ class Clock(simpy.Environment):
     """A SimPy environment whose far-ahead events wait in buckets of ``bucket`` hours.
 
     Invariant: every event due before ``_edge`` is in the current bucket or on the heap, every
-    event in a later bucket is due at or after it, so the first of those two is the next of all. ``bucket`` is a power of
-    two (a quarter of an hour, an hour, ...), so that bucket bounds are exact in floating point.
+    event in a later bucket is due at or after it, so the first of those two is the next of all.
+    ``bucket`` is a power of two (a quarter of an hour, an hour, ...), so that bucket bounds are
+    exact in floating point.
     """
 
     def __init__(self, initial_time: float = 0, bucket: float = 0.25) -> None:
