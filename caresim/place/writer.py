@@ -58,6 +58,10 @@ def _header(place: Place, extends: str) -> list[str]:
         f"# lengths of stay, costs, the run) comes from the national defaults, {Path(extends).name},",
         "# each figure with its source there. Figures are national averages: replace them with",
         "# the place's own where it has them.",
+        f"# Calibration: each run is checked against the {len(place.staff_defaults.calibration)} "
+        "national targets of the defaults",
+        "# (rates per 1,000 patients and shares, so they hold for any size of place); a",
+        "# 'calibration:' list of the place's own figures, given here, replaces them all.",
     ]
     for note in place.notes:
         lines += ["#", *(f"# {line}" for line in textwrap.wrap(note, 96))]

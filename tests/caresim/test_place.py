@@ -54,7 +54,8 @@ def test_the_example_tables_make_a_scenario_that_validates(cli, tmp_path):
     assert config.staff["z00003_gp"].scope == "z00003"
     assert config.staff["zn001_clinical_pharmacist"].scope == "network"  # the PCN's own staff
     # Each role works as the national defaults' pools of that role do: sessions, leave, sickness.
-    defaults = load_config(ROOT / "configs/pcn_baseline.yaml").config.staff
+    defaults_config = load_config(ROOT / "configs/pcn_baseline.yaml").config
+    defaults = defaults_config.staff
     for pool, default in (("z00003_gp", "riverside_gp"), ("z00001_hca", "riverside_hca")):
         built, national = config.staff[pool], defaults[default]
         assert (built.rota, built.patient_facing, built.sessions, built.absence) == (
@@ -69,6 +70,9 @@ def test_the_example_tables_make_a_scenario_that_validates(cli, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "community_district_nurse: {role: district_nurse" in text
     assert "national default" in text and "Receptionist" in text
+    # The calibration targets are the defaults', and the header says how many and how to replace them.
+    assert len(config.calibration) == len(defaults_config.calibration) > 0
+    assert f"against the {len(config.calibration)} national targets" in text
     # demand.csv sets emergency attendances; the other rates stay the defaults'.
     rate = config.hospital.presentations.rate["frail_older"] * 8760
     assert rate == pytest.approx(0.95)
