@@ -14,6 +14,7 @@ and an entity's two moments take 20 bytes in the table against 40 as two records
 from __future__ import annotations
 
 from array import array
+from collections import deque
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -25,6 +26,8 @@ MAX_LABELS = 65_535  # label codes are 16-bit, the last kept for "none"
 NO_LABEL = 65_535  # the departure label of an entity that has not departed
 NAN = float("nan")
 MAX_CODES = 32_767  # pathways and attribute values are 16-bit, with -1 for unknown
+_append = array.append
+_consume = deque[None](maxlen=0).extend  # runs an iterator to its end, keeping nothing
 
 
 class Kind(IntEnum):
@@ -137,8 +140,7 @@ class EventLog:
         self.entity_pathway.append(pathway)
         columns = self._attribute_columns
         if len(attributes) == len(columns):
-            for column, value in zip(columns, attributes, strict=True):
-                column.append(value)
+            _consume(map(_append, columns, attributes))  # each column.append(value), in C
         else:
             for index, column in enumerate(columns):
                 column.append(attributes[index] if index < len(attributes) else -1)
