@@ -246,8 +246,6 @@ def _hospital_loads(config: Config) -> Iterator[tuple[str | tuple[str, str], flo
 def _step_down_share(config: Config, cohorts: dict[str, float], need: str) -> float:
     """The share of overnight stays whose discharge waits for ``need``: by their pathway, and
     within a pathway by its shares of needs."""
-    hospital = config.hospital
-    assert hospital is not None
     return sum(
         _pathway_share(config, cohorts, pathway) * _share(_needs_of(config, pathway, kind), need)
         for pathway, kind in IC_OF_PATHWAY.items()
