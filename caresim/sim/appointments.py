@@ -42,6 +42,23 @@ class Slot(NamedTuple):
 _slot = tuple.__new__
 
 
+class _Day:
+    """One day of a book: its slot times and its free slots, as bits.
+
+    Slot k of clinician c is bit ``k * clinicians + c`` of ``ahead`` (free, bookable ahead) or of
+    ``on_day`` (free, kept for booking on the day), so the order of bits is the order of
+    (time, clinician): the lowest bit set at or after a slot is the earliest free slot from then,
+    found in a few operations on one integer, not a search through a list of slots.
+    """
+
+    __slots__ = ("ahead", "on_day", "times")
+
+    def __init__(self, times: list[float], ahead: int, on_day: int) -> None:
+        self.times = times  # one clinician's slot start times that day, sorted
+        self.ahead = ahead
+        self.on_day = on_day
+
+
 class AppointmentBook:
     """The appointment slots of ``clinicians`` people working ``rota``, each ``slot`` hours long.
 
@@ -68,18 +85,13 @@ class AppointmentBook:
         self.slot = slot
         self.on_the_day_share = on_the_day_share
         self.away = away
-        # day -> the slot start times of one clinician that day, sorted
-        self._times: dict[int, list[float]] = {}
-        # day -> (free bookable-ahead slots, free on-the-day slots), each sorted (time, clinician)
-        self._days: dict[int, tuple[list[tuple[float, int]], list[tuple[float, int]]]] = {}
-        # day -> the same free slots as bits, one int per clinician (bit k: the day's slot k), for
-        # finding runs of slots without looking at each free slot in turn
-        self._bits: dict[int, tuple[list[int], list[int]]] = {}
-        # (day, count) -> the bits k at which a run of count slots stays within one session
+        # day -> its slot times and free slots. Slots are only ever taken, never given back.
+        self._days: dict[int, _Day] = {}
+        # (day, count) -> the bits at which a run of count slots stays within one session
         self._runs: dict[tuple[int, int], int] = {}
         # (day, count, on-the-day slots too) -> (a, b): no free run of count slots starts at a
-        # slot k of the day with a <= k < b. Slots are only ever taken, never given back, so
-        # what a search found empty stays empty, and the next search starts after it.
+        # slot k of the day with a <= k < b. What a search found empty stays empty, and the
+        # next search starts after it.
         self._no_run: dict[tuple[int, int, bool], tuple[int, int]] = {}
         # day -> a later day: every day from the one to the other has no bookable-ahead slot
         # left (for the same reason, it never will again), so a search jumps over them.
@@ -113,32 +125,25 @@ class AppointmentBook:
         """Slots offered on ``day`` by all the clinicians who work that day."""
         return len(self.slot_times(day)) * len(self.working(day))
 
-    def _day(self, day: int) -> tuple[list[tuple[float, int]], list[tuple[float, int]]]:
-        lists = self._days.get(day)
-        if lists is None:
-            ahead: list[tuple[float, int]] = []
-            on_day: list[tuple[float, int]] = []
-            working = self.working(day)
+    def _day(self, day: int) -> _Day:
+        found = self._days.get(day)
+        if found is None:
+            clinicians = self.clinicians
+            working = sum(1 << c for c in self.working(day))  # the day's clinicians, as bits
             times = self.slot_times(day)
-            ahead_bits = [0] * self.clinicians
-            on_day_bits = [0] * self.clinicians
-            for k, (time, held) in enumerate(times):
-                target = on_day if held else ahead
-                target.extend((time, c) for c in working)
-                bits = on_day_bits if held else ahead_bits
-                for c in working:
-                    bits[c] |= 1 << k
-            lists = self._days[day] = (ahead, on_day)
-            self._bits[day] = (ahead_bits, on_day_bits)
-            self._times[day] = [t for t, _ in times]
-        return lists
+            ahead = on_day = 0
+            for k, (_, held) in enumerate(times):
+                if held:
+                    on_day |= working << (k * clinicians)
+                else:
+                    ahead |= working << (k * clinicians)
+            found = self._days[day] = _Day([t for t, _ in times], ahead, on_day)
+        return found
 
     def forget_before(self, day: int) -> None:
         """Drop the free slots of days before ``day`` (they can no longer be booked)."""
         for old in [d for d in self._days if d < day]:
             del self._days[old]
-            del self._times[old]
-            del self._bits[old]
         for key in [key for key in self._runs if key[0] < day]:
             del self._runs[key]
         for gone in [key for key in self._no_run if key[0] < day]:
@@ -164,29 +169,37 @@ class AppointmentBook:
             for day in range(first, last):
                 if day not in self._days:
                     self._day(day)
-                found = self._earliest_run(day, start, end, on_the_day and day == today, count)
-                if found is not None:
-                    return found
+                run = self._earliest_run(day, start, end, on_the_day and day == today, count)
+                if run is not None:
+                    return run
             return None
-        key = (start, -1)
+        clinicians = self.clinicians
         days = self._days
         day = first
         while day < last:
-            lists = days.get(day)
-            if lists is None:
-                lists = self._day(day)
-            ahead, on_day = lists
-            best = None
+            found = days.get(day)
+            if found is None:
+                found = self._day(day)
+            ahead = found.ahead
+            times = found.times
+            # The day's slots from the first at or after start to the last before end, as bits.
+            low = bisect_left(times, start) * clinicians
+            high = bisect_left(times, end) * clinicians
+            best = high  # the earliest bookable-ahead slot in the window, or high for none
             if ahead:
-                i = bisect_left(ahead, key)
-                if i < len(ahead) and ahead[i][0] < end:
-                    best = ahead[i]
-            if on_day and on_the_day and day == today:
-                i = bisect_left(on_day, key)
-                if i < len(on_day) and on_day[i][0] < end and (best is None or on_day[i] < best):
-                    return _slot(Slot, (on_day[i][0], on_day[i][1], self, day, True, 1))
-            if best is not None:
-                return _slot(Slot, (best[0], best[1], self, day, False, 1))
+                free = ahead >> low
+                if free:
+                    best = min((free & -free).bit_length() - 1 + low, high)
+            if on_the_day and day == today and found.on_day:
+                free = found.on_day >> low
+                if free:
+                    held = (free & -free).bit_length() - 1 + low
+                    if held < best:
+                        k, c = divmod(held, clinicians)
+                        return _slot(Slot, (times[k], c, self, day, True, 1))
+            if best < high:
+                k, c = divmod(best, clinicians)
+                return _slot(Slot, (times[k], c, self, day, False, 1))
             day = self._after(day) if not ahead else day + 1
         return None
 
@@ -205,10 +218,12 @@ class AppointmentBook:
     ) -> Slot | None:
         """The earliest slot of ``day`` in [start, end) that begins ``count`` free slots in a row.
 
-        Earliest is by time, then by clinician, as a single slot is found. Each clinician's free
-        slots are bits: a run starts at each bit that is set in ``count`` shifted copies.
+        Earliest is by time, then by clinician, as a single slot is found: a run starts at each
+        bit that is set in ``count`` copies of the free slots, each shifted on by a slot.
         """
-        times = self._times[day]
+        found = self._days[day]
+        times = found.times
+        clinicians = self.clinicians
         first = bisect_left(times, start)
         last = bisect_left(times, end)
         key = (day, count, on_the_day)
@@ -219,58 +234,59 @@ class AppointmentBook:
             empty = None
         if first >= last:
             return None
-        window = ((1 << last) - 1) ^ ((1 << first) - 1)
-        window &= self._run_starts(day, count)
-        ahead_bits, on_day_bits = self._bits[day]
+        window = ((1 << (last * clinicians)) - 1) ^ ((1 << (first * clinicians)) - 1)
+        free = found.ahead | found.on_day if on_the_day else found.ahead
+        runs = free & window & self._run_starts(day, count)
+        for j in range(1, count):
+            if not runs:
+                break
+            runs &= free >> (j * clinicians)
         best_k, best_c = last, -1
-        for c in range(self.clinicians):
-            free = ahead_bits[c] | on_day_bits[c] if on_the_day else ahead_bits[c]
-            runs = free & window
-            for j in range(1, count):
-                if not runs:
-                    break
-                runs &= free >> j
-            if runs:
-                k = (runs & -runs).bit_length() - 1
-                if k < best_k:
-                    best_k, best_c = k, c
+        if runs:
+            best = (runs & -runs).bit_length() - 1
+            best_k, best_c = divmod(best, clinicians)
         if best_k > first:
             self._no_run[key] = (first if empty is None else empty[0], best_k)
         if best_c < 0:
             return None
-        held = not (ahead_bits[best_c] >> best_k) & 1
+        held = not (found.ahead >> best) & 1
         return Slot(times[best_k], best_c, self, day, held, count)
 
     def _run_starts(self, day: int, count: int) -> int:
-        """Bits k of ``day`` at which ``count`` slots in a row stay within one session."""
+        """Bits of ``day`` at which ``count`` slots in a row stay within one session."""
         bits = self._runs.get((day, count))
         if bits is None:
-            times = self._times[day]
+            times = self._days[day].times
+            everyone = (1 << self.clinicians) - 1
             bits = 0
             for k in range(len(times) - count + 1):
                 if times[k + count - 1] - times[k] <= (count - 0.5) * self.slot:
-                    bits |= 1 << k
+                    bits |= everyone << (k * self.clinicians)
             self._runs[(day, count)] = bits
         return bits
 
     def take(self, slot: Slot) -> None:
         """Book a slot (or run of slots) found by :meth:`earliest`, before anything else is booked."""
-        ahead, on_day = self._days[slot.day]
-        ahead_bits, on_day_bits = self._bits[slot.day]
-        times = self._times[slot.day]
-        c = slot.clinician
-        k = bisect_left(times, slot.time - 1e-9)
+        found = self._days[slot.day]
+        clinicians = self.clinicians
+        first = bisect_left(found.times, slot.time - 1e-9) * clinicians + slot.clinician
         if slot.count == 1:
-            _remove(on_day if slot.on_the_day else ahead, (slot.time, c), self.name)
-            (on_day_bits if slot.on_the_day else ahead_bits)[c] &= ~(1 << k)
-            return
-        for j, time in enumerate(times[k : k + slot.count], start=k):
-            if (ahead_bits[c] >> j) & 1:
-                _remove(ahead, (time, c), self.name)
-                ahead_bits[c] &= ~(1 << j)
+            bit = 1 << first
+            if slot.on_the_day and found.on_day & bit:
+                found.on_day ^= bit
+            elif not slot.on_the_day and found.ahead & bit:
+                found.ahead ^= bit
             else:
-                _remove(on_day, (time, c), self.name)
-                on_day_bits[c] &= ~(1 << j)
+                raise RuntimeError(f"book {self.name!r}: slot at {slot.time} is no longer free")
+            return
+        for index in range(first, first + slot.count * clinicians, clinicians):
+            bit = 1 << index
+            if found.ahead & bit:
+                found.ahead ^= bit
+            elif found.on_day & bit:
+                found.on_day ^= bit
+            else:
+                raise RuntimeError(f"book {self.name!r}: slot at {slot.time} is no longer free")
 
     def book(
         self, start: float, end: float, now: float, on_the_day: bool = True, count: int = 1
@@ -288,26 +304,19 @@ class AppointmentBook:
         returns k distinct indices out of n (a seeded random choice).
         """
         taken: list[Slot] = []
+        clinicians = self.clinicians
         for day in range(int(start // HOURS_PER_DAY), int(math.ceil(end / HOURS_PER_DAY))):
-            ahead, _ = self._day(day)
-            candidates = [i for i, (t, _) in enumerate(ahead) if start <= t < end]
-            chosen = sorted(pick(len(candidates), round(share * len(candidates))), reverse=True)
-            ahead_bits = self._bits[day][0]
-            times = self._times[day]
-            for i in chosen:
-                time, clinician = ahead.pop(candidates[i])
-                ahead_bits[clinician] &= ~(1 << bisect_left(times, time - 1e-9))
-                taken.append(Slot(time, clinician, self, day, False))
+            found = self._day(day)
+            times = found.times
+            candidates = [  # the free bookable-ahead slots in the window, in (time, clinician) order
+                k * clinicians + c
+                for k, time in enumerate(times)
+                if start <= time < end
+                for c in range(clinicians)
+                if (found.ahead >> (k * clinicians + c)) & 1
+            ]
+            for i in sorted(pick(len(candidates), round(share * len(candidates))), reverse=True):
+                k, c = divmod(candidates[i], clinicians)
+                found.ahead ^= 1 << candidates[i]
+                taken.append(Slot(times[k], c, self, day, False))
         return sorted(taken, key=lambda s: (s.time, s.clinician))
-
-
-def _contains(free: list[tuple[float, int]], item: tuple[float, int]) -> bool:
-    i = bisect_left(free, item)
-    return i < len(free) and free[i] == item
-
-
-def _remove(free: list[tuple[float, int]], item: tuple[float, int], book: str) -> None:
-    i = bisect_left(free, item)
-    if i == len(free) or free[i] != item:
-        raise RuntimeError(f"book {book!r}: slot at {item[0]} is no longer free")
-    del free[i]
