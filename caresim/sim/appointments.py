@@ -182,9 +182,14 @@ class AppointmentBook:
                 found = self._day(day)
             ahead = found.ahead
             times = found.times
-            # The day's slots from the first at or after start to the last before end, as bits.
-            low = bisect_left(times, start) * clinicians
-            high = bisect_left(times, end) * clinicians
+            # The day's slots from the first at or after start to the last before end, as bits
+            # (every slot of a day starts within it).
+            opens = day * HOURS_PER_DAY
+            low = bisect_left(times, start) * clinicians if start > opens else 0
+            if end < opens + HOURS_PER_DAY:
+                high = bisect_left(times, end) * clinicians
+            else:
+                high = len(times) * clinicians
             best = high  # the earliest bookable-ahead slot in the window, or high for none
             if ahead:
                 free = ahead >> low
