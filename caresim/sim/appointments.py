@@ -96,6 +96,9 @@ class AppointmentBook:
         # day -> a later day: every day from the one to the other has no bookable-ahead slot
         # left (for the same reason, it never will again), so a search jumps over them.
         self._full_until: dict[int, int] = {}
+        # count -> the same for runs of count slots: days from one to the other with no run of
+        # count bookable-ahead slots left free.
+        self._runless_until: dict[int, dict[int, int]] = {}
 
     # -- the slots of a day -----------------------------------------------------------------------
     def slot_times(self, day: int) -> list[tuple[float, bool]]:
@@ -150,6 +153,9 @@ class AppointmentBook:
             del self._no_run[gone]
         for full in [d for d in self._full_until if d < day]:
             del self._full_until[full]
+        for runless in self._runless_until.values():
+            for gone_day in [d for d in runless if d < day]:
+                del runless[gone_day]
 
     # -- booking ----------------------------------------------------------------------------------
     def earliest(
@@ -166,13 +172,7 @@ class AppointmentBook:
         today = int(now // HOURS_PER_DAY)
         first, last = int(start // HOURS_PER_DAY), int(math.ceil(end / HOURS_PER_DAY))
         if count > 1:
-            for day in range(first, last):
-                if day not in self._days:
-                    self._day(day)
-                run = self._earliest_run(day, start, end, on_the_day and day == today, count)
-                if run is not None:
-                    return run
-            return None
+            return self._earliest_run_from(first, last, start, end, on_the_day, today, count)
         clinicians = self.clinicians
         days = self._days
         day = first
@@ -206,6 +206,39 @@ class AppointmentBook:
                 k, c = divmod(best, clinicians)
                 return _slot(Slot, (times[k], c, self, day, False, 1))
             day = self._after(day) if not ahead else day + 1
+        return None
+
+    def _earliest_run_from(
+        self,
+        first: int,
+        last: int,
+        start: float,
+        end: float,
+        on_the_day: bool,
+        today: int,
+        count: int,
+    ) -> Slot | None:
+        """The earliest free run of ``count`` slots from day ``first`` to before day ``last``,
+        jumping over the days already known to have no run bookable ahead (but not today, whose
+        slots kept for the day may hold one)."""
+        runless = self._runless_until.setdefault(count, {})
+        day = first
+        while day < last:
+            if day not in self._days:
+                self._day(day)
+            with_today = on_the_day and day == today
+            run = self._earliest_run(day, start, end, with_today, count)
+            if run is not None:
+                return run
+            whole = (0, len(self._days[day].times))
+            if with_today or self._no_run.get((day, count, False)) != whole:
+                day += 1
+                continue
+            later = runless.get(day, day + 1)  # no run anywhere in the day, nor ever will be
+            while later in runless:
+                later = runless[later]
+            runless[day] = later
+            day = today if on_the_day and day < today < later else later
         return None
 
     def _after(self, day: int) -> int:

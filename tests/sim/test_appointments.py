@@ -100,6 +100,17 @@ def test_a_clinician_away_offers_no_slots_that_day():
     assert book.book(0.0, 24.0, now=0.0) is None
 
 
+def test_a_search_for_a_run_jumps_days_with_none_left_but_not_todays_slots_kept_for_the_day():
+    # Every other slot is kept for the day, so no two bookable-ahead slots are ever in a row.
+    book = AppointmentBook("nurse", 1, WEEKDAYS, slot=0.5, on_the_day_share=0.5)
+    assert book.earliest(0.0, 5 * 24.0, now=0.0, on_the_day=False, count=2) is None
+    # Days 0 to 4 are now known to hold no run bookable ahead; on day 2 its own slots count.
+    run = book.earliest(0.0, 5 * 24.0, now=2 * 24.0 + 8.0, on_the_day=True, count=2)
+    assert run is not None and run.day == 2 and run.time == 2 * 24.0 + 9.0
+    book.take(run)
+    assert book.earliest(0.0, 5 * 24.0, now=0.0, on_the_day=False, count=2) is None
+
+
 def _first_free_run(book, free, start, end, on_the_day, count):
     """The earliest (time, clinician) beginning ``count`` free slots in a row in one session,
     found by looking at every slot: what the book must agree with."""
