@@ -205,7 +205,7 @@ class AppointmentBook:
             if best < high:
                 k, c = divmod(best, clinicians)
                 return _slot(Slot, (times[k], c, self, day, False, 1))
-            day = self._after(day) if not ahead else day + 1
+            day = _jump(self._full_until, day) if not ahead else day + 1
         return None
 
     def _earliest_run_from(
@@ -224,32 +224,17 @@ class AppointmentBook:
         runless = self._runless_until.setdefault(count, {})
         day = first
         while day < last:
-            if day not in self._days:
-                self._day(day)
+            whole = (0, len(self._day(day).times))
             with_today = on_the_day and day == today
             run = self._earliest_run(day, start, end, with_today, count)
             if run is not None:
                 return run
-            whole = (0, len(self._days[day].times))
             if with_today or self._no_run.get((day, count, False)) != whole:
                 day += 1
                 continue
-            later = runless.get(day, day + 1)  # no run anywhere in the day, nor ever will be
-            while later in runless:
-                later = runless[later]
-            runless[day] = later
+            later = _jump(runless, day)  # no run anywhere in the day, nor ever will be
             day = today if on_the_day and day < today < later else later
         return None
-
-    def _after(self, day: int) -> int:
-        """The first day after ``day`` (whose bookable-ahead slots are all taken) that may still
-        have one free, jumping over the days already known to have none."""
-        full_until = self._full_until
-        later = full_until.get(day, day + 1)
-        while later in full_until:
-            later = full_until[later]
-        full_until[day] = later
-        return later
 
     def _earliest_run(
         self, day: int, start: float, end: float, on_the_day: bool, count: int
@@ -358,3 +343,17 @@ class AppointmentBook:
                 found.ahead ^= 1 << candidates[i]
                 taken.append(Slot(times[k], c, self, day, False))
         return sorted(taken, key=lambda s: (s.time, s.clinician))
+
+
+def _jump(chain: dict[int, int], day: int) -> int:
+    """The first day after ``day`` not known to be empty, by a chain of empty days.
+
+    ``chain[d] = e`` says that days d to e - 1 are empty (all their bookable-ahead slots, or
+    runs of slots, taken). ``day`` is empty, and joins the chain pointing past the longest
+    stretch of empty days that follows it.
+    """
+    later = chain.get(day, day + 1)
+    while later in chain:
+        later = chain[later]
+    chain[day] = later
+    return later
