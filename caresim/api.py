@@ -45,7 +45,13 @@ def load(path: str | Path, overrides: Iterable[str] = ()) -> LoadedConfig:
     """
     from caresim.config.files import load_config
 
-    return load_config(path, [overrides] if isinstance(overrides, str) else list(overrides))
+    given = [overrides] if isinstance(overrides, str) else list(overrides)
+    for override in given:
+        if not isinstance(override, str):
+            raise TypeError(
+                f"overrides: expected strings such as 'run.replications=20', got {override!r}"
+            )
+    return load_config(path, given)
 
 
 def run(
@@ -64,7 +70,23 @@ def run(
     (``workers=N``; ``None`` for one per core), or on the Dask scheduler at ``scheduler``; the
     results are the same on every one.
     """
-    loaded = load(scenario) if isinstance(scenario, str | Path) else scenario
+    from caresim.config.files import LoadedConfig
+
+    if isinstance(scenario, str | Path):
+        loaded = load(scenario)
+    elif isinstance(scenario, LoadedConfig):
+        loaded = scenario
+    else:
+        raise TypeError(
+            f"scenario: expected what caresim.load gave back, or a file's path, got {scenario!r}"
+        )
+    for name, value in (("replications", replications), ("seed", seed), ("workers", workers)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValueError(f"{name}: expected a whole number, got {value!r}")
+    if scheduler is not None and not isinstance(scheduler, str):
+        raise TypeError(
+            f"scheduler: expected an address such as tcp://HOST:PORT, got {scheduler!r}"
+        )
     loaded = _with_run(loaded, replications=replications, seed=seed)
     with _backend(workers, scheduler, loaded.config.run.replications) as backend:
         if out is not None:

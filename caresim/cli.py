@@ -325,6 +325,7 @@ def _run(args: argparse.Namespace) -> int:
             folder,
             events=args.events,
             show_progress=not args.quiet,
+            command=args.argv,
             announce=announce,
             backend=backend,
         )
@@ -527,7 +528,12 @@ def _experiment(args: argparse.Namespace) -> int:
 
     with backend:
         outcome = run_experiment(
-            experiment, folder, backend, show_progress=not args.quiet, announce=announce
+            experiment,
+            folder,
+            backend,
+            show_progress=not args.quiet,
+            command=args.argv,
+            announce=announce,
         )
     for series in outcome.warm_up.unsettled:
         print(
@@ -588,6 +594,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        # The command as typed, for the manifest of what was run (also when called in-process).
+        args.argv = ["caresim", *(sys.argv[1:] if argv is None else argv)]
         handler = {
             "run": _run,
             "validate": _validate,

@@ -16,13 +16,12 @@ Each with the mean over replications and its 95% t-interval, kept within [0, 1].
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from caresim.runs.stats import t_interval
-from caresim.runs.store import ResultStore, atomic_write_parquet, slug
+from caresim.runs.store import ResultStore
 
 __all__ = [
     "OCCUPANCY_COLUMNS",
@@ -31,7 +30,6 @@ __all__ = [
     "read_occupancy_parts",
     "summarise_occupancy",
     "write_occupancy",
-    "write_occupancy_part",
 ]
 
 OCCUPANCY_PART_COLUMNS = [
@@ -57,25 +55,10 @@ OCCUPANCY_COLUMNS = [
 OCCUPANCY_MEASURES = ("time_share", "time_share_at_most", "midnight_share", "delay_probability")
 
 
-def _part(store: ResultStore, scenario: str, replication: int) -> Path:
-    return store.parts / f"{slug(scenario)}__r{replication:05d}.occupancy.parquet"
-
-
-def write_occupancy_part(store: ResultStore, scenario: str, replication: int, frames) -> None:
-    """Keep one replication's occupancy distribution (``frames.occupancy``), if it has one.
-
-    Called before the replication's measures are kept, which mark it done.
-    """
-    table = getattr(frames, "occupancy", None)
-    if table is not None:
-        atomic_write_parquet(_part(store, scenario, replication), table)
-
-
 def read_occupancy_parts(store: ResultStore, keys: Iterable[tuple[str, int]]) -> pd.DataFrame:
-    """The occupancy distributions of the given replications that kept one."""
-    paths = [_part(store, s, r) for s, r in keys]
-    frames = [pd.read_parquet(p) for p in paths if p.exists()]
-    frames = [f for f in frames if not f.empty]
+    """The occupancy distributions of the given replications that kept one (each part's file is
+    checked against its record with the rest of the part, and written with it)."""
+    frames = [f for f in store.occupancy(keys) if not f.empty]
     if not frames:
         return pd.DataFrame(columns=OCCUPANCY_PART_COLUMNS)
     return pd.concat(frames, ignore_index=True)[OCCUPANCY_PART_COLUMNS]

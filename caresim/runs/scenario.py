@@ -24,7 +24,7 @@ from caresim.runs.provenance import git_commit, machine, now_iso, package_versio
 from caresim.runs.replication import ReplicationFrames, replication_frames, simulate_replication
 from caresim.runs.scheduler import Scheduler
 from caresim.runs.stats import summarise
-from caresim.runs.store import ResultStore
+from caresim.runs.store import ResultStore, StoreError
 
 __all__ = [
     "ReplicationFrames",  # kept here for scripts written before it moved to replication.py
@@ -80,6 +80,17 @@ def run_hash(loaded: LoadedConfig, events: bool) -> str:
     return document_hash({"config": document, "events": events})
 
 
+def _refuse_fewer(store: ResultStore, replications: int) -> None:
+    """A finished folder is extended, never cut: its summary of more replications would be lost."""
+    existing = store.read_manifest()
+    done = existing.get("replications")
+    if existing.get("status") == "complete" and isinstance(done, int) and done > replications:
+        raise StoreError(
+            f"{store.folder}: holds a finished run of {done} replications; ask for {done} or more "
+            "to extend it, or choose another --out (results are never overwritten)"
+        )
+
+
 def run_scenario(
     loaded: LoadedConfig,
     folder: Path,
@@ -99,9 +110,9 @@ def run_scenario(
     config = loaded.config
     scenario, replications, seed = config.name, config.run.replications, config.run.seed
     check_targets(config, str(loaded.path))
-    store = ResultStore.open(
-        folder, run_hash(loaded, events), _manifest(loaded, events, backend, command)
-    )
+    manifest = _manifest(loaded, events, backend, command)
+    store = ResultStore.open(folder, run_hash(loaded, events), manifest)
+    _refuse_fewer(store, replications)
     if announce is not None:
         announce()
     keys = [(scenario, r) for r in range(replications)]
@@ -128,5 +139,9 @@ def run_scenario(
         log = store.events(keys)
         if log is not None:
             store.write_parquet("events.parquet", log)
-    store.update_manifest(status="complete", finished=now_iso(), elapsed_seconds=round(elapsed, 3))
+    # What this command ran: a resumed folder's replications, config and command are its own.
+    current = {k: manifest[k] for k in ("config", "replications", "backend", "command")}
+    store.update_manifest(
+        **current, status="complete", finished=now_iso(), elapsed_seconds=round(elapsed, 3)
+    )
     return RunOutcome(store.folder, table, summary, elapsed, scheduler.resumed, calibration)

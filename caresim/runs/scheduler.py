@@ -10,7 +10,6 @@ import collections
 from collections.abc import Callable, Iterable
 
 from caresim.runs.backends import Backend, Task
-from caresim.runs.occupancy import write_occupancy_part
 from caresim.runs.progress import Progress
 from caresim.runs.replication import ReplicationFrames
 from caresim.runs.store import ResultStore
@@ -44,7 +43,6 @@ class Scheduler:
             while self.queue and self.backend.pending() < self.backend.slots:
                 self.backend.submit(self.queue.popleft())
             for task, frames in self.backend.wait():
-                write_occupancy_part(self.store, task.scenario, task.replication, frames)
                 self.store.write_replication(task.scenario, task.replication, frames)
                 if self.progress is not None:
                     self.progress.advance()

@@ -3,7 +3,8 @@
 Layout::
 
     DIR/manifest.json          what was run (resolved config, seeds, versions, times, status)
-    DIR/parts/*.parquet        one file per finished (scenario, replication), written atomically
+    DIR/parts/*.parquet        per finished (scenario, replication): its measures, time series,
+                               occupancy distribution and (if asked) events, written atomically
     DIR/parts/*.check.json     per part: its scenario, replication, config hash and checksums
     DIR/replications.csv       every replication × measure, long format
     DIR/summary.csv            mean and 95% t-interval per measure
@@ -68,7 +69,7 @@ class StoreError(CaresimError):
 
 
 log = logging.getLogger(__name__)
-PART_KINDS = ("events", "timeseries", "measures")
+PART_KINDS = ("events", "timeseries", "occupancy", "measures")
 
 
 def _file_mode() -> int:
@@ -259,6 +260,9 @@ class ResultStore:
                     return f"its {kind} file has changed since it was written"
             except OSError:
                 return f"its {kind} file is missing"
+        for kind in PART_KINDS:
+            if kind not in files and self._part(scenario, replication, kind).exists():
+                return f"its {kind} file is not in its record"
         return None
 
     def is_done(self, scenario: str, replication: int) -> bool:
@@ -291,18 +295,20 @@ class ResultStore:
         replication done, so a run killed mid-write leaves that replication to be redone.
         """
         self._check_path(scenario, replication).unlink(missing_ok=True)
-        written = {}
-        if frames.events is not None:
-            written["events"] = frames.events
-        written["timeseries"] = frames.timeseries
-        written["measures"] = frames.measures
+        written = {
+            "events": frames.events,
+            "timeseries": frames.timeseries,
+            "occupancy": getattr(frames, "occupancy", None),
+            "measures": frames.measures,
+        }
         checksums = {}
         for kind, frame in written.items():
             path = self._part(scenario, replication, kind)
+            if frame is None:  # not kept (no event log asked for, or no bed pools)
+                path.unlink(missing_ok=True)
+                continue
             atomic_write_parquet(path, frame)
             checksums[kind] = file_checksum(path)
-        if frames.events is None:
-            self._part(scenario, replication, "events").unlink(missing_ok=True)
         record = {
             "scenario": scenario,
             "replication": replication,
@@ -335,6 +341,11 @@ class ResultStore:
         if not frames:
             return pd.DataFrame(columns=TIMESERIES_COLUMNS)
         return pd.concat(frames, ignore_index=True)[TIMESERIES_COLUMNS]
+
+    def occupancy(self, keys: Iterable[tuple[str, int]]) -> list[pd.DataFrame]:
+        """The occupancy distributions of the given parts that kept one, in that order."""
+        paths = [self._part(s, r, "occupancy") for s, r in keys]
+        return [self._read_part(p) for p in paths if p.exists()]
 
     def events(self, keys: Iterable[tuple[str, int]]) -> pd.DataFrame | None:
         """The event logs of the given parts, where they were kept."""

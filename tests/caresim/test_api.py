@@ -62,6 +62,28 @@ def test_a_bad_override_is_the_one_line_config_error():
         caresim.load(MM3, ["run.horizon=soon"])
 
 
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda s: caresim.run(s, workers=2.5), ValueError, r"^workers: expected a whole number"),
+        (lambda s: caresim.run(s, workers="2"), ValueError, r"^workers: expected a whole number"),
+        (lambda s: caresim.run(s, workers=True), ValueError, r"^workers: expected a whole number"),
+        (lambda s: caresim.run(s, replications="3"), ValueError, r"^replications: expected"),
+        (lambda s: caresim.run(s, seed=1.5), ValueError, r"^seed: expected a whole number"),
+        (lambda s: caresim.run(s, scheduler=123), TypeError, r"^scheduler: expected an address"),
+        (lambda s: caresim.run({"name": "x"}), TypeError, r"^scenario: expected what caresim"),
+        (lambda s: caresim.run(None), TypeError, r"^scenario: expected"),
+        (lambda s: caresim.load(MM3, [5]), TypeError, r"^overrides: expected strings"),
+        (lambda s: caresim.load(MM3, [b"run.seed=1"]), TypeError, r"^overrides: expected"),
+    ],
+)
+def test_arguments_of_the_wrong_kind_are_named_in_one_line(call, error, message):
+    scenario = caresim.load(MM3, SHORT)
+    with pytest.raises(error, match=message) as raised:
+        call(scenario)
+    assert "\n" not in str(raised.value)
+
+
 def test_one_override_may_be_a_string():
     assert caresim.load(MM3, "run.replications=3").config.run.replications == 3
 

@@ -144,6 +144,48 @@ def test_a_run_resumes_and_extends_without_redoing_finished_replications(cli, sm
     assert (whole / "replications.csv").read_bytes() == (part / "replications.csv").read_bytes()
 
 
+def test_an_extended_folder_says_what_it_now_holds_and_a_finished_one_is_never_cut(
+    cli, small, tmp_path
+):
+    folder = tmp_path / "run"
+    assert cli("run", small, "--out", folder, "--replications", "2")[0] == 0
+    assert cli("run", small, "--out", folder, "--replications", "3")[0] == 0
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["replications"] == 3
+    assert manifest["config"]["run"]["replications"] == 3
+    assert manifest["command"][manifest["command"].index("--replications") + 1] == "3"
+    assert pd.read_csv(folder / "summary.csv")["n"].eq(3).all()
+    before = {p.name: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    code, _, err = cli("run", small, "--out", folder, "--replications", "2")
+    assert code != 0 and len(err.strip().splitlines()) == 1
+    assert "holds a finished run of 3 replications" in err
+    assert {p.name: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("damage", ["alter", "delete", "junk"])
+def test_a_damaged_occupancy_part_is_redone_and_the_occupancy_table_is_unchanged(
+    cli, small, tmp_path, damage
+):
+    whole = tmp_path / "whole"
+    assert cli("run", small, "--out", whole)[0] == 0
+    folder = tmp_path / "damaged"
+    assert cli("run", small, "--out", folder)[0] == 0
+    path = folder / "parts" / "small-clinic__r00001.occupancy.parquet"
+    if damage == "alter":
+        table = pd.read_parquet(path)
+        table["time_share"] = table["time_share"][::-1].to_numpy()
+        table.to_parquet(path, index=False)
+    elif damage == "delete":
+        path.unlink()
+    else:
+        path.write_bytes(b"not a parquet file")
+    code, stdout, err = cli("run", small, "--out", folder)
+    assert code == 0, err
+    assert "replication 1: its occupancy file" in err and "2 resumed" in stdout
+    for name in ("occupancy.csv", "summary.csv"):
+        assert (folder / name).read_bytes() == (whole / name).read_bytes()
+
+
 def test_the_event_log_follows_the_animation_schema(cli, small, tmp_path):
     out = tmp_path / "out"
     assert cli("run", small, "--out", out, "--events", "--replications", "2")[0] == 0
