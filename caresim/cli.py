@@ -30,6 +30,7 @@ __all__ = ["app_command", "main"]
 EXIT_USAGE = 2
 #: Scenarios of an experiment built before it starts (each takes up to a tenth of a second).
 MAX_BUILT = 100
+MAX_SEED = 2**63 - 1  # the bound of run.seed in the schema (numpy seeds take 64 bits)
 YES_HELP = f"run even past the bound of {MAX_PATIENTS:,} patients in all"
 DEFAULT_APP_PORT = 8501
 
@@ -43,18 +44,19 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _whole_number(minimum: int):
-    """An argparse type: a whole number of at least ``minimum``."""
+def _whole_number(minimum: int, maximum: int | None = None):
+    """An argparse type: a whole number of at least ``minimum`` (and at most ``maximum``)."""
 
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(
-                f"expected a whole number of at least {minimum}, got {value}"
+        if value < minimum or (maximum is not None and value > maximum):
+            within = (
+                f"from {minimum} to {maximum}" if maximum is not None else f"of at least {minimum}"
             )
+            raise argparse.ArgumentTypeError(f"expected a whole number {within}, got {value}")
         return value
 
     return parse
@@ -122,7 +124,9 @@ def _run_arguments(run: argparse.ArgumentParser) -> None:
     run.add_argument(
         "--replications", type=_whole_number(1), help="replications (overrides run.replications)"
     )
-    run.add_argument("--seed", type=_whole_number(0), help="master seed (overrides run.seed)")
+    run.add_argument(
+        "--seed", type=_whole_number(0, MAX_SEED), help="master seed (overrides run.seed)"
+    )
     run.add_argument(
         "--set",
         dest="overrides",

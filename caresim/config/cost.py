@@ -8,6 +8,7 @@ guide from :data:`SECONDS_PER_PATIENT`, measured on the shipped scenarios.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -59,12 +60,11 @@ def _duration_text(seconds: float) -> str:
     return f"{seconds:.0f} s"
 
 
-def _population_rate(config: Config) -> float:
-    """Requests, attendances and referrals per hour from the registered population."""
+def _population_rates(config: Config) -> dict[str, float]:
+    """Requests, attendances and referrals per hour from the registered population, by cohort."""
     population = config.population
     if population is None:
-        return 0.0
-    registered = population.registered
+        return {}
     tables = []
     if config.general_practice:
         tables += [a.rate for a in config.general_practice.activities.values()]
@@ -72,22 +72,31 @@ def _population_rate(config: Config) -> float:
         tables.append(config.hospital.presentations.rate)
     if config.district_nursing and config.district_nursing.referrals:
         tables.append(config.district_nursing.referrals)
-    per_patient = sum(
-        rate * population.cohorts.get(cohort, 0.0)
-        for table in tables
-        for cohort, rate in table.items()
-    )
-    return per_patient * registered
+    rates: dict[str, float] = {}
+    for table in tables:
+        for cohort, rate in table.items():
+            share = population.cohorts.get(cohort, 0.0)
+            rates[cohort] = rates.get(cohort, 0.0) + rate * share * population.registered
+    return rates
+
+
+def _grown(hours: float, growth: float) -> float:
+    """Hours of demand at the starting rate that demand growing by ``growth`` a year brings
+    over ``hours``: the integral of (1 + growth) ** (t / year)."""
+    if growth == 0 or growth <= -1:
+        return hours
+    years = hours / 8760.0
+    log_growth = math.log1p(growth)
+    return 8760.0 * math.expm1(years * log_growth) / log_growth
 
 
 def run_cost(config: Config, replications: int | None = None) -> RunCost:
-    """The estimated size of a run of ``config`` (by default its own replications)."""
+    """The estimated size of a run of ``config`` (by default its own replications), with
+    ``demand.scale`` and the population's demand growth, cohort by cohort."""
     horizon = config.run.horizon
-    rate = sum(arrival.rate for arrival in config.arrivals.values()) + _population_rate(config)
-    growth_given = config.population.demand_growth if config.population else 0.0
-    growth = (
-        max(growth_given.values(), default=0.0) if isinstance(growth_given, dict) else growth_given
-    )
-    years = horizon / 8760.0
-    scale = max(1.0, (1.0 + growth) ** years) if growth > -1 else 1.0
-    return RunCost(rate * horizon * scale, replications or config.run.replications)
+    growth = config.population.demand_growth if config.population else 0.0
+    patients = sum(arrival.rate for arrival in config.arrivals.values()) * horizon
+    for cohort, rate in _population_rates(config).items():
+        cohort_growth = growth.get(cohort, 0.0) if isinstance(growth, dict) else growth
+        patients += rate * _grown(horizon, cohort_growth)
+    return RunCost(patients * config.demand.scale, replications or config.run.replications)

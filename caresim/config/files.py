@@ -195,6 +195,8 @@ def _apply_override(
         if not last:
             node = node[key]
     node[path[-1]] = value
+    for key in [k for k in origins if len(k) > len(path) and k[: len(path)] == path]:
+        del origins[key]  # what the files said within it is replaced
     origins[path] = SET
 
 

@@ -96,6 +96,17 @@ def _document_path(document: Any, loc: tuple) -> tuple:
 
 
 def _origin(path: tuple, origins: dict, default: str) -> str:
+    """Where the value at ``path`` came from: the nearest key at or above it with an origin.
+
+    A problem with a whole entry (``beds.acute``) that ``--set`` changed within
+    (``beds.acute.capacity``) is blamed on ``--set``.
+    """
+    whole = tuple(str(p) for p in path if not isinstance(p, int))
+    if any(
+        len(key) > len(whole) and key[: len(whole)] == whole and source == SET
+        for key, source in origins.items()
+    ):
+        return SET
     for end in range(len(path), 0, -1):
         key = tuple(str(p) for p in path[:end] if not isinstance(p, int))
         if key in origins:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import stat
 from collections import OrderedDict
 from pathlib import Path
@@ -66,6 +67,41 @@ class _Loader(yaml.SafeLoader):
             self._depth -= 1
 
 
+class _NotDecimal(yaml.constructor.ConstructorError):
+    """A plain number YAML 1.1 would read in another base, or in base 60."""
+
+
+_DECIMAL = re.compile(r"[-+]?[0-9]+")
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    """A whole number, in decimal only: leading zeros are decimal, not octal; hexadecimal,
+    binary and base-60 (``1:05`` is 65 to YAML 1.1) are refused, never silently converted."""
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    if _DECIMAL.fullmatch(text):
+        return int(text, 10)
+    raise _NotDecimal(
+        None,
+        None,
+        f"{node.value!r} is not a decimal number (YAML would read it in another base, or as "
+        "minutes and seconds); write a whole number in decimal, or put text such as a time of "
+        "day in quotes",
+        node.start_mark,
+    )
+
+
+def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> float:
+    if ":" in str(node.value):  # base 60 to YAML 1.1
+        raise _NotDecimal(
+            None,
+            None,
+            f"{node.value!r} is not a decimal number (YAML would read it as minutes and "
+            "seconds); write it in decimal, or put text such as a time of day in quotes",
+            node.start_mark,
+        )
+    return float(loader.construct_yaml_float(node))
+
+
 # Dates and times are read as text: a config has no use for YAML timestamps.
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != REFUSED_TAGS[1]]
@@ -109,6 +145,8 @@ def _refuse_tag(loader: _Loader, node: yaml.Node) -> Any:
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 _Loader.add_constructor("!replace", _construct_replace)
 for _tag in REFUSED_TAGS:
     _Loader.add_constructor(_tag, _refuse_tag)
@@ -167,6 +205,10 @@ def _parse(text: str, where: str) -> Any:
                 "(through YAML aliases?); expected a config of ordinary size"
             )
         return loader.construct_document(node)
+    except _NotDecimal as error:
+        mark = error.problem_mark
+        at = f":{mark.line + 1}:{mark.column + 1}" if mark and "\n" in text.strip() else ""
+        raise CaresimError(f"{where}{at}: {error.problem}") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         at = f":{mark.line + 1}:{mark.column + 1}" if mark else ""

@@ -7,6 +7,7 @@ arrival's profile) are checked here too, so that a config that validates can be 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
@@ -43,6 +44,7 @@ from caresim.models.schema_types import (
 )
 from caresim.models.schema_workforce import WorkforceSpec, check_staff_changes, check_workforce
 from caresim.models.vocabulary import SETTINGS, role_of
+from caresim.sim.units import format_duration
 
 __all__ = [
     "SETTINGS",
@@ -119,7 +121,13 @@ class RunSpec(Frozen):
         if self.horizon <= 0:
             raise reference_error("run.horizon", "expected a horizon longer than zero")
         if self.warm_up >= self.horizon:
-            raise reference_error("run.warm_up", "expected a warm-up shorter than the horizon")
+            raise reference_error(
+                "run.warm_up",
+                "expected a warm-up shorter than the horizon; got "
+                f"{format_duration(self.warm_up, 'days', 1)} against a horizon of "
+                f"{format_duration(self.horizon, 'days', 1)}",
+                ("run.horizon",),
+            )
         if not 0 < self.trace_interval <= self.horizon:
             raise reference_error(
                 "run.trace_interval", "expected a bin width longer than zero, at most the horizon"
@@ -241,6 +249,10 @@ class StaffSpec(Frozen):
         return self
 
 
+#: The most beds or places a pool may have (a pool keeps a little memory for each).
+MAX_BEDS = 1_000_000
+
+
 class BedsSpec(Frozen):
     """Beds or caseload places: a number, or 'unconstrained' to audit how many would be used."""
 
@@ -253,8 +265,10 @@ class BedsSpec(Frozen):
 
     @model_validator(mode="after")
     def _capacity(self):
-        if isinstance(self.capacity, int) and self.capacity < 0:
-            raise ValueError("capacity must be zero or more, or 'unconstrained'")
+        if isinstance(self.capacity, int) and not 0 <= self.capacity <= MAX_BEDS:
+            raise ValueError(
+                f"capacity must be from 0 to {MAX_BEDS:,}, or 'unconstrained', got {self.capacity}"
+            )
         return self
 
 
@@ -305,7 +319,7 @@ class ChangeSpec(Frozen):
     from day 200", "pharmacists take most minor illness from April"."""
 
     at: Duration = Field(description="when the change takes effect, from the start of the run")
-    beds: dict[Name, Annotated[Count, Field(ge=0)]] = Field(
+    beds: dict[Name, Annotated[Count, Field(ge=0, le=MAX_BEDS)]] = Field(
         default_factory=dict,
         description="bed pools and their number of beds or places from then on",
     )
@@ -352,6 +366,24 @@ class ChangeSpec(Frozen):
         description="pathways and what their discharges wait for from then on "
         "(hospital.discharge_needs): 'more reablement in place of home care from April'",
     )
+
+    def sets(self) -> list[str]:
+        """The keys this change sets, as paths within it: 'beds.ic_beds', 'channels', ..."""
+        named: dict[str, Collection[str]] = {
+            "beds": self.beds,
+            "staff": self.staff,
+            "allocation": self.allocation,
+            "discharge_pathways": self.discharge_pathways,
+            "triage_decides": self.triage_decides,
+            "discharge_needs": self.discharge_needs,
+        }
+        keys = [f"{field}.{name}" for field, entries in named.items() for name in entries]
+        whole = {
+            "admission_avoidance_share": self.admission_avoidance_share,
+            "channels": self.channels,
+            "total_triage_practices": self.total_triage_practices,
+        }
+        return keys + [field for field, value in whole.items() if value is not None]
 
     @model_validator(mode="after")
     def _changes_something(self):
@@ -447,9 +479,21 @@ class Config(Frozen):
         check_services(self)
         check_routing(self)  # once every destination is known to exist
         self._check_changes()
+        self._check_one_change_at_a_time()
         check_staff_changes(self)
         check_workforce(self)
         return self
+
+    def _check_one_change_at_a_time(self) -> None:
+        """Two changes at the same time may not set the same thing: which would win?"""
+        for k, change in enumerate(self.changes):
+            for j, earlier in enumerate(self.changes[:k]):
+                both = [key for key in change.sets() if key in earlier.sets()]
+                if both and earlier.at == change.at:
+                    raise reference_error(
+                        f"changes[{k}].{both[0]}",
+                        f"changes {j} and {k} both set '{both[0]}' at the same time; expected one",
+                    )
 
     def _check_changes(self) -> None:
         for k, change in enumerate(self.changes):

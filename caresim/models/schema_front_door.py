@@ -23,6 +23,7 @@ from caresim.models.schema_types import (
     Probability,
     check_shares,
 )
+from caresim.sim.distributions import SHARES_TOLERANCE
 
 __all__ = [
     "CHANNELS",
@@ -64,7 +65,7 @@ def _decision_total(decision: dict[str, float | dict[str, float]]) -> dict:
     total = 0.0
     for value in decision.values():
         total += sum(value.values()) if isinstance(value, dict) else value
-    if abs(total - 1.0) > 1e-6:
+    if abs(total - 1.0) > SHARES_TOLERANCE:
         raise ValueError(f"shares must sum to 1, got {total:g}")
     return decision
 

@@ -88,8 +88,15 @@ class RoleWorkSpec(Frozen):
 class AllocationSpec(Frozen):
     """Who takes an activity: shares by role, or a preference order (first role with a slot)."""
 
-    shares: Annotated[dict[NameType, Probability], AfterValidator(check_shares)] | None = None
-    preference: list[NameType] | None = Field(None, min_length=1)
+    shares: Annotated[dict[NameType, Probability], AfterValidator(check_shares)] | None = Field(
+        None,
+        description="the share of requests that try each role first; a request that finds no "
+        "slot with it tries the activity's other roles in order of preference (a share of 0: "
+        "never first, still a fallback)",
+    )
+    preference: list[NameType] | None = Field(
+        None, min_length=1, description="roles in the order a request tries them"
+    )
 
     @model_validator(mode="after")
     def _one_way(self):

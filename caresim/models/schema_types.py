@@ -228,7 +228,7 @@ def check_shares(shares: dict[str, float]) -> dict[str, float]:
     if not shares:
         raise ValueError("expected at least one share")
     total = sum(shares.values())
-    if abs(total - 1.0) > 1e-6:
+    if abs(total - 1.0) > dist.SHARES_TOLERANCE:
         raise ValueError(f"shares must sum to 1, got {total:g}")
     return shares
 

@@ -114,10 +114,3 @@ def check_staff_changes(config: Config) -> None:
                     f"expected at most {staff.headcount}, the pool's headcount; got {number}",
                     (f"staff.{pool}.headcount",),
                 )
-        for j, earlier in enumerate(config.changes[:k]):
-            both = sorted(set(earlier.staff) & set(change.staff))
-            if both and earlier.at == change.at:
-                raise reference_error(
-                    f"changes[{k}].staff.{both[0]}",
-                    f"changes {j} and {k} both set '{both[0]}' at the same time; expected one",
-                )

@@ -39,6 +39,7 @@ __all__ = [
     "sampler",
 ]
 
+SHARES_TOLERANCE = 1e-6  # how far from one the shares of a choice may sum, as a config gives them
 BLOCK = 1024  # values drawn at a time; part of a stream's definition, so it never varies
 
 
@@ -545,4 +546,10 @@ def sampler(
 
 def choice_of(options: Iterable[str], probabilities: Iterable[float]) -> DiscreteChoice:
     """A :class:`DiscreteChoice` from any sequences."""
-    return DiscreteChoice(tuple(options), tuple(float(p) for p in probabilities))
+    values = tuple(float(p) for p in probabilities)
+    total = sum(values)
+    # Shares a config gives rounded (a third as 0.3333333) are made to sum to one; those
+    # that already do to rounding are kept as given, so that their draws stay the same.
+    if 1e-9 < abs(total - 1.0) <= SHARES_TOLERANCE:
+        values = tuple(p / total for p in values)
+    return DiscreteChoice(tuple(options), values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import threading
@@ -81,6 +82,45 @@ def test_a_run_past_the_bound_is_refused_without_yes_and_nothing_is_written(cli,
     code, _, err = cli("run", MM3, *flags, "--replications", "20", "--out", out)
     one_line(code, err, "patients", "--yes")
     assert not out.exists()
+
+
+def test_the_estimate_of_a_run_scales_with_demand_and_so_does_the_bound(cli, tmp_path):
+    flags = ["--set", "run.horizon=90 years", "--set", "run.trace_interval=1 week"]
+    code, out, err = cli("validate", MM3, *flags, "--set", "demand.scale=2")
+    assert code == 0, err
+    assert "about 4,257,360 patients each" in out  # 2 x 2.7 an hour for 90 years
+    out_folder = tmp_path / "out"
+    code, _, err = cli("run", MM3, *flags, "--set", "demand.scale=20", "--out", out_folder)
+    one_line(code, err, "patients", "--yes")  # 10 replications of 42.6 million
+    assert not out_folder.exists()
+
+
+def test_the_estimate_of_growing_demand_follows_it_year_by_year():
+    from caresim.config.cost import run_cost
+
+    config = load_config(
+        ROOT / "configs/pcn_baseline.yaml",
+        ["run.horizon=3 years", "run.warm_up=0 days", "population.demand_growth=0.5"],
+    ).config
+    flat = run_cost(load_config(ROOT / "configs/pcn_baseline.yaml", ["run.horizon=1 year"]).config)
+    # the integral of 1.5 ** t over three years is (1 + 1.5 + 2.25) x 0.5 / ln 1.5 years
+    expected = flat.patients_per_replication * (0.5 / math.log(1.5)) * (1 + 1.5 + 2.25)
+    assert run_cost(config).patients_per_replication == pytest.approx(expected, rel=1e-9)
+
+
+def test_shares_given_to_seven_places_validate_and_run_also_in_a_dated_change(cli, tmp_path):
+    thirds = "{high: 0.3333333, medium: 0.3333333, low: 0.3333333}"
+    needs = "{home_based: 0.3333333, home_care: 0.3333333, bed_based: 0.3333333}"
+    flags = [
+        *("--set", "run.horizon=12 days", "--set", "run.warm_up=1 day"),
+        *("--set", f"hospital.acuity={thirds}", "--set", "run.replications=1"),
+        *("--set", f"changes=[{{at: 10 days, discharge_needs: {{pathway_1: {needs}}}}}]"),
+    ]
+    baseline = ROOT / "configs/pcn_baseline.yaml"
+    code, _, err = cli("validate", baseline, *flags)
+    assert code == 0 and "Traceback" not in err, err
+    code, _, err = cli("run", baseline, *flags, "--out", tmp_path / "out", "--quiet")
+    assert code == 0, err
 
 
 def test_a_long_run_says_its_cost_before_it_starts(cli, tmp_path, monkeypatch):

@@ -18,6 +18,7 @@ from caresim.sim.distributions import (
     Triangular,
     Truncated,
     Uniform,
+    choice_of,
     draws,
     sampler,
 )
@@ -159,3 +160,13 @@ def test_a_normal_is_never_a_negative_time_once_truncated():
 def test_a_truncation_that_keeps_nothing_is_refused(low, high):
     with pytest.raises(ValueError, match="min|keep"):
         Truncated(Exponential(1.0), low, high)
+
+
+def test_shares_a_config_gives_rounded_are_made_to_sum_to_one():
+    thirds = choice_of(["a", "b", "c"], [0.333333, 0.333333, 0.333334 - 1e-7])
+    assert sum(thirds.probabilities) == pytest.approx(1.0, abs=1e-12)
+    assert thirds.probabilities[0] == thirds.probabilities[1] > 0.333333
+    exact = [0.1, 0.2, 0.7]  # sums to 1 to rounding: kept as given, so its draws never move
+    assert choice_of(["a", "b", "c"], exact).probabilities == tuple(exact)
+    with pytest.raises(ValueError, match="sum to 1"):
+        choice_of(["a", "b"], [0.5, 0.4999])
