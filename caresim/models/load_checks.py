@@ -28,6 +28,7 @@ from caresim.models.schema import Config
 from caresim.models.schema_checks import roster_of, rota_named
 from caresim.models.schema_social_care import SOCIAL_CARE_NEEDS
 from caresim.models.workforce import in_post_at_start
+from caresim.sim.units import format_duration
 
 __all__ = ["NATIONAL_PER_10K", "load_warnings"]
 
@@ -366,6 +367,39 @@ def _proportions(config: Config) -> Iterator[tuple[str, str]]:
             )
 
 
+def _no_effect(config: Config) -> Iterator[tuple[str, str]]:
+    """Values a config gives that cannot change its run: said, never silently ignored."""
+    gp = config.general_practice
+    booking = set(gp.slot_length) if gp is not None else set()
+    roles = {staff.role or name for name, staff in config.staff.items()}
+    for name, staff in config.staff.items():
+        role = staff.role or name
+        if staff.scope != "network" and role not in booking:
+            yield (
+                f"staff.{name}.scope",
+                f"'{staff.scope}' has no effect: scope limits the patients of pools that book "
+                f"appointments in general_practice, and role '{role}' books none",
+            )
+        workforce = staff.workforce
+        if (
+            workforce is not None
+            and workforce.starters_per_year > 0
+            and workforce.training_lag >= config.run.horizon
+        ):
+            yield (
+                f"staff.{name}.workforce.training_lag",
+                f"{format_duration(workforce.training_lag, 'days', 0)} is as long as the run or "
+                "longer: no starter joins before the horizon",
+            )
+    if gp is not None and gp.supervision is not None:
+        for role in gp.supervision.per_clinician_day:
+            if role not in roles:
+                yield (
+                    f"general_practice.supervision.per_clinician_day.{role}",
+                    f"has no effect: no staff pool has role '{role}'",
+                )
+
+
 def _beds_in(config: Config, pools: list[str]) -> float | None:
     """Beds of several pools together (None if any is unconstrained)."""
     counts = [_bed_count(config, pool) for pool in pools]
@@ -412,4 +446,5 @@ def load_warnings(config: Config) -> list[str]:
         )
     warnings += [f"{key}: {message}" for key, message in _general_practice(config)]
     warnings += [f"{key}: {message}" for key, message in _proportions(config)]
+    warnings += [f"{key}: {message}" for key, message in _no_effect(config)]
     return warnings

@@ -100,6 +100,12 @@ def _population(config: Config) -> None:
     if config.hospital:
         for key in ("length_of_stay", "discharge_pathways"):
             table = getattr(config.hospital, key)
+            for cohort in table:
+                if cohort not in cohorts:
+                    raise reference_error(
+                        f"hospital.{key}.{cohort}",
+                        f"unknown cohort '{cohort}'; expected one of {_listing(cohorts)}",
+                    )
             for cohort in sorted(cohorts - set(table)):
                 raise reference_error(
                     f"hospital.{key}", f"no entry for cohort '{cohort}'; every cohort needs one"

@@ -143,3 +143,41 @@ def test_more_referrals_from_home_than_packages_can_take_is_an_overload():
         if w.startswith("beds.home_care_packages")
     ]
     assert "offered load at least 104 " in line and "overloaded: the excess gives up" in line
+
+
+WHOLE = ROOT / "configs/teaching/whole_system.yaml"
+
+
+def test_values_that_cannot_change_the_run_are_warned_of():
+    quiet = set(warnings(WHOLE))
+    said = set(
+        warnings(
+            WHOLE,
+            "staff.community_pharmacist.scope=southside",
+            "general_practice.supervision.per_clinician_day.paramedic=8 hours",
+        )
+    )
+    assert sorted(said - quiet) == [
+        "general_practice.supervision.per_clinician_day.paramedic: has no effect: no staff "
+        "pool has role 'paramedic'",
+        "staff.community_pharmacist.scope: 'southside' has no effect: scope limits the "
+        "patients of pools that book appointments in general_practice, and role "
+        "'community_pharmacist' books none",
+    ]
+    booking_scope = warnings(WHOLE, "staff.northside_gp.scope=southside")
+    assert not [w for w in booking_scope if "no effect" in w]
+
+
+def test_starters_who_cannot_join_within_the_run_are_warned_of():
+    lag = "{in_post: 2, starters_per_year: 5, training_lag: 2 years}"
+    (line,) = [
+        w for w in warnings(BASELINE, f"staff.riverside_gp.workforce={lag}") if "training_lag" in w
+    ]
+    assert line.startswith("staff.riverside_gp.workforce.training_lag: 730 days is as long")
+    assert not [
+        w
+        for w in warnings(
+            BASELINE, f"staff.riverside_gp.workforce={lag.replace('2 years', '30 days')}"
+        )
+        if "training_lag" in w
+    ]
