@@ -28,6 +28,7 @@ from caresim.models.schema import Config
 from caresim.models.schema_checks import roster_of, rota_named
 from caresim.models.schema_social_care import SOCIAL_CARE_NEEDS
 from caresim.models.workforce import in_post_at_start
+from caresim.sim.calendar import HOURS_PER_DAY
 from caresim.sim.units import format_duration
 
 __all__ = ["NATIONAL_PER_10K", "load_warnings"]
@@ -400,6 +401,37 @@ def _no_effect(config: Config) -> Iterator[tuple[str, str]]:
                 )
 
 
+def _visits_off_duty(config: Config) -> Iterator[tuple[str, str]]:
+    """Visit kinds whose windows no staff of their roles is on duty in, on any day of the week."""
+    nursing = config.district_nursing
+    if nursing is None:
+        return
+    for name, kind in nursing.visit_kinds.items():
+        rotas = [
+            rota_named(config, rota)
+            for pool, staff in config.staff.items()
+            if (staff.role or pool) in kind.roles and staff.headcount > 0
+            for rota in ([p.rota for p in staff.roster] if staff.roster else [staff.rota])
+        ]
+        windows = [
+            (day * HOURS_PER_DAY + opens, day * HOURS_PER_DAY + closes)
+            for day in range(7)
+            for opens, closes in kind.daily_windows.windows
+        ]
+        on_duty = any(
+            next(iter(rota.shifts(opens, closes)), None) is not None
+            for rota in rotas
+            for opens, closes in windows
+        )
+        if not on_duty:
+            roles = ", ".join(f"'{r}'" for r in kind.roles)
+            yield (
+                f"district_nursing.visit_kinds.{name}.windows",
+                f"no staff of its roles ({roles}) is on duty in any of these windows on any day: "
+                "every such visit will be late",
+            )
+
+
 def _beds_in(config: Config, pools: list[str]) -> float | None:
     """Beds of several pools together (None if any is unconstrained)."""
     counts = [_bed_count(config, pool) for pool in pools]
@@ -447,4 +479,5 @@ def load_warnings(config: Config) -> list[str]:
     warnings += [f"{key}: {message}" for key, message in _general_practice(config)]
     warnings += [f"{key}: {message}" for key, message in _proportions(config)]
     warnings += [f"{key}: {message}" for key, message in _no_effect(config)]
+    warnings += [f"{key}: {message}" for key, message in _visits_off_duty(config)]
     return warnings

@@ -181,3 +181,15 @@ def test_starters_who_cannot_join_within_the_run_are_warned_of():
         )
         if "training_lag" in w
     ]
+
+
+def test_visits_due_when_none_of_their_staff_is_on_duty_are_warned_of():
+    late = 'district_nursing.visit_kinds.insulin.windows=["21:00-22:00"]'
+    (line,) = [w for w in warnings(WHOLE, late) if "on duty" in w]
+    assert line == (
+        "district_nursing.visit_kinds.insulin.windows: no staff of its roles "
+        "('community_staff_nurse', 'district_nurse') is on duty in any of these windows on any "
+        "day: every such visit will be late"
+    )
+    evening = 'district_nursing.visit_kinds.insulin.windows=["16:00-22:00"]'  # overlaps the day
+    assert not [w for w in warnings(WHOLE, evening) if "on duty" in w]
