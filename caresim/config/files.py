@@ -127,7 +127,10 @@ def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict, dict[tuple,
         raise ConfigError(
             f"{path}: extends: expected the path of another config file, got {parent!r}"
         )
-    base, origins = _resolve(Path(os.path.normpath(path.parent / parent)), (*seen, resolved))
+    base_path = Path(os.path.normpath(path.parent / parent))
+    if not base_path.exists():
+        raise ConfigError(f"{path}: extends: {parent}: no such file (looked for {base_path})")
+    base, origins = _resolve(base_path, (*seen, resolved))
     origins.update({p: str(path) for p in _paths(document)})
     return _merge(base, document), origins
 

@@ -420,6 +420,8 @@ def _shift(text: Any, day: str) -> Any:
         return text  # 'off', or not a shift: the rota's own check says what is expected
     h1, m1, h2, m2 = (int(g) for g in match.groups()[:4])
     start, end = h1 * 60 + m1, h2 * 60 + m2
+    if max(m1, m2) > 59 or max(start, end) > 24 * 60:
+        raise ValueError(f"{day}: '{text}': expected times of day from 00:00 to 24:00")
     overnight = match.group(5) is not None
     if overnight and end >= start:
         raise ValueError(f"{day}: '{text}' ends after it starts; drop 'next day'")
@@ -438,7 +440,12 @@ def _shift(text: Any, day: str) -> Any:
 def _check_rota(hours: Any) -> Any:
     if isinstance(hours, dict):
         hours = {
-            day: [_shift(t, day) for t in value] if isinstance(value, list) else _shift(value, day)
+            # `sat: off` unquoted is YAML's false: the day off the rota says
+            day: "off"
+            if value is False
+            else [_shift(t, day) for t in value]
+            if isinstance(value, list)
+            else _shift(value, day)
             for day, value in hours.items()
         }
     return hours

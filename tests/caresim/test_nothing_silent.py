@@ -223,3 +223,10 @@ def test_a_route_to_a_named_exit_is_a_way_out_and_a_loop_without_one_is_not(writ
     assert load_config(leaves).config.services["clinic"].next == {"home": 1.0}
     with pytest.raises(ConfigError, match="services.clinic.next: patients at 'clinic' can never"):
         load_config(leaves, ["services.clinic.next={clinic: 1.0}"])
+
+
+def test_a_day_off_written_as_plain_yaml_off_is_a_day_off():
+    quoted = load_config(ROOT / "configs/pcn_baseline.yaml", ["rotas.core_hours.sat='off'"])
+    plain = load_config(ROOT / "configs/pcn_baseline.yaml", ["rotas.core_hours.sat=off"])
+    assert plain.config.rotas["core_hours"] == quoted.config.rotas["core_hours"]
+    assert plain.config.rotas["core_hours"]["sat"] == "off"
