@@ -92,7 +92,14 @@ def run(
         if out is not None:
             from caresim.runs.scenario import run_scenario
 
-            outcome = run_scenario(loaded, Path(out), show_progress=False, backend=backend)
+            call = (
+                f"caresim.run({str(loaded.path)!r}, replications={loaded.config.run.replications}, "
+                f"seed={loaded.config.run.seed}, workers={workers!r}, scheduler={scheduler!r}, "
+                f"out={str(out)!r})"
+            )
+            outcome = run_scenario(
+                loaded, Path(out), show_progress=False, backend=backend, command=[call]
+            )
             return Results(outcome.summary, outcome.replications)
         return _in_memory(loaded, backend)
 

@@ -62,6 +62,13 @@ def _whole_number(minimum: int, maximum: int | None = None):
     return parse
 
 
+def _path(text: str) -> Path:
+    """An argparse type: a path, never the empty one (which would be the working folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a path, got an empty one")
+    return Path(text)
+
+
 def _where_arguments(command: argparse.ArgumentParser) -> None:
     """Where replications run: local worker processes, or a Dask cluster."""
     where = command.add_mutually_exclusive_group()
@@ -135,7 +142,7 @@ def _run_arguments(run: argparse.ArgumentParser) -> None:
         metavar="KEY.PATH=VALUE",
         help="override one config value, e.g. --set staff.gp.headcount=5 (repeatable)",
     )
-    run.add_argument("--out", type=Path, help="output folder (default: results/<name>-<time>)")
+    run.add_argument("--out", type=_path, help="output folder (default: results/<name>-<time>)")
     run.add_argument(
         "--events", action="store_true", help="also write the event log, events.parquet"
     )
@@ -150,7 +157,7 @@ def _run_arguments(run: argparse.ArgumentParser) -> None:
 def _place_arguments(place: argparse.ArgumentParser) -> None:
     """``caresim place``: a folder of CSV tables into a scenario file."""
     place.add_argument("tables", type=Path, help="folder of CSV tables (practices.csv, ...)")
-    place.add_argument("--out", type=Path, required=True, help="the scenario file to write")
+    place.add_argument("--out", type=_path, required=True, help="the scenario file to write")
     place.add_argument("--name", help="the scenario's name (default: the folder's name)")
     place.add_argument(
         "--defaults", type=Path, help="the scenario it extends (default: configs/pcn_baseline.yaml)"
@@ -162,7 +169,7 @@ def _report_arguments(report: argparse.ArgumentParser) -> None:
     """``caresim report``: a finished folder, where the report goes, the targets to draw."""
     report.add_argument("folder", type=Path, help="a run or experiment folder")
     report.add_argument(
-        "--out", type=Path, help="where to write the report (default: DIR/report.html)"
+        "--out", type=_path, help="where to write the report (default: DIR/report.html)"
     )
     report.add_argument(
         "--target",
@@ -184,7 +191,7 @@ def _experiment_arguments(experiment: argparse.ArgumentParser) -> None:
         help="this many replications of every scenario, instead of the file's (a quick look)",
     )
     experiment.add_argument(
-        "--out", type=Path, help="output folder (default: results/<name>-<time>)"
+        "--out", type=_path, help="output folder (default: results/<name>-<time>)"
     )
     experiment.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     experiment.add_argument(

@@ -29,7 +29,7 @@ from caresim.runs.backends import Backend, Task
 from caresim.runs.cost_per_outcome import cost_per_outcome
 from caresim.runs.occupancy import write_occupancy
 from caresim.runs.progress import Progress
-from caresim.runs.provenance import git_commit, machine, now_iso, package_versions
+from caresim.runs.provenance import git_commit, machine, made_by, now_iso, package_versions
 from caresim.runs.replication import ReplicationFrames
 from caresim.runs.scheduler import Scheduler
 from caresim.runs.stats import paired_differences, summarise
@@ -126,6 +126,7 @@ def _manifest(experiment: Experiment, backend: Backend, command: list[str] | Non
         "backend": backend.description,
         "command": command or sys.argv,
         "versions": package_versions(),
+        "made_by": made_by(),
         "git_commit": git_commit(),
         "machine": machine(),
         "started": now_iso(),
@@ -400,26 +401,26 @@ def run_experiment(
     ``announce`` is called once the folder has been accepted, before the first replication.
     """
     clock = time.perf_counter()
-    store = _open_store(experiment, folder, backend, command, announce)
-    warm_up = _warm_up(experiment, store, backend, show_progress)
-    if warm_up.method == "mser5":
-        experiment = experiment.with_warm_up(warm_up.hours)
-    replications = _Replications(experiment, store, backend, show_progress)
-    outcomes = replications.run()
-    tables = _write_tables(experiment, store, outcomes, replications.check)
-    elapsed = time.perf_counter() - clock
-    _finish_manifest(experiment, store, backend, command, warm_up, outcomes, elapsed)
-    return ExperimentOutcome(
-        store.folder,
-        tables.replications,
-        tables.summary,
-        tables.comparison,
-        tuple(outcomes),
-        warm_up,
-        elapsed,
-        replications.scheduler.resumed,
-        tables.sensitivity,
-    )
+    with _open_store(experiment, folder, backend, command, announce) as store:
+        warm_up = _warm_up(experiment, store, backend, show_progress)
+        if warm_up.method == "mser5":
+            experiment = experiment.with_warm_up(warm_up.hours)
+        replications = _Replications(experiment, store, backend, show_progress)
+        outcomes = replications.run()
+        tables = _write_tables(experiment, store, outcomes, replications.check)
+        elapsed = time.perf_counter() - clock
+        _finish_manifest(experiment, store, backend, command, warm_up, outcomes, elapsed)
+        return ExperimentOutcome(
+            store.folder,
+            tables.replications,
+            tables.summary,
+            tables.comparison,
+            tuple(outcomes),
+            warm_up,
+            elapsed,
+            replications.scheduler.resumed,
+            tables.sensitivity,
+        )
 
 
 def _scenario_table(experiment: Experiment) -> pd.DataFrame:

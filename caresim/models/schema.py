@@ -102,8 +102,8 @@ class RunSpec(Frozen):
 
     horizon: Duration = Field(description="simulated time from a Monday 00:00, e.g. '365 days'")
     warm_up: Duration = Field(0.0, description="time at the start excluded from the measures")
-    replications: int = Field(5, ge=1, le=100_000, description="independent replications")
-    seed: int = Field(0, ge=0, le=2**63 - 1, description="master seed of every random stream")
+    replications: Count = Field(5, ge=1, le=100_000, description="independent replications")
+    seed: Count = Field(0, ge=0, le=2**63 - 1, description="master seed of every random stream")
     trace_interval: Duration = Field(
         24.0, description="width of the bins of the time series (queue length, occupancy over time)"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import platform
 import subprocess
@@ -9,7 +10,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["git_commit", "machine", "now_iso", "package_versions", "timestamp"]
+__all__ = ["git_commit", "machine", "made_by", "now_iso", "package_versions", "timestamp"]
 
 PACKAGES = (
     "caresim",
@@ -33,6 +34,30 @@ def package_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
     return versions
+
+
+# Besides caresim's own code, the packages whose versions can change a replication's numbers:
+# numpy's distributions may change between its versions (its policy on stream compatibility),
+# and SimPy orders the model's events.
+RESULT_PACKAGES = ("numpy", "simpy")
+
+
+def _code_hash() -> str:
+    """The SHA-256 of caresim's Python source, file by file in a fixed order."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def made_by() -> dict[str, str]:
+    """What a replication's numbers depend on besides its config: caresim's code (by the hash
+    of its source, which changes with any commit or local edit) and the versions of the
+    packages in ``RESULT_PACKAGES``. A folder's replications are only ever resumed by the same."""
+    versions = package_versions()
+    return {"code": _code_hash(), **{name: versions[name] for name in RESULT_PACKAGES}}
 
 
 def git_commit() -> str | None:

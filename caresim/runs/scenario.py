@@ -20,7 +20,7 @@ from caresim.runs.backends import Backend, SerialBackend, Task
 from caresim.runs.calibration import calibration_table, check_targets
 from caresim.runs.occupancy import write_occupancy
 from caresim.runs.progress import Progress
-from caresim.runs.provenance import git_commit, machine, now_iso, package_versions
+from caresim.runs.provenance import git_commit, machine, made_by, now_iso, package_versions
 from caresim.runs.replication import ReplicationFrames, replication_frames, simulate_replication
 from caresim.runs.scheduler import Scheduler
 from caresim.runs.stats import summarise
@@ -64,6 +64,7 @@ def _manifest(loaded: LoadedConfig, events: bool, backend: Backend, command: lis
         "backend": backend.description,
         "command": command or sys.argv,
         "versions": package_versions(),
+        "made_by": made_by(),
         "git_commit": git_commit(),
         "machine": machine(),
         "started": now_iso(),
@@ -111,37 +112,37 @@ def run_scenario(
     scenario, replications, seed = config.name, config.run.replications, config.run.seed
     check_targets(config, str(loaded.path))
     manifest = _manifest(loaded, events, backend, command)
-    store = ResultStore.open(folder, run_hash(loaded, events), manifest)
-    _refuse_fewer(store, replications)
-    if announce is not None:
-        announce()
-    keys = [(scenario, r) for r in range(replications)]
-    progress = Progress(0, "replications") if show_progress else None
-    scheduler = Scheduler(backend, store, progress)
-    scheduler.want(Task(scenario, r, seed, loaded.document, events) for _, r in keys)
-    if scheduler.resumed:
-        store.update_manifest(status="running", resumed_at=now_iso())
-    clock = time.perf_counter()
-    scheduler.run(lambda task, frames: None)
-    elapsed = time.perf_counter() - clock
+    with ResultStore.open(folder, run_hash(loaded, events), manifest) as store:
+        _refuse_fewer(store, replications)
+        if announce is not None:
+            announce()
+        keys = [(scenario, r) for r in range(replications)]
+        progress = Progress(0, "replications") if show_progress else None
+        scheduler = Scheduler(backend, store, progress)
+        scheduler.want(Task(scenario, r, seed, loaded.document, events) for _, r in keys)
+        if scheduler.resumed:
+            store.update_manifest(status="running", resumed_at=now_iso())
+        clock = time.perf_counter()
+        scheduler.run(lambda task, frames: None)
+        elapsed = time.perf_counter() - clock
 
-    table = store.replications(keys)
-    summary = summarise(table)
-    store.write_csv("replications.csv", table)
-    store.write_csv("summary.csv", summary)
-    calibration = None
-    if config.calibration:
-        calibration = calibration_table(config, summary)
-        store.write_csv("calibration.csv", calibration)
-    store.write_parquet("timeseries.parquet", store.timeseries(keys))
-    write_occupancy(store, keys)
-    if events:
-        log = store.events(keys)
-        if log is not None:
-            store.write_parquet("events.parquet", log)
-    # What this command ran: a resumed folder's replications, config and command are its own.
-    current = {k: manifest[k] for k in ("config", "replications", "backend", "command")}
-    store.update_manifest(
-        **current, status="complete", finished=now_iso(), elapsed_seconds=round(elapsed, 3)
-    )
-    return RunOutcome(store.folder, table, summary, elapsed, scheduler.resumed, calibration)
+        table = store.replications(keys)
+        summary = summarise(table)
+        store.write_csv("replications.csv", table)
+        store.write_csv("summary.csv", summary)
+        calibration = None
+        if config.calibration:
+            calibration = calibration_table(config, summary)
+            store.write_csv("calibration.csv", calibration)
+        store.write_parquet("timeseries.parquet", store.timeseries(keys))
+        write_occupancy(store, keys)
+        if events:
+            log = store.events(keys)
+            if log is not None:
+                store.write_parquet("events.parquet", log)
+        # What this command ran: a resumed folder's replications, config and command are its own.
+        current = {k: manifest[k] for k in ("config", "replications", "backend", "command")}
+        store.update_manifest(
+            **current, status="complete", finished=now_iso(), elapsed_seconds=round(elapsed, 3)
+        )
+        return RunOutcome(store.folder, table, summary, elapsed, scheduler.resumed, calibration)

@@ -20,6 +20,7 @@ mixed in. A folder holding a different config is refused, never overwritten.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -32,6 +33,11 @@ from typing import Any
 import pandas as pd
 
 from caresim.errors import CaresimError
+
+try:
+    import fcntl
+except ImportError:  # not on this system: runs into one folder are not guarded
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = [
     "REPLICATION_COLUMNS",
@@ -141,8 +147,22 @@ def slug(text: str) -> str:
 
 
 def default_folder(name: str, now: str, root: Path = Path("results")) -> Path:
-    """``results/<name>-<time>``: a new folder for each run unless one is given."""
-    return root / f"{slug(name)}-{now}"
+    """``results/<name>-<time>``, or ``-2``, ``-3``, ... after it if that is taken: a new folder
+    for each run unless one is given, made here (empty) so that two runs started in the same
+    second never share one."""
+    make_folder(root)
+    for number in itertools.count(1):
+        folder = root / (f"{slug(name)}-{now}" + (f"-{number}" if number > 1 else ""))
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise StoreError(
+                f"{folder}: cannot create the output folder ({error.strerror}); choose --out"
+            ) from None
+        return folder
+    raise AssertionError("unreachable")
 
 
 def file_checksum(path: Path) -> str:
@@ -178,6 +198,7 @@ class ResultStore:
         self.parts = self.folder / "parts"
         self.redone: dict[tuple[str, int], str] = {}
         self._verified: set[tuple[str, int]] = set()
+        self._lock_handle: int | None = None
 
     @classmethod
     def open(cls, folder: Path, config_hash: str, manifest: dict[str, Any]) -> ResultStore:
@@ -196,13 +217,44 @@ class ResultStore:
                     f"{folder}: holds results of a different config; choose another --out "
                     "(results are never overwritten)"
                 )
+            if "made_by" in manifest:
+                _check_made_by(folder, existing.get("made_by"), manifest["made_by"])
         elif folder.exists() and _has_contents(folder):
             raise StoreError(f"{folder}: exists and is not empty; choose another --out")
         store = cls(folder, config_hash)
         make_folder(store.parts)
+        store._lock()
         if not manifest_path.exists():
             store.write_manifest({**manifest, "config_hash": config_hash, "status": "running"})
         return store
+
+    def _lock(self) -> None:
+        """Hold the folder for this run alone until :meth:`close` (or the process ends): a second
+        run into it at the same time is refused, never interleaved with this one."""
+        if fcntl is None:  # no advisory locks on this system
+            return
+        handle = os.open(self.parts, os.O_RDONLY)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(handle)
+            raise StoreError(
+                f"{self.folder}: another caresim run is writing into it now; wait for it to "
+                "finish or choose another --out"
+            ) from None
+        self._lock_handle = handle
+
+    def close(self) -> None:
+        """Let other runs resume the folder."""
+        if self._lock_handle is not None:
+            os.close(self._lock_handle)
+            self._lock_handle = None
+
+    def __enter__(self) -> ResultStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def subfolder(self, name: str) -> ResultStore:
         """A store of parts in a folder inside this one, under the same config (e.g. pilot runs)."""
@@ -364,6 +416,27 @@ class ResultStore:
         path = self.folder / name
         atomic_write_parquet(path, frame)
         return path
+
+
+def _check_made_by(folder: Path, existing: object, current: dict[str, str]) -> None:
+    """Refuse to resume replications made by other code or package versions than these: the
+    folder's summary would mix numbers of two models."""
+    if not isinstance(existing, dict):
+        raise StoreError(
+            f"{folder}: its manifest does not say which caresim code made its results, so they "
+            "cannot be resumed by this one; choose another --out (results are never mixed)"
+        )
+    for name, value in current.items():
+        if existing.get(name) != value:
+            was = existing.get(name)
+            if name == "code":
+                made, now = f"caresim code {str(was)[:12]}", f"this is {value[:12]}"
+            else:
+                made, now = f"{name} {was}", f"this is {name} {value}"
+            raise StoreError(
+                f"{folder}: its results were made by {made}, {now}; choose another --out "
+                "(results of two versions are never mixed)"
+            )
 
 
 def _has_contents(folder: Path) -> bool:

@@ -3,6 +3,7 @@ writes, value for value; the example script in docs/ runs as documented."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -46,6 +47,11 @@ def test_workers_and_a_folder_give_the_same_results_as_one_process(tmp_path):
     pooled = caresim.run(scenario, replications=3, seed=2, workers=2, out=tmp_path / "run")
     pd.testing.assert_frame_equal(alone.summary, pooled.summary, check_dtype=False)
     assert (tmp_path / "run" / "summary.csv").exists()
+    command = json.loads((tmp_path / "run" / "manifest.json").read_text())["command"]
+    assert command == [
+        f"caresim.run({str(MM3)!r}, replications=3, seed=2, workers=2, scheduler=None, "
+        f"out={str(tmp_path / 'run')!r})"
+    ]
 
 
 def test_seed_and_replications_given_to_run_replace_the_configs():

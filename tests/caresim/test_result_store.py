@@ -186,3 +186,77 @@ def test_any_corruption_is_repaired_or_refused_never_mixed_in(finished, steps):
         assert (folder / "summary.csv").read_bytes() == (run / "summary.csv").read_bytes()
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         assert manifest["status"] == "complete"
+
+
+# -- who may resume a folder, and when -----------------------------------------------------------
+def _with_made_by(folder: Path, **change: object) -> None:
+    path = folder / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if change.get("drop"):
+        del manifest["made_by"]
+    else:
+        manifest["made_by"] = {**manifest["made_by"], **change}
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"code": "0" * 64}, "made by caresim code 000000000000, this is "),
+        ({"numpy": "1.0.0"}, "made by numpy 1.0.0, this is numpy "),
+        ({"drop": True}, "does not say which caresim code made its results"),
+    ],
+)
+def test_a_folder_made_by_other_code_or_numpy_is_refused_and_left_as_it_was(
+    cli, finished, tmp_path, change, expected
+):
+    folder = tmp_path / "run"
+    shutil.copytree(finished[0], folder)
+    _with_made_by(folder, **change)
+    before = {p.name: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    flags = [item for text in SHORT for item in ("--set", text)]
+    code, _, err = cli("run", MM3, *flags, "--out", folder, "--quiet")
+    assert code == 2 and err.count("\n") == 1 and expected in err, err
+    assert {p.name: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
+def test_the_manifest_records_what_made_the_results(finished):
+    made_by = json.loads((finished[0] / "manifest.json").read_text(encoding="utf-8"))["made_by"]
+    assert set(made_by) == {"code", "numpy", "simpy"} and len(made_by["code"]) == 64
+    assert (
+        made_by["numpy"]
+        == json.loads((finished[0] / "manifest.json").read_text())["versions"]["numpy"]
+    )
+
+
+def test_a_folder_another_run_is_writing_into_is_refused_until_it_ends(cli, finished, tmp_path):
+    folder = tmp_path / "run"
+    shutil.copytree(finished[0], folder)
+    flags = [item for text in SHORT for item in ("--set", text)]
+    config_hash = json.loads((folder / "manifest.json").read_text())["config_hash"]
+    with ResultStore.open(folder, config_hash, {}):
+        code, _, err = cli("run", MM3, *flags, "--out", folder, "--quiet")
+        assert code == 2 and err.count("\n") == 1, err
+        assert "another caresim run is writing into it now" in err, err
+    code, _, err = cli("run", MM3, *flags, "--out", folder, "--quiet")
+    assert code == 0, err
+    assert (folder / "summary.csv").read_bytes() == (finished[0] / "summary.csv").read_bytes()
+
+
+def test_runs_started_in_the_same_second_get_folders_of_their_own(tmp_path):
+    from caresim.runs.store import default_folder
+
+    folders = [default_folder("PCN baseline", "20261204-101500", tmp_path) for _ in range(3)]
+    assert [f.name for f in folders] == [
+        "pcn-baseline-20261204-101500",
+        "pcn-baseline-20261204-101500-2",
+        "pcn-baseline-20261204-101500-3",
+    ]
+    assert all(f.is_dir() and not any(f.iterdir()) for f in folders)
+
+
+@pytest.mark.parametrize("command", ["run", "experiment"])
+def test_an_empty_out_is_refused_not_the_working_folder(cli, command):
+    target = MM3 if command == "run" else ROOT / "experiments/mm3_staffing.yaml"
+    code, _, err = cli(command, target, "--out", "", "--quiet")
+    assert code == 2 and err.count("\n") == 1 and "--out: expected a path" in err, err
