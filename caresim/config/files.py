@@ -13,6 +13,7 @@ import difflib
 import hashlib
 import json
 import os
+import re
 import typing
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from caresim.config.keys import allowed_keys, is_entry_table, schema_allows
+from caresim.config.keys import allowed_keys, is_entry_table, is_list, schema_allows
 from caresim.config.messages import SET, describe, unknown_key_message
 from caresim.config.reading import Replace, read_yaml, read_yaml_text
 from caresim.errors import CaresimError
@@ -185,6 +186,7 @@ def _apply_override(
     node: Any = document
     for depth, key in enumerate(path):
         last = depth == len(path) - 1
+        _refuse_an_item_of_a_list(where, path[:depth], key, node)
         if not isinstance(node, dict):
             raise ConfigError(f"{where}: '{'.'.join(path[:depth])}' is not a mapping of keys")
         if key not in node:
@@ -201,6 +203,18 @@ def _apply_override(
     for key in [k for k in origins if len(k) > len(path) and k[: len(path)] == path]:
         del origins[key]  # what the files said within it is replaced
     origins[path] = SET
+
+
+def _refuse_an_item_of_a_list(where: str, parent: tuple, key: str, node: Any) -> None:
+    """``changes.0.at`` or ``changes[0].at``: a list is set whole, not item by item."""
+    indexed = re.fullmatch(r"(.+)\[\d+\]", key)
+    listed = (*parent, indexed.group(1)) if indexed else parent
+    if isinstance(node, list) or (listed and is_list(Config, listed)):
+        name = ".".join(listed)
+        raise ConfigError(
+            f"{where}: '{name}' is a list and is set as a whole, e.g. --set '{name}=[...]', "
+            "not item by item"
+        )
 
 
 def _unknown_key_message(parent: tuple, key: str, document: Any = None) -> str:

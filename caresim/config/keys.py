@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-__all__ = ["allowed_keys", "is_entry_table", "schema_allows", "types_at", "unwrap"]
+__all__ = ["allowed_keys", "is_entry_table", "is_list", "schema_allows", "types_at", "unwrap"]
 
 
 def unwrap(annotation: Any) -> list[Any]:
@@ -69,6 +69,12 @@ def is_entry_table(root: type[BaseModel], path: tuple) -> bool:
     """
     kinds = [concrete for tp in types_at(root, path) for concrete in unwrap(tp)]
     return bool(kinds) and all(typing.get_origin(tp) is dict for tp in kinds)
+
+
+def is_list(root: type[BaseModel], path: tuple) -> bool:
+    """Whether the value at ``path`` is a list (``changes``), whose items have no keys."""
+    kinds = [concrete for tp in types_at(root, path) for concrete in unwrap(tp)]
+    return bool(kinds) and all(typing.get_origin(tp) in (list, tuple) for tp in kinds)
 
 
 def _matches(model: type[BaseModel], node: Any) -> bool:

@@ -223,6 +223,8 @@ class DaskBackend(Backend):
         cluster whose workers run another version of caresim, is a :class:`BackendError`.
         """
         distributed = _import_distributed()
+        if "://" not in address:  # Dask's own default protocol, checked at once like one given
+            address = f"tcp://{address}"
         _check_is_scheduler(distributed, address, timeout)
         try:
             client = distributed.Client(address, timeout=timeout, set_as_default=False)
