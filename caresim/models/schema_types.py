@@ -11,6 +11,7 @@ import math
 import re
 import types
 import typing
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -122,35 +123,42 @@ MAX_RATE_PER_HOUR = 1e9
 
 
 #: A number written with thousands separators, which YAML reads as text: "12,000", "1,234.5".
-_GROUPED = re.compile(r"^\s*[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,.])")
+_GROUPED = re.compile(r"(?<![\d.,])[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,.])")
 
 
 def _ungrouped(value: Any) -> Any:
-    """Text with its leading number's thousands separators dropped ("12,000 per year")."""
+    """Text with its numbers' thousands separators dropped ("1,800 per 1,000 years")."""
     if isinstance(value, str):
-        match = _GROUPED.match(value)
-        if match is not None:
-            return match.group(0).replace(",", "") + value[match.end() :]
+        return _GROUPED.sub(lambda match: match.group(0).replace(",", ""), value)
     return value
+
+
+def _parsed(parse: Callable[[Any], float], value: Any) -> float:
+    """``parse`` of ``value`` with its thousands separators dropped; a refusal quotes ``value``
+    as written."""
+    try:
+        return parse(_ungrouped(value))
+    except ValueError:
+        return parse(value)  # refused again, now quoting what the user wrote
 
 
 def _count(value: Any) -> Any:
     """A whole number, also when written with thousands separators (``registered: 12,000``)."""
-    value = _ungrouped(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
-        return int(value)
-    return value
+    plain = _ungrouped(value)
+    if isinstance(plain, str) and re.fullmatch(r"\s*[+-]?\d+\s*", plain):
+        return int(plain)
+    return value  # refused as written
 
 
 def _duration(value: Any) -> float:
-    hours = parse_duration(_ungrouped(value))
+    hours = _parsed(parse_duration, value)
     if not hours <= MAX_HOURS:
         raise ValueError(f"expected a duration of at most 1000 years, got {value!r}")
     return hours
 
 
 def _rate(value: Any) -> float:
-    per_hour = parse_rate(_ungrouped(value))
+    per_hour = _parsed(parse_rate, value)
     if not per_hour <= MAX_RATE_PER_HOUR:
         raise ValueError(
             f"expected a rate of at most {MAX_RATE_PER_HOUR:g} per hour, got {value!r}"
@@ -193,7 +201,7 @@ Rate = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^\s*(([0-9.,eE+]+\s*(per|/)\s*([0-9.eE+]+\s*)?)|([Ee]very\s+[0-9.eE+]+\s*))[A-Za-z]+\s*$",
+            "pattern": r"^\s*(([0-9.,eE+]+\s*(per|/)\s*([0-9.,eE+]+\s*)?)|([Ee]very\s+[0-9.,eE+]+\s*))[A-Za-z]+\s*$",
             "description": "a rate with a unit, e.g. '2.7 per hour', '5.8 per year', or by the "
             "interval between arrivals, '1 per 9.3 days' or 'every 9.3 days'",
         }

@@ -173,3 +173,17 @@ def test_growth_by_cohort_names_a_cohort_of_the_population(cli):
         "population.demand_growth.students",
         "unknown cohort",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "per_year"),
+    [("1,800 per 1,000 years", 1.8), ("1 per 1,000 days", 0.365), ("every 1,000 days", 0.365)],
+)
+def test_every_number_of_a_rate_may_carry_separators(text, per_year):
+    config = load_config(PRACTICE_QUEUE, [f"arrivals.calls.rate={text}"]).config
+    assert config.arrivals["calls"].rate * 8760 == pytest.approx(per_year)
+
+
+def test_a_refused_rate_is_quoted_as_written():
+    with pytest.raises(ConfigError, match=r"got '1,800 per 1,000 fortnights'"):
+        load_config(PRACTICE_QUEUE, ["arrivals.calls.rate=1,800 per 1,000 fortnights"])
