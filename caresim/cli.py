@@ -11,6 +11,7 @@ import importlib.util
 import json
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +31,7 @@ __all__ = ["app_command", "main"]
 EXIT_USAGE = 2
 #: Scenarios of an experiment built before it starts (each takes up to a tenth of a second).
 MAX_BUILT = 100
+PLACE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9 _.-]{0,79}")  # a scenario name safe in YAML as is
 MAX_SEED = 2**63 - 1  # the bound of run.seed in the schema (numpy seeds take 64 bits)
 YES_HELP = f"run even past the bound of {MAX_PATIENTS:,} patients in all"
 DEFAULT_APP_PORT = 8501
@@ -411,9 +413,26 @@ def _place(args: argparse.Namespace) -> int:
 
     if args.out.exists() and not args.force:
         raise UsageError(f"{args.out} exists; pass --force to overwrite it")
+    if args.out.is_dir():
+        raise UsageError(f"--out {args.out}: is a folder; expected the scenario file to write")
+    if args.name is not None and not PLACE_NAME.fullmatch(args.name):
+        raise UsageError(
+            f"--name {args.name!r}: expected a plain name of letters, digits, spaces, '_', '-' "
+            "or '.', starting with a letter"
+        )
     place = build_place(read_tables(args.tables), name=args.name, defaults=args.defaults)
-    out = write_place(place, args.out)
-    config = load_config(out).config
+    # Written beside --out and checked there (its extends is relative to that folder); only a
+    # scenario that loads replaces --out.
+    draft = args.out.with_name(f".{args.out.name}.draft")
+    try:
+        write_place(place, draft)
+        config = load_config(draft).config
+        os.replace(draft, args.out)
+    except OSError as error:
+        raise UsageError(f"--out {args.out}: cannot be written ({error.strerror})") from None
+    finally:
+        draft.unlink(missing_ok=True) if draft.parent.is_dir() else None
+    out = args.out
     print(
         f"{out}: '{config.name}', {len(place.practices)} practices in "
         f"{len(place.networks)} network(s), {place.registered:,} patients, {len(config.staff)} staff pools, "

@@ -18,6 +18,7 @@ expected.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -112,17 +113,34 @@ class _Table:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
+            if not path.is_file():
+                raise PlaceError(f"{path}: expected a CSV file, not a folder or special file")
+            if path.stat().st_size > MAX_TABLE_BYTES:
+                raise PlaceError(f"{path}: larger than {MAX_TABLE_BYTES >> 20} MiB")
             text = path.read_text(encoding="utf-8-sig")
         except OSError as error:
             raise PlaceError(f"{path}: cannot read the table ({error.strerror})") from None
         except UnicodeDecodeError:
             raise PlaceError(f"{path}: expected a CSV file in UTF-8 text") from None
-        reader = csv.reader(text.splitlines())
-        header = next(reader, None)
-        if not header:
-            raise PlaceError(f"{path}: the table is empty; expected a header row")
-        self.columns = {name.strip().upper(): i for i, name in enumerate(header)}
-        self.rows = list(reader)
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        try:
+            header = next(reader, None)
+            if not header:
+                raise PlaceError(f"{path}: the table is empty; expected a header row")
+            self.rows = list(reader)
+        except csv.Error as error:
+            raise PlaceError(
+                f"{path}: row {reader.line_num}: not CSV ({error}); a quote opened and not closed?"
+            ) from None
+        self.width = len(header)
+        self.columns: dict[str, int] = {}
+        for i, name in enumerate(header):
+            key = name.strip().upper()
+            if key in self.columns:
+                raise PlaceError(f"{path}: the column {key} is given twice")
+            self.columns[key] = i
+        if not any(any(cell.strip() for cell in row) for row in self.rows):
+            raise PlaceError(f"{path}: has a header and no rows; give its rows or leave it out")
 
     def column(self, *names: str) -> int:
         for name in names:
@@ -139,23 +157,28 @@ class _Table:
         for number, row in enumerate(self.rows, start=2):
             if not any(cell.strip() for cell in row):
                 continue
-            if len(row) <= max(indexes):
+            if len(row) != self.width:
                 raise PlaceError(
-                    f"{self.path}: row {number}: expected {len(self.columns)} columns, got {len(row)}"
+                    f"{self.path}: row {number}: expected {self.width} cells as in the header, "
+                    f"got {len(row)} (a number with a comma in it must be quoted)"
                 )
             yield number, [row[i].strip() for i in indexes]
 
     def number(self, text: str, row: int, column: str) -> float:
-        try:
+        value = -1.0
+        if _NUMBER.fullmatch(text.strip()):
             value = float(text.replace(",", ""))
-        except ValueError:
-            value = -1.0
         if not value >= 0 or value == float("inf"):
             raise PlaceError(
                 f"{self.path}: row {row}: {column}: expected a number, zero or more, got {text!r}"
             )
         return value
 
+
+#: A number as the tables write it: digits, thousands separated by commas in threes or not at
+#: all, a decimal point, an exponent ("12,000", "3.69", "1e3"); never a decimal comma ("3,69").
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?(?:[eE][+-]?\d+)?|[+-]?\.\d+")
+MAX_TABLE_BYTES = 256 << 20
 
 _AGE = re.compile(r"^\s*(\d+)\s*(?:[_-]\s*\d+|\+)?\s*$")
 
@@ -204,16 +227,30 @@ def _registered(folder: Path, practices: dict[str, PracticeRow]) -> None:
         ("AGE_GROUP_5", "AGE"),
         ("NUMBER_OF_PATIENTS",),
     )
-    records = list(table.records(*columns))
-    # Files give MALE and FEMALE rows, some an ALL row too: count ALL where there is one.
-    has_all = {code.upper() for _row, (code, sex, _age, _n) in records if sex.upper() == "ALL"}
-    for row, (code, sex, age_text, count) in records:
-        code = code.upper()
+    records = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for row, (code, sex, age_text, count) in table.records(*columns):
+        code, sex = code.upper(), sex.upper()
         if code not in practices:
             raise PlaceError(
                 f"{table.path}: row {row}: ORG_CODE: '{code}' is not a practice of {PRACTICES}"
             )
-        if (sex.upper() == "ALL") != (code in has_all):
+        if sex not in ("MALE", "FEMALE", "ALL"):
+            raise PlaceError(
+                f"{table.path}: row {row}: SEX: expected MALE, FEMALE or ALL, got {sex!r}"
+            )
+        key = (code, sex, age_text.strip().upper())
+        if key in seen:
+            raise PlaceError(
+                f"{table.path}: row {row}: practice '{code}', {sex}, age {age_text} is given "
+                f"twice (also row {seen[key]})"
+            )
+        seen[key] = row
+        records.append((row, code, sex, age_text, count))
+    # Files give MALE and FEMALE rows, some an ALL row too: count ALL where a band has one.
+    has_all = {(code, age.strip().upper()) for _r, code, sex, age, _n in records if sex == "ALL"}
+    for row, code, sex, age_text, count in records:
+        if (sex == "ALL") != ((code, age_text.strip().upper()) in has_all):
             continue
         age = _lowest_age(table, age_text, row, "AGE_GROUP_5")
         if age is None:
@@ -261,6 +298,7 @@ def _beds(folder: Path) -> list[BedRow] | None:
         if value != int(value):
             raise PlaceError(f"{path}: row {row}: NUMBER: expected a whole number, got {number!r}")
         rows.append(BedRow(site, kind.strip().lower(), int(value), row, _serves(serves)))
+    _refuse_twice(path, [((r.site.upper(), r.kind), r.row) for r in rows], "site and kind")
     return rows
 
 
@@ -270,10 +308,39 @@ def _demand(folder: Path) -> list[DemandRow] | None:
         return None
     table = _Table(path)
     columns = (("ACTIVITY",), ("COHORT",), ("RATE_PER_YEAR",))
-    return [
+    rows = [
         DemandRow(activity.lower(), cohort.lower(), table.number(rate, row, "RATE_PER_YEAR"), row)
         for row, (activity, cohort, rate) in table.records(*columns)
     ]
+    _refuse_twice(path, [((r.activity, r.cohort), r.row) for r in rows], "activity and cohort")
+    return rows
+
+
+def _refuse_twice(path: Path, keyed: list[tuple[tuple[str, ...], int]], what: str) -> None:
+    """Refuse a table that gives the same thing twice: neither row would be the right one."""
+    seen: dict[tuple[str, ...], int] = {}
+    for key, row in keyed:
+        if key in seen:
+            raise PlaceError(
+                f"{path}: row {row}: {what} {', '.join(key)} given twice (also row {seen[key]})"
+            )
+        seen[key] = row
+
+
+def _refuse_practices_without_staff(
+    path: Path, practices: list[PracticeRow], workforce: list[WorkforceRow]
+) -> None:
+    """A practice the workforce table leaves out would be run with no staff of its own."""
+    staffed = {row.org_code for row in workforce}
+    known = {p.code for p in practices} | {p.network_code for p in practices}
+    if any(row.org_code not in known and not row.serves for row in workforce):
+        return  # a code of no practice or network: named row by row when the place is built
+    missing = [p.code for p in practices if p.code not in staffed]
+    if missing:
+        raise PlaceError(
+            f"{path}: ORG_CODE: no staff for practice(s) {', '.join(missing)}; give their rows "
+            "(FTE 0 for a role they do not have), or leave the table out for national figures"
+        )
 
 
 def read_tables(folder: str | Path) -> Tables:
@@ -285,6 +352,8 @@ def read_tables(folder: str | Path) -> Tables:
         )
     practices = _practices(folder)
     workforce = _workforce(folder)
+    if workforce is not None:
+        _refuse_practices_without_staff(folder / WORKFORCE, practices, workforce)
     beds = _beds(folder)
     demand = _demand(folder)
     return Tables(
