@@ -431,7 +431,8 @@ def _place(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UsageError(f"--out {args.out}: cannot be written ({error.strerror})") from None
     finally:
-        draft.unlink(missing_ok=True) if draft.parent.is_dir() else None
+        if draft.parent.is_dir():
+            draft.unlink(missing_ok=True)
     out = args.out
     print(
         f"{out}: '{config.name}', {len(place.practices)} practices in "

@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -228,7 +228,6 @@ def _registered(folder: Path, practices: dict[str, PracticeRow]) -> None:
         ("NUMBER_OF_PATIENTS",),
     )
     records = []
-    seen: dict[tuple[str, str, str], int] = {}
     for row, (code, sex, age_text, count) in table.records(*columns):
         code, sex = code.upper(), sex.upper()
         if code not in practices:
@@ -239,14 +238,9 @@ def _registered(folder: Path, practices: dict[str, PracticeRow]) -> None:
             raise PlaceError(
                 f"{table.path}: row {row}: SEX: expected MALE, FEMALE or ALL, got {sex!r}"
             )
-        key = (code, sex, age_text.strip().upper())
-        if key in seen:
-            raise PlaceError(
-                f"{table.path}: row {row}: practice '{code}', {sex}, age {age_text} is given "
-                f"twice (also row {seen[key]})"
-            )
-        seen[key] = row
         records.append((row, code, sex, age_text, count))
+    keyed = [((code, sex, age.strip().upper()), row) for row, code, sex, age, _n in records]
+    _refuse_twice(table.path, keyed, "practice, sex and age band")
     # Files give MALE and FEMALE rows, some an ALL row too: count ALL where a band has one.
     has_all = {(code, age.strip().upper()) for _r, code, sex, age, _n in records if sex == "ALL"}
     for row, code, sex, age_text, count in records:
@@ -316,7 +310,7 @@ def _demand(folder: Path) -> list[DemandRow] | None:
     return rows
 
 
-def _refuse_twice(path: Path, keyed: list[tuple[tuple[str, ...], int]], what: str) -> None:
+def _refuse_twice(path: Path, keyed: Sequence[tuple[tuple[str, ...], int]], what: str) -> None:
     """Refuse a table that gives the same thing twice: neither row would be the right one."""
     seen: dict[tuple[str, ...], int] = {}
     for key, row in keyed:
