@@ -12,6 +12,7 @@ import copy
 import difflib
 import hashlib
 import json
+import logging
 import os
 import re
 import typing
@@ -23,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from caresim.config.keys import allowed_keys, is_entry_table, is_list, schema_allows
 from caresim.config.messages import SET, describe, unknown_key_message
-from caresim.config.reading import Replace, read_yaml, read_yaml_text
+from caresim.config.reading import Replace, ReplaceList, read_yaml, read_yaml_text
 from caresim.errors import CaresimError
 from caresim.models.schema import Config
 
@@ -39,6 +40,8 @@ __all__ = [
     "unknown_key_message",
     "validate_document",
 ]
+
+log = logging.getLogger(__name__)
 
 #: The longest chain of files extending one another.
 MAX_EXTENDS = 16
@@ -77,17 +80,34 @@ def _paths(node: Any, prefix: tuple = ()) -> Iterable[tuple]:
             yield from _paths(value, (*prefix, key))
 
 
-def _merge(base: dict, override: Mapping) -> dict:
-    """Deep-merge ``override`` into a copy of ``base``: mappings merge, anything else replaces."""
+#: Lists that ``extends`` adds to rather than replaces: dated changes make one timeline.
+ADDED_LISTS = (("changes",),)
+
+
+def _merge(base: dict, override: Mapping, at: tuple = ()) -> dict:
+    """Deep-merge ``override`` into a copy of ``base``: mappings merge, the lists of
+    :data:`ADDED_LISTS` are added to, and anything else replaces (as does ``!replace``)."""
     merged = copy.deepcopy(base)
     for key, value in override.items():
-        if isinstance(value, Replace):
-            merged[key] = dict(copy.deepcopy(value))
+        here = (*at, key)
+        if isinstance(value, (Replace, ReplaceList)):
+            merged[key] = _plain(value)
         elif isinstance(value, Mapping) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
+            merged[key] = _merge(merged[key], value, here)
+        elif here in ADDED_LISTS and isinstance(value, list) and isinstance(merged.get(key), list):
+            merged[key] = [*merged[key], *_plain(value)]
         else:
-            merged[key] = copy.deepcopy(value)
+            merged[key] = _plain(value)
     return merged
+
+
+def _plain(value: Any) -> Any:
+    """A copy of a value read from YAML, with ``!replace`` marks dropped."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return copy.deepcopy(value)
 
 
 def _known_keys(model: type[BaseModel]) -> list[str]:
@@ -123,7 +143,7 @@ def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict, dict[tuple,
     check_is_config(document, path)
     parent = document.pop("extends", None)
     if parent is None:
-        return document, {p: str(path) for p in _paths(document)}
+        return _plain(document), {p: str(path) for p in _paths(document)}
     if not isinstance(parent, str) or not parent.strip():
         raise ConfigError(
             f"{path}: extends: expected the path of another config file, got {parent!r}"
@@ -228,13 +248,38 @@ def document_hash(document: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def load_config(path: str | Path, overrides: Iterable[str] = ()) -> LoadedConfig:
-    """Read, merge, override and validate a scenario file; raise :class:`ConfigError` if it is wrong."""
+def replaced_changes(before: Any, after: Any) -> str | None:
+    """What setting ``changes`` to ``after`` drops of the dated changes ``before``, in words
+    (``"the 2 dated changes at 120 days, 1 year"``), or None if it keeps them all."""
+    if not isinstance(before, list) or not isinstance(after, list):
+        return None
+    dropped = [change for change in before if change not in after]
+    if not dropped:
+        return None
+    times = ", ".join(
+        str(change.get("at", "?")) if isinstance(change, dict) else "?" for change in dropped
+    )
+    count = "the dated change" if len(dropped) == 1 else f"the {len(dropped)} dated changes"
+    return f"{count} at {times}"
+
+
+def load_config(path: str | Path, overrides: Iterable[str] = (), warn: bool = True) -> LoadedConfig:
+    """Read, merge, override and validate a scenario file; raise :class:`ConfigError` if it is wrong.
+
+    An override of ``changes`` replaces the file's dated changes; unless ``warn`` is false, a
+    warning says which of them it drops.
+    """
     path = Path(path)
     document, origins = _resolve(path)
     for text in overrides:
         keys, value = parse_override(text, path)
+        dropped = replaced_changes(document.get("changes"), value) if keys == ("changes",) else None
         _apply_override(document, keys, value, origins, path)
+        if dropped and warn:
+            log.warning(
+                f"{path}: {SET} changes: replaces {dropped} of the config; "
+                "list them too to keep them"
+            )
     return LoadedConfig(validate_document(document, path, origins), document, path)
 
 

@@ -126,6 +126,9 @@ def _reference(ctx: dict, origins: dict, file: str) -> str:
     prefixes = [_prefix(tuple(p.split(".")), origins, file) for p in paths]
     for preferred in (f"{file}: {SET} ", f"{file}: "):
         if preferred in prefixes:
+            blamed = paths[prefixes.index(preferred)]
+            if blamed != ctx["path"]:  # the other key made it: name both
+                return f"{preferred}{blamed}: {ctx['path']}: {ctx['message']}"
             return f"{preferred}{ctx['path']}: {ctx['message']}"
     return f"{prefixes[0]}{ctx['path']}: {ctx['message']}"
 

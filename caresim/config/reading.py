@@ -21,7 +21,15 @@ import yaml
 
 from caresim.errors import CaresimError
 
-__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_NODES", "Replace", "read_yaml", "read_yaml_text"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_NODES",
+    "Replace",
+    "ReplaceList",
+    "read_yaml",
+    "read_yaml_text",
+]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
@@ -39,6 +47,11 @@ REFUSED_TAGS = (
 class Replace(dict):
     """A mapping marked ``!replace``: under ``extends`` it replaces, rather than merges into, the
     mapping of the file it extends."""
+
+
+class ReplaceList(list):
+    """A list marked ``!replace``: under ``extends`` it replaces the list of the file it extends,
+    where it would otherwise be added to it (``changes``)."""
 
 
 class _Bounded(yaml.constructor.ConstructorError):
@@ -126,10 +139,12 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
     return mapping
 
 
-def _construct_replace(loader: _Loader, node: yaml.Node) -> Replace:
+def _construct_replace(loader: _Loader, node: yaml.Node) -> Replace | ReplaceList:
+    if isinstance(node, yaml.SequenceNode):
+        return ReplaceList(loader.construct_sequence(node, deep=True))
     if not isinstance(node, yaml.MappingNode):
         raise yaml.constructor.ConstructorError(
-            None, None, "!replace goes before a mapping of keys", node.start_mark
+            None, None, "!replace goes before a mapping of keys or a list", node.start_mark
         )
     return Replace(_construct_mapping(loader, node, deep=True))
 

@@ -115,6 +115,7 @@ def _manifest(experiment: Experiment, backend: Backend, command: list[str] | Non
         "replications": _replications_asked(experiment),
         "warm_up": experiment.warm_up,
         "measures": list(experiment.measures),
+        "set": {key: value for key, value in experiment.common},
         "scenarios": [
             {
                 "name": s.name,
@@ -366,6 +367,8 @@ def _finish_manifest(
 ) -> None:
     # a resumed run may have asked for other replications or measures than the first
     store.update_manifest(
+        experiment_file=str(experiment.path),
+        experiment_document=experiment.document,
         replications=_replications_asked(experiment),
         measures=list(experiment.measures),
         command=command or sys.argv,

@@ -12,6 +12,7 @@ override in a scenario names the scenario and the path, e.g.::
 from __future__ import annotations
 
 import copy
+import logging
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,6 +27,7 @@ from caresim.config.files import (
     document_hash,
     load_config,
     read_document,
+    replaced_changes,
     validate_document,
 )
 from caresim.config.messages import SET, describe
@@ -41,6 +43,8 @@ from caresim.models.schema import SETTINGS, Config
 from caresim.models.schema_types import Frozen
 from caresim.runs.store import slug
 from caresim.sim.units import UnitError, parse_duration
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "BASELINE",
@@ -226,6 +230,7 @@ class Experiment:
     warm_up_estimate: WarmUpEstimate | None
     measures: tuple[str, ...]
     scenarios: tuple[Scenario, ...]
+    common: tuple[tuple[str, Any], ...] = ()
 
     @property
     def baseline(self) -> Scenario:
@@ -306,6 +311,7 @@ def load_experiment(path: str | Path, replications: int | None = None) -> Experi
     if spec.seed is not None:
         common.append(("run.seed", spec.seed))
         baseline = _resolve(path, base_path, common, (), BASELINE, "baseline", spec)
+    _warn_of_replaced_changes(path, base_path, spec, baseline.document)
     scenarios = [baseline]
     for name, overrides in spec.scenarios.items():
         scenarios.append(
@@ -330,7 +336,28 @@ def load_experiment(path: str | Path, replications: int | None = None) -> Experi
         warm_up_estimate=spec.warm_up_estimate,
         measures=tuple(spec.measures),
         scenarios=tuple(scenarios),
+        common=tuple(spec.common.items()),
     )
+
+
+def _warn_of_replaced_changes(
+    path: Path, base_path: Path, spec: ExperimentSpec, baseline: dict[str, Any]
+) -> None:
+    """A warning for each ``changes`` of ``set`` or a scenario that drops dated changes."""
+    if "changes" in spec.common:
+        base = load_config(base_path, warn=False).document
+        dropped = replaced_changes(base.get("changes"), spec.common["changes"])
+        if dropped:
+            log.warning(
+                f"{path}: set.changes: replaces {dropped} of {base_path}; list them too to keep them"
+            )
+    for name, overrides in spec.scenarios.items():
+        dropped = replaced_changes(baseline.get("changes"), overrides.get("changes"))
+        if "changes" in overrides and dropped:
+            log.warning(
+                f"{path}: scenario '{name}': changes: replaces {dropped} of the baseline; "
+                "list them too to keep them"
+            )
 
 
 def _read_spec(path: Path) -> tuple[Any, ExperimentSpec]:
@@ -475,7 +502,7 @@ def _resolve(
     """Load the base config with the experiment's and the scenario's overrides applied."""
     texts = [f"{key}={override_text(value)}" for key, value in (*common, *overrides)]
     try:
-        loaded = load_config(base_path, texts)
+        loaded = load_config(base_path, texts, warn=False)
     except ConfigError as error:
         raise ExperimentError(
             _blame(str(error), path, base_path, common, overrides, name, origin, spec)

@@ -168,9 +168,14 @@ def replications_text(outcome: ExperimentOutcome, experiment: Experiment) -> str
 def scenarios_text(experiment: Experiment, limit: int = 20) -> str:
     """What each scenario sets, so that generated names can be read (the first ``limit``)."""
     lines = [("scenario", "sets")]
+    common = ", ".join(f"{key}={written(value)}" for key, value in experiment.common)
     for scenario in experiment.scenarios[:limit]:
         sets = ", ".join(f"{key}={written(value)}" for key, value in scenario.overrides)
+        if scenario is experiment.baseline:
+            sets = f"the experiment's set: {common}" if common else ""
         lines.append((scenario.name, sets or f"nothing: {experiment.base_path} as it is"))
+    if common:
+        lines.append(("", f"(every scenario also sets {common})"))
     text = _table(lines, set())
     if len(experiment.scenarios) > limit:
         text.append(f"... and {len(experiment.scenarios) - limit} more (scenarios.csv)")

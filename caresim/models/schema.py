@@ -499,7 +499,10 @@ class Config(Frozen):
         for k, change in enumerate(self.changes):
             if not 0 < change.at < self.run.horizon:
                 raise reference_error(
-                    f"changes[{k}].at", "expected a time after the start and before the horizon"
+                    f"changes[{k}].at",
+                    "expected a time after the start and before the horizon "
+                    f"(run.horizon: {_days(self.run.horizon)}), got {_days(change.at)}",
+                    related=("run.horizon",),
                 )
             for pool in change.beds:
                 if pool not in self.beds:
@@ -573,6 +576,11 @@ class Config(Frozen):
                 )
             for key, message in allocation_problems(allocation, activities[name].roles, path):
                 raise reference_error(key, message)
+
+
+def _days(hours: float) -> str:
+    """A time of the run in days, as a config would write it."""
+    return f"{hours / 24:g} days"
 
 
 def _listing(names) -> str:

@@ -114,3 +114,10 @@ def check_staff_changes(config: Config) -> None:
                     f"expected at most {staff.headcount}, the pool's headcount; got {number}",
                     (f"staff.{pool}.headcount",),
                 )
+            if staff.absence is not None and staff.absence.vacancy > 0:
+                raise reference_error(
+                    f"staff.{pool}.absence.vacancy",
+                    f"with dated changes of staff ({path}), vacant posts are those the changes "
+                    f"leave unfilled; expected no vacancy share, got {staff.absence.vacancy}",
+                    (path,),
+                )

@@ -8,7 +8,6 @@ those still unfinished at the end are counted as such, not dropped.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import numpy as np
@@ -363,7 +362,7 @@ class LogView:
         if capacity is None:
             capacity_hours = float("nan")
         elif changes:
-            capacity_hours = _changing_capacity_hours(capacity, changes, in_hours)
+            capacity_hours = _in_place_hours(capacity, changes, busy, in_hours)
         else:
             capacity_hours = capacity * sum(b - a for a, b in in_hours)
         paid_hours = list(paid.shifts(window.start, window.end))
@@ -443,20 +442,35 @@ def _values_at(level: Level, points: np.ndarray) -> np.ndarray:
     return np.where(index < 0, level.initial, level.values[np.maximum(index, 0)])
 
 
-def _changing_capacity_hours(
-    capacity: int, changes: list[tuple[float, int]], intervals: list[tuple[float, float]]
+def _in_place_hours(
+    capacity: int,
+    changes: list[tuple[float, int]],
+    busy: Level,
+    intervals: list[tuple[float, float]],
 ) -> float:
-    """Unit-hours over ``intervals`` of a capacity that starts at ``capacity`` and then changes.
+    """Unit-hours in place over ``intervals`` of a capacity that starts at ``capacity`` and then
+    changes (``changes``: (time, capacity from then), in time order).
 
-    ``changes`` are (time, capacity from then), in time order.
+    A unit that closes while in use (a bed with its patient, a leaver finishing a task) closes
+    when it is freed, and no new use starts until the pool is within its number, so the units in
+    place are the number set or, while more are in use, those in use: the larger of the two.
     """
-    times = [t for t, _ in changes]
-    hours = 0.0
-    for start, end in intervals:
-        first, last = bisect_right(times, start), bisect_left(times, end)
-        cuts = [start] + [t for t in times[first:last] if t > start] + [end]
-        for a, b in zip(cuts, cuts[1:], strict=False):
-            index = bisect_right(times, a) - 1
-            in_force = capacity if index < 0 else changes[index][1]
-            hours += in_force * (b - a)
-    return hours
+    bounds = np.array(intervals, dtype=float).reshape(-1, 2)
+    if not len(bounds):
+        return 0.0
+    target = Level(
+        np.array([t for t, _ in changes], dtype=float),
+        np.array([n for _, n in changes], dtype=float),
+        float(capacity),
+    )
+    first, last = bounds[0, 0], bounds[-1, 1]
+
+    def within(times: np.ndarray) -> np.ndarray:
+        return times[(times > first) & (times < last)]
+
+    grid = np.unique(np.concatenate((bounds.ravel(), within(target.times), within(busy.times))))
+    starts, widths = grid[:-1], np.diff(grid)
+    shift = np.searchsorted(bounds[:, 0], starts, side="right") - 1
+    inside = (shift >= 0) & (starts < bounds[np.maximum(shift, 0), 1])
+    in_place = np.maximum(_values_at(target, starts), _values_at(busy, starts))
+    return float(np.sum((in_place * widths)[inside]))

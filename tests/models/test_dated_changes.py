@@ -1,5 +1,6 @@
 """Dated changes of capacity: beds opened or closed on a given day of the run."""
 
+import numpy as np
 import pytest
 import simpy
 
@@ -58,6 +59,28 @@ def test_beds_opened_on_a_day_serve_from_that_day_and_utilisation_counts_them():
         busy_hours / ((2 * 50 + 8 * 50) * 24), rel=1e-9
     )
     assert 0.74 < rows[("servers", "utilisation")] < 0.86
+
+
+def test_beds_closed_while_occupied_count_in_place_until_their_patients_leave():
+    document = queue_document(
+        rate="1.5 per day",
+        duration={"distribution": "exponential", "mean": "5 days"},
+        servers=8,
+        horizon="100 days",
+        kind="beds",
+    )
+    document["changes"] = [{"at": "50 days", "beds": {"servers": 2}}]
+    result = simulate(validate_document(document), 0)
+    busy = LogView(result.log).busy_level("servers")
+    assert busy.value_at(50 * 24) > 2  # patients stay in beds that are closing
+    grid = np.linspace(0, 100 * 24, 200_001)
+    in_use = np.array([busy.value_at(t) for t in grid[:-1]])
+    set_at = np.where(grid[:-1] < 50 * 24, 8, 2)
+    in_place = np.maximum(in_use, set_at).sum() * (grid[1] - grid[0])
+    rows = {(m.group, m.measure): m.value for m in measure(result)}
+    busy_hours = rows[("servers", "occupancy_mean")] * 100 * 24
+    assert rows[("servers", "utilisation")] <= 1.0
+    assert rows[("servers", "utilisation")] == pytest.approx(busy_hours / in_place, rel=1e-3)
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ and what a pool offers follows the number in post."""
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -144,8 +145,15 @@ def test_a_queue_pool_follows_dated_changes_of_its_staff():
     assert busy.maximum(8 * day, 10 * day) == 3
     rows = rows_of(result)
     staffed = (2 * 5 + 1 * 3 + 3 * 2) * day
+    # the one who leaves at day 5 while busy stays in place until the task ends
+    points = np.concatenate(
+        ([5 * day], busy.times[(busy.times > 5 * day) & (busy.times < 8 * day)], [8 * day])
+    )
+    levels = np.array([busy.value_at(t) for t in points[:-1]])
+    working = staffed + float(np.sum(np.maximum(levels - 1, 0) * np.diff(points)))
     busy_hours = rows[("servers", "busy_mean")] * 10 * day
-    assert rows[("servers", "utilisation")] == pytest.approx(busy_hours / staffed, rel=1e-9)
+    assert rows[("servers", "utilisation")] == pytest.approx(busy_hours / working, rel=1e-9)
+    assert working > staffed
     assert rows[("servers", "in_post_end")] == 3
     assert rows[("servers", "in_post_mean")] == pytest.approx(staffed / (10 * day), rel=1e-12)
 
