@@ -401,6 +401,19 @@ def _no_effect(config: Config) -> Iterator[tuple[str, str]]:
                 )
 
 
+def _changes_in_warm_up(config: Config) -> Iterator[tuple[str, str]]:
+    """Dated changes that take effect before measuring starts: no before and after is measured."""
+    warm_up = config.run.warm_up
+    for k, change in enumerate(config.changes):
+        if change.at <= warm_up:
+            yield (
+                f"changes[{k}].at",
+                f"{format_duration(change.at, 'days', 0)} is within the warm-up "
+                f"(run.warm_up: {format_duration(warm_up, 'days', 0)}): the measures see only "
+                "the time after it, so the change is not measured before and after",
+            )
+
+
 def _visits_off_duty(config: Config) -> Iterator[tuple[str, str]]:
     """Visit kinds whose windows no staff of their roles is on duty in, on any day of the week."""
     nursing = config.district_nursing
@@ -480,4 +493,5 @@ def load_warnings(config: Config) -> list[str]:
     warnings += [f"{key}: {message}" for key, message in _proportions(config)]
     warnings += [f"{key}: {message}" for key, message in _no_effect(config)]
     warnings += [f"{key}: {message}" for key, message in _visits_off_duty(config)]
+    warnings += [f"{key}: {message}" for key, message in _changes_in_warm_up(config)]
     return warnings

@@ -150,6 +150,7 @@ def _general_practice(config: Config) -> None:
             "general_practice.handback_role",
             f"role '{gp.handback_role}' has no slot_length; expected one of {_listing(gp.slot_length)}",
         )
+    _staff_groups(gp)
     booking_pools = {pool for role in gp.slot_length for pool in roles[role]}
     for name, service in config.services.items():
         if service.uses in booking_pools:
@@ -158,6 +159,31 @@ def _general_practice(config: Config) -> None:
                 f"pool '{service.uses}' books general practice appointments; a service needs its own pool",
             )
     _front_door(config, booking_pools)
+
+
+def _staff_groups(gp) -> None:
+    """Each group of roles reported together names booking roles, each role in one group only,
+    and is not itself named as a role (its rows would be a role's)."""
+    group_of: dict[str, str] = {}
+    for group, members in gp.staff_groups.items():
+        path = f"general_practice.staff_groups.{group}"
+        if group in gp.slot_length:
+            raise reference_error(
+                path, f"'{group}' is a role; expected a group name of its own, such as '{group}s'"
+            )
+        for role in members:
+            if role not in gp.slot_length:
+                raise reference_error(
+                    path,
+                    f"role '{role}' books no appointments (no slot_length); expected roles of "
+                    f"{_listing(gp.slot_length)}",
+                )
+            if role in group_of:
+                raise reference_error(
+                    path,
+                    f"role '{role}' is already in group '{group_of[role]}'; expected one group",
+                )
+            group_of[role] = group
 
 
 def _front_door(config: Config, booking_pools: set[str]) -> None:

@@ -193,3 +193,12 @@ def test_visits_due_when_none_of_their_staff_is_on_duty_are_warned_of():
     )
     evening = 'district_nursing.visit_kinds.insulin.windows=["16:00-22:00"]'  # overlaps the day
     assert not [w for w in warnings(WHOLE, evening) if "on duty" in w]
+
+
+def test_a_dated_change_within_the_warm_up_is_warned_of():
+    early = "changes=[{at: 14 days, beds: {ic_beds: 14}}, {at: 100 days, beds: {ic_beds: 15}}]"
+    found = [w for w in warnings(BASELINE, early) if w.startswith("changes")]
+    assert found == [
+        "changes[0].at: 14 days is within the warm-up (run.warm_up: 56 days): the measures see "
+        "only the time after it, so the change is not measured before and after"
+    ]
