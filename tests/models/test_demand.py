@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from caresim.config.files import ConfigError, load_config
+from caresim.config.reading import read_yaml_text
 from caresim.runs.scenario import replication_frames
 from caresim.runs.stats import t_interval
 from tests.conftest import ROOT
@@ -187,3 +188,13 @@ def test_every_number_of_a_rate_may_carry_separators(text, per_year):
 def test_a_refused_rate_is_quoted_as_written():
     with pytest.raises(ConfigError, match=r"got '1,800 per 1,000 fortnights'"):
         load_config(PRACTICE_QUEUE, ["arrivals.calls.rate=1,800 per 1,000 fortnights"])
+
+
+@pytest.mark.parametrize(
+    ("text", "number"), [("1e4", 10_000), ("1.24e4", 12_400), ("1.5e+2", 150), ("12", 12)]
+)
+def test_numbers_in_scientific_notation_are_numbers_not_text(text, number):
+    loaded = load_config(WHOLE_SYSTEM, [f"population.practices.northside.registered={text}"])
+    assert loaded.config.population.practices["northside"].registered == number
+    assert read_yaml_text(f"value: {text}", "x")["value"] == number
+    assert read_yaml_text(f"value: '{text}'", "x")["value"] == text  # quoted, it is text
