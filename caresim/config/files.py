@@ -143,7 +143,10 @@ def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict, dict[tuple,
     check_is_config(document, path)
     parent = document.pop("extends", None)
     if parent is None:
-        return _plain(document), {p: str(path) for p in _paths(document)}
+        return _plain(document), {
+            **_item_origins(document, 0, path),
+            **_key_origins(document, path),
+        }
     if not isinstance(parent, str) or not parent.strip():
         raise ConfigError(
             f"{path}: extends: expected the path of another config file, got {parent!r}"
@@ -152,8 +155,27 @@ def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict, dict[tuple,
     if not base_path.exists():
         raise ConfigError(f"{path}: extends: {parent}: no such file (looked for {base_path})")
     base, origins = _resolve(base_path, (*seen, resolved))
-    origins.update({p: str(path) for p in _paths(document)})
-    return _merge(base, document), origins
+    merged = _merge(base, document)
+    if isinstance(document.get("changes"), list):
+        kept = len(merged["changes"]) - len(document["changes"])
+        for key in [k for k in origins if str(k[0]).startswith("changes[")]:
+            if int(str(key[0])[len("changes[") : -1]) >= kept:
+                del origins[key]  # a change the base had at a place this list now holds
+        origins.update(_item_origins(document, kept, path))
+    origins.update(_key_origins(document, path))
+    return merged, origins
+
+
+def _key_origins(document: dict, path: Path) -> dict[tuple, str]:
+    return {p: str(path) for p in _paths(document)}
+
+
+def _item_origins(document: dict, first: int, path: Path) -> dict[tuple, str]:
+    """Where each dated change came from (``("changes[3]",)``), numbered from ``first``."""
+    changes = document.get("changes")
+    if not isinstance(changes, list):
+        return {}
+    return {(f"changes[{first + k}]",): str(path) for k in range(len(changes))}
 
 
 def parse_override(text: str, file: Path | str = "") -> tuple[tuple[str, ...], Any]:
@@ -222,6 +244,10 @@ def _apply_override(
     node[path[-1]] = value
     for key in [k for k in origins if len(k) > len(path) and k[: len(path)] == path]:
         del origins[key]  # what the files said within it is replaced
+    items = f"{path[-1]}["
+    for key in [k for k in origins if k[: len(path) - 1] == path[:-1] and len(k) >= len(path)]:
+        if str(key[len(path) - 1]).startswith(items):
+            del origins[key]  # and the items of a list it replaces
     origins[path] = SET
 
 

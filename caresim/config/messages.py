@@ -108,10 +108,23 @@ def _origin(path: tuple, origins: dict, default: str) -> str:
     ):
         return SET
     for end in range(len(path), 0, -1):
-        key = tuple(str(p) for p in path[:end] if not isinstance(p, int))
-        if key in origins:
-            return origins[key]
+        indexed = _indexed(path[:end])
+        listed = tuple(re.sub(r"\[\d+\]$", "", part) for part in indexed)  # the whole list
+        for key in (indexed, listed):
+            if key in origins:
+                return origins[key]
     return default
+
+
+def _indexed(path: tuple) -> tuple:
+    """A path with list positions written into the key before them: ``("changes[1]", "at")``."""
+    keys: list[str] = []
+    for part in path:
+        if isinstance(part, int) and keys:
+            keys[-1] = f"{keys[-1]}[{part}]"
+        else:
+            keys.append(str(part))
+    return tuple(keys)
 
 
 def _prefix(path: tuple, origins: dict, file: str) -> str:

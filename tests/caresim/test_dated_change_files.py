@@ -137,3 +137,15 @@ def test_an_extended_folder_s_manifest_names_the_experiment_file_that_extended_i
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["experiment_file"] == str(other)
     assert manifest["experiment_document"]["replications"] == 3
+
+
+def test_a_bad_dated_change_is_blamed_on_the_file_or_set_that_gave_it(tmp_path, cli):
+    base = _base(tmp_path, [{"at": "30 days", "beds": {"wards": 3}}])
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: base.yaml\nchanges:\n  - {at: 60 days, beds: {servers: 4}}\n")
+    assert f"{base}: changes[0].beds.wards: unknown bed pool 'wards'" in cli("validate", child)[2]
+    base.write_text(base.read_text().replace("wards", "servers"))
+    child.write_text(child.read_text().replace("beds:", "bedz:"))
+    assert f"{child}: changes[1].bedz: unknown key 'bedz'" in cli("validate", child)[2]
+    given = cli("validate", child, "--set", "changes=[{at: 10 days, beds: {wards: 1}}]")[2]
+    assert f"{child}: --set changes[0].beds.wards: unknown bed pool 'wards'" in given
