@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from caresim.config.sources import Citation, config_citations
+from caresim.experiments.files import written
 from caresim.models.schema import Config
 from caresim.outputs.html import NOT_RECORDED
 from caresim.outputs.html import escape as _e
@@ -177,6 +178,15 @@ def _objectives(result: ResultFolder, config: Mapping[str, Any]) -> str:
                 + "."
             )
         )
+        common = manifest.get("set")
+        if isinstance(common, dict) and common:
+            parts.append(
+                _p(
+                    "Every scenario, the baseline included, sets: "
+                    + "; ".join(f"{key}={written(value)}" for key, value in common.items())
+                    + "."
+                )
+            )
     else:
         overrides = _overrides(manifest.get("command"))
         text = (

@@ -125,6 +125,9 @@ def test_the_manifest_says_what_the_experiment_set(tmp_path, cli):
     assert cli("experiment", str(path), "--out", str(out), "--quiet")[0] == 0
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["set"] == {"run.horizon": "40 days"}
+    assert cli("report", str(out))[0] == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Every scenario, the baseline included, sets: run.horizon=40 days." in page
 
 
 def test_an_extended_folder_s_manifest_names_the_experiment_file_that_extended_it(tmp_path, cli):
