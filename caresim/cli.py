@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -636,7 +637,10 @@ def main(argv: list[str] | None = None) -> int:
             "report": _report,
             "app": _app,
         }[args.command]
-        return handler(args)
+        status = handler(args)
+        if argv is None:  # the console script: the work is done and written, so an interrupt
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # while Python shuts down changes nothing
+        return status
     except CaresimError as error:
         print(f"caresim: error: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -55,3 +55,21 @@ def test_the_probe_sees_a_heavy_library_when_one_is_loaded():
     code = "import matplotlib, sys; print('matplotlib' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "True"
+
+
+INTERRUPTED_AFTER = """
+import os, signal, sys
+sys.argv = ["caresim", "validate", "configs/validation/mm3.yaml"]
+from caresim.cli import main
+status = main()
+os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C as the finished command shuts down
+sys.exit(status)
+"""
+
+
+def test_an_interrupt_after_the_command_has_finished_leaves_its_exit_status():
+    done = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_AFTER], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    assert "valid" in done.stdout and "Traceback" not in done.stderr
