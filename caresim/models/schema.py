@@ -490,9 +490,16 @@ class Config(Frozen):
             for j, earlier in enumerate(self.changes[:k]):
                 both = [key for key in change.sets() if key in earlier.sets()]
                 if both and earlier.at == change.at:
+                    same = (
+                        "; the two are the same change (a file's changes are added to those of "
+                        "the file it extends: changes: !replace [...] replaces them)"
+                        if change == earlier
+                        else ""
+                    )
                     raise reference_error(
                         f"changes[{k}].{both[0]}",
-                        f"changes {j} and {k} both set '{both[0]}' at the same time; expected one",
+                        f"changes {j} and {k} both set '{both[0]}' at the same time; "
+                        f"expected one{same}",
                     )
 
     def _check_changes(self) -> None:

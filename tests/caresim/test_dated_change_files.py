@@ -152,3 +152,13 @@ def test_a_bad_dated_change_is_blamed_on_the_file_or_set_that_gave_it(tmp_path, 
     assert f"{child}: changes[1].bedz: unknown key 'bedz'" in cli("validate", child)[2]
     given = cli("validate", child, "--set", "changes=[{at: 10 days, beds: {wards: 1}}]")[2]
     assert f"{child}: --set changes[0].beds.wards: unknown bed pool 'wards'" in given
+
+
+def test_a_change_listed_again_under_extends_is_refused_with_the_way_to_replace(tmp_path, cli):
+    _base(tmp_path)
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: base.yaml\nchanges:\n  - {at: 30 days, beds: {servers: 3}}\n")
+    code, _, err = cli("validate", child)
+    assert code == 2
+    assert "changes 0 and 1 both set 'beds.servers' at the same time" in err
+    assert "the two are the same change" in err and "changes: !replace [...]" in err
