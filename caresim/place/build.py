@@ -249,26 +249,27 @@ AREA_USES = {
 
 class _Catchments:
     """The practices each site serves, from the networks its SERVES cell names (a PCN_CODE or a
-    PCN_NAME each), each network served by one site of the table's kind at most."""
+    PCN_NAME each, case aside as codes are everywhere), each network served by one site of the
+    table's kind at most."""
 
     def __init__(self, tables: Tables, path: Path, what: str) -> None:
         self.tables, self.path, self.what = tables, path, what
         self.of_network: dict[str, list[str]] = defaultdict(list)
         for practice in tables.practices:
-            self.of_network[practice.network_code].append(slug(practice.code))
-            self.of_network[practice.network_name].append(slug(practice.code))
+            for key in {practice.network_code.upper(), practice.network_name.upper()}:
+                self.of_network[key].append(slug(practice.code))
         self.served: dict[str, str] = {}
 
     def practices(self, site: str, networks: tuple[str, ...], row: int) -> list[str]:
         """The practices of ``networks``, now served by ``site`` (named at ``row``)."""
         serving: list[str] = []
         for network in networks:
-            if network not in self.of_network:
+            if network.upper() not in self.of_network:
                 raise PlaceError(
                     f"{self.path}: row {row}: SERVES: unknown network '{network}'; expected a "
                     "PCN_CODE or PCN_NAME of practices.csv"
                 )
-            for member in self.of_network[network]:
+            for member in self.of_network[network.upper()]:
                 if self.served.setdefault(member, site) != site:
                     raise PlaceError(
                         f"{self.path}: row {row}: SERVES: network '{network}' is already served "

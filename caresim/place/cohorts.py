@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["COHORTS", "cohort_shares", "cohorts_of_age"]
+__all__ = ["AGE_BOUNDARIES", "COHORTS", "cohort_shares", "cohorts_of_age"]
 
 COHORTS = ("frail_older", "long_term_condition", "general")
 
@@ -36,6 +36,8 @@ _BY_AGE = (
     (60, 0.0, 0.58),  # DH LTC Compendium (2012): 58% over 60
     (65, 0.15, 0.43),  # Clegg et al. (2016): 12% + 3% moderately or severely frail at 65+
 )
+#: The ages at which the shares change: an age band of the lists must not span one.
+AGE_BOUNDARIES = tuple(lowest for lowest, _frail, _long_term in _BY_AGE[1:])
 
 
 def cohorts_of_age(age: int) -> dict[str, float]:

@@ -12,19 +12,26 @@ columns are ignored, column names are matched without regard to case):
 | ``demand.csv`` (optional) | ``ACTIVITY, COHORT, RATE_PER_YEAR`` | the place's own rates per registered patient |
 
 A problem is a :class:`PlaceError`: one line naming the file, the row, the column and what was
-expected.
+expected. Staff groups and roles are names of :mod:`caresim.place.roles`, matched whole; each
+practice's age bands give every age once, for each sex they give; each network has one name;
+an FTE is at most :data:`MAX_FTE` of one role at one organisation.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 import re
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from caresim.config.files import ConfigError
+from caresim.models.schema import MAX_BEDS
+from caresim.place.cohorts import AGE_BOUNDARIES
+from caresim.place.roles import RoleError, care_role
 
 __all__ = [
     "BedRow",
@@ -143,9 +150,13 @@ class _Table:
             raise PlaceError(f"{path}: has a header and no rows; give its rows or leave it out")
 
     def column(self, *names: str) -> int:
+        return self.columns[self.name(*names)]
+
+    def name(self, *names: str) -> str:
+        """The first of ``names`` the table has, as its header names it (in upper case)."""
         for name in names:
             if name in self.columns:
-                return self.columns[name]
+                return name
         wanted = " or ".join(names)
         raise PlaceError(
             f"{self.path}: no column {wanted}; the columns are {', '.join(self.columns)}"
@@ -179,55 +190,101 @@ class _Table:
 #: all, a decimal point, an exponent ("12,000", "3.69", "1e3"); never a decimal comma ("3,69").
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?(?:[eE][+-]?\d+)?|[+-]?\.\d+")
 MAX_TABLE_BYTES = 256 << 20
+#: The most full-time equivalents of one role at one organisation a workforce table may give,
+#: in one row or several: more than any practice, network or community provider has.
+MAX_FTE = 10_000
 
-_AGE = re.compile(r"^\s*(\d+)\s*(?:[_-]\s*\d+|\+)?\s*$")
+_AGE = re.compile(r"^\s*(\d+)\s*(?:[_-]\s*(\d+)|(\+))?\s*$")
+
+#: A row of the registrations table: row, practice, sex, age band, its ages (None for ALL
+#: ages), patients.
+_Registration = tuple[int, str, str, str, tuple[int, float] | None, float]
 
 
-def _lowest_age(table: _Table, text: str, row: int, column: str) -> int | None:
-    """The lowest age of a band such as '0_4', '85-89', '95+' or '42'; None for 'ALL'."""
+@dataclass
+class _Band:
+    """An age band of a practice's list: its ages, its first row and its patients by sex."""
+
+    text: str
+    low: int
+    high: float  # math.inf for an open band such as '95+'
+    row: int
+    patients: dict[str, float] = field(default_factory=dict)
+
+
+def _ages(table: _Table, text: str, row: int, column: str) -> tuple[int, float] | None:
+    """The lowest and highest age of a band such as '0_4', '85-89', '95+' or '42'; None for
+    'ALL'."""
     if text.strip().upper() == "ALL":
         return None
     match = _AGE.match(text)
-    if match is None:
-        raise PlaceError(
-            f"{table.path}: row {row}: {column}: expected an age band such as '0_4', '85_89', "
-            f"'95+' or ALL, got {text!r}"
-        )
-    return int(match.group(1))
+    if match is not None:
+        low, high, open_ended = match.groups()
+        ages = (int(low), math.inf if open_ended else float(high or low))
+        if ages[1] >= ages[0]:
+            return ages
+    raise PlaceError(
+        f"{table.path}: row {row}: {column}: expected an age band such as '0_4', '85_89', "
+        f"'95+' or ALL, got {text!r}"
+    )
 
 
 def _practices(folder: Path) -> list[PracticeRow]:
     table = _Table(folder / PRACTICES)
-    practices: dict[str, PracticeRow] = {}
+    rows: dict[str, tuple[int, str, str, str]] = {}
     columns = (("PRACTICE_CODE",), ("PRACTICE_NAME",), ("PCN_CODE",), ("PCN_NAME",))
     for row, (code, name, network_code, network_name) in table.records(*columns):
         if not code:
             raise PlaceError(f"{table.path}: row {row}: PRACTICE_CODE: expected a practice code")
-        if code.upper() in practices:
+        if code.upper() in rows:
             raise PlaceError(f"{table.path}: row {row}: PRACTICE_CODE: '{code}' is given twice")
         if not network_code:
             raise PlaceError(
                 f"{table.path}: row {row}: PCN_CODE: expected the code of the practice's network"
             )
-        practices[code.upper()] = PracticeRow(
-            code.upper(), name or code, network_code.upper(), network_name or network_code
-        )
-    if not practices:
+        rows[code.upper()] = (row, name or code, network_code.upper(), network_name)
+    if not rows:
         raise PlaceError(f"{table.path}: expected at least one practice")
+    names = _network_names(table.path, rows.values())
+    practices = {
+        code: PracticeRow(code, name, network, names[network])
+        for code, (_row, name, network, _name) in rows.items()
+    }
     _registered(folder, practices)
     return list(practices.values())
+
+
+def _network_names(path: Path, rows: Iterable[tuple[int, str, str, str]]) -> dict[str, str]:
+    """Each network's PCN_NAME, one for each PCN_CODE (case aside; its code where no row names
+    it): a network of two names would be a different one wherever it is named."""
+    names: dict[str, str] = {}
+    named_at: dict[str, int] = {}
+    for row, _practice, network, name in rows:
+        if not name:
+            names.setdefault(network, network)
+            continue
+        if network not in named_at:
+            names[network], named_at[network] = name, row
+        elif names[network].upper() != name.upper():
+            raise PlaceError(
+                f"{path}: row {row}: PCN_NAME: network '{network}' is named '{name}' here and "
+                f"'{names[network]}' at row {named_at[network]}; expected one name for each "
+                "PCN_CODE"
+            )
+    return names
 
 
 def _registered(folder: Path, practices: dict[str, PracticeRow]) -> None:
     """Fill each practice's patients by age from the registrations table."""
     table = _Table(folder / REGISTERED)
+    age_column = table.name("AGE_GROUP_5", "AGE")
     columns = (
         ("ORG_CODE", "CODE", "PRACTICE_CODE"),
         ("SEX",),
-        ("AGE_GROUP_5", "AGE"),
+        (age_column,),
         ("NUMBER_OF_PATIENTS",),
     )
-    records = []
+    records: list[_Registration] = []
     for row, (code, sex, age_text, count) in table.records(*columns):
         code, sex = code.upper(), sex.upper()
         if code not in practices:
@@ -238,24 +295,105 @@ def _registered(folder: Path, practices: dict[str, PracticeRow]) -> None:
             raise PlaceError(
                 f"{table.path}: row {row}: SEX: expected MALE, FEMALE or ALL, got {sex!r}"
             )
-        records.append((row, code, sex, age_text, count))
-    keyed = [((code, sex, age.strip().upper()), row) for row, code, sex, age, _n in records]
-    _refuse_twice(table.path, keyed, "practice, sex and age band")
-    # Files give MALE and FEMALE rows, some an ALL row too: count ALL where a band has one.
-    has_all = {(code, age.strip().upper()) for _r, code, sex, age, _n in records if sex == "ALL"}
-    for row, code, sex, age_text, count in records:
-        if (sex == "ALL") != ((code, age_text.strip().upper()) in has_all):
-            continue
-        age = _lowest_age(table, age_text, row, "AGE_GROUP_5")
-        if age is None:
-            continue
+        ages = _ages(table, age_text, row, age_column)
         patients = table.number(count, row, "NUMBER_OF_PATIENTS")
-        by_age = practices[code].patients_by_age
-        by_age[age] = by_age.get(age, 0.0) + patients
+        records.append((row, code, sex, age_text.strip().upper(), ages, patients))
+    keyed = [((code, sex, age), row) for row, code, sex, age, _ages, _n in records]
+    _refuse_twice(table.path, keyed, "practice, sex and age band")
+    bands = _bands(records)
     for code, practice in practices.items():
+        for band in bands[code].values():
+            by_age = practice.patients_by_age
+            by_age[band.low] = by_age.get(band.low, 0.0) + sum(band.patients.values())
         if practice.registered <= 0:
             raise PlaceError(
                 f"{table.path}: ORG_CODE: no registered patients by age band for practice '{code}'"
+            )
+        ordered = sorted(bands[code].values(), key=lambda band: (band.low, band.high))
+        _refuse_bands_split_wrongly(table.path, age_column, code, ordered)
+        _refuse_missing_bands(table.path, age_column, code, ordered, records)
+    _refuse_wrong_totals(table.path, records, bands)
+
+
+def _bands(records: Sequence[_Registration]) -> dict[str, dict[str, _Band]]:
+    """The age bands of each practice, with the patients counted in each by sex: files give MALE
+    and FEMALE rows, some an ALL row too, and ALL is counted where a band has one."""
+    has_all = {(code, age) for _r, code, sex, age, _a, _n in records if sex == "ALL"}
+    bands: dict[str, dict[str, _Band]] = defaultdict(dict)
+    for row, code, sex, age, ages, patients in records:
+        if ages is None or (sex == "ALL") != ((code, age) in has_all):
+            continue
+        band = bands[code].setdefault(age, _Band(age, *ages, row))
+        band.patients[sex] = patients
+    return bands
+
+
+def _refuse_bands_split_wrongly(path: Path, column: str, code: str, bands: list[_Band]) -> None:
+    """A band must not span an age at which the cohorts change, nor overlap another band."""
+    for band in bands:
+        spans = [age for age in AGE_BOUNDARIES if band.low < age <= band.high]
+        if spans:
+            at = ", ".join(map(str, AGE_BOUNDARIES))
+            raise PlaceError(
+                f"{path}: row {band.row}: {column}: age band '{band.text}' spans age {spans[0]}, "
+                f"where the cohorts change (at {at}); expected bands that split there, such as "
+                "five-year bands"
+            )
+    for before, after in zip(bands, bands[1:], strict=False):
+        if after.low <= before.high:
+            raise PlaceError(
+                f"{path}: row {after.row}: {column}: age band '{after.text}' of practice "
+                f"'{code}' overlaps '{before.text}' (row {before.row}); expected each age in "
+                "one band"
+            )
+
+
+def _refuse_missing_bands(
+    path: Path, column: str, code: str, bands: list[_Band], records: Sequence[_Registration]
+) -> None:
+    """A practice's bands (sorted) must give every age from 0 up, for each sex they give."""
+    missing, start = [], 0.0
+    for band in bands:
+        if band.low > start:
+            missing += _band_names(int(start), band.low - 1)
+        start = max(start, band.high + 1)
+    if start != math.inf:
+        missing.append(f"{int(start)}+")
+    sexes = sorted({sex for band in bands for sex in band.patients} - {"ALL"})
+    for band in bands:
+        if "ALL" not in band.patients:
+            missing += [f"{sex} {band.text}" for sex in sexes if sex not in band.patients]
+    if missing:
+        rows = [row for row, of, *_rest in records if of == code]
+        raise PlaceError(
+            f"{path}: rows {min(rows)}-{max(rows)}: {column}: practice '{code}' has no rows of "
+            f"age band(s) {', '.join(missing)}; expected every age from 0 to an open band such "
+            "as 95+, for each SEX it gives (a row of 0 where a band has no patients)"
+        )
+
+
+def _band_names(low: int, high: int) -> list[str]:
+    """The ages from ``low`` to ``high`` as bands: five-year bands where they fit."""
+    if low % 5 == 0 and (high + 1) % 5 == 0:
+        return [f"{age}_{age + 4}" for age in range(low, high + 1, 5)]
+    return [f"{low}_{high}" if high > low else str(low)]
+
+
+def _refuse_wrong_totals(
+    path: Path, records: Sequence[_Registration], bands: dict[str, dict[str, _Band]]
+) -> None:
+    """A row of ALL ages is not counted: it is checked against the bands, which are. SEX ALL is
+    the practice's list; MALE or FEMALE, that sex's rows, where every band is counted by sex."""
+    for row, code, sex, _age, ages, patients in records:
+        of = bands[code].values()
+        if ages is not None or (sex != "ALL" and any("ALL" in b.patients for b in of)):
+            continue
+        counted = sum(n for b in of for s, n in b.patients.items() if sex in ("ALL", s))
+        if abs(counted - patients) > 0.5:
+            raise PlaceError(
+                f"{path}: row {row}: NUMBER_OF_PATIENTS: practice '{code}' has {patients:,.0f} "
+                f"patients of ALL ages (SEX {sex}) but {counted:,.0f} in its age bands; expected "
+                "the bands to add up to the total (is a band's row wrong?)"
             )
 
 
@@ -267,10 +405,34 @@ def _workforce(folder: Path) -> list[WorkforceRow] | None:
     columns = [("ORG_CODE", "PRAC_CODE", "PCN_CODE"), ("STAFF_GROUP",), ("STAFF_ROLE",), ("FTE",)]
     if "SERVES" in table.columns:
         columns.append(("SERVES",))
-    return [
-        WorkforceRow(code.upper(), group, role, table.number(fte, row, "FTE"), row, _serves(serves))
-        for row, (code, group, role, fte, *serves) in table.records(*columns)
-    ]
+    rows = []
+    totals: dict[tuple[str, str], float] = defaultdict(float)
+    for row, (code, group, role, fte, *serves) in table.records(*columns):
+        try:
+            care = care_role(group, role)
+        except RoleError as error:
+            raise PlaceError(f"{path}: row {row}: {error.column}: {error}") from None
+        value = table.number(fte, row, "FTE")
+        key = (code.upper(), care or role or group)
+        totals[key] += value
+        if totals[key] > MAX_FTE:
+            _refuse_fte(path, row, fte, *key, value)
+        rows.append(WorkforceRow(code.upper(), group, role, value, row, _serves(serves)))
+    return rows
+
+
+def _refuse_fte(path: Path, row: int, fte: str, code: str, role: str, value: float) -> None:
+    """Refuse an FTE, or a sum of FTE of one role at one organisation, above :data:`MAX_FTE`."""
+    if value > MAX_FTE:
+        raise PlaceError(
+            f"{path}: row {row}: FTE: expected at most {MAX_FTE:,} FTE of one role at one "
+            f"organisation, got {fte!r}"
+        )
+    raise PlaceError(
+        f"{path}: row {row}: FTE: the rows of {role} at '{code}' add up to more than "
+        f"{MAX_FTE:,} FTE by this row; expected at most {MAX_FTE:,} of one role at one "
+        "organisation"
+    )
 
 
 def _serves(cells: list[str]) -> tuple[str, ...]:
@@ -291,6 +453,11 @@ def _beds(folder: Path) -> list[BedRow] | None:
         value = table.number(number, row, "NUMBER")
         if value != int(value):
             raise PlaceError(f"{path}: row {row}: NUMBER: expected a whole number, got {number!r}")
+        if value > MAX_BEDS:
+            raise PlaceError(
+                f"{path}: row {row}: NUMBER: expected at most {MAX_BEDS:,} beds or places, "
+                f"got {number!r}"
+            )
         rows.append(BedRow(site, kind.strip().lower(), int(value), row, _serves(serves)))
     _refuse_twice(path, [((r.site.upper(), r.kind), r.row) for r in rows], "site and kind")
     return rows
