@@ -316,6 +316,28 @@ def validate_document(
     try:
         return Config.model_validate(document)
     except ValidationError as error:
-        raise ConfigError(describe(error, document, str(path), Config, origins)) from None
+        message = describe(error, document, str(path), Config, origins)
+        raise ConfigError(_as_the_file_numbers_it(message, origins or {})) from None
     except RecursionError:
         raise ConfigError(f"{path}: the document is nested too deeply") from None
+
+
+_CHANGE_AT = re.compile(r"^(?P<file>.+?): changes\[(?P<index>\d+)\][^:\s]*")
+
+
+def _as_the_file_numbers_it(message: str, origins: dict) -> str:
+    """A dated change named by its place in the merged list (``changes[1]``) is also named by
+    its place in the file that gives it, where that file's changes follow those it extends."""
+    match = _CHANGE_AT.match(message)
+    if match is None:
+        return message
+    index = int(match.group("index"))
+    of_file = [
+        int(str(key[0])[len("changes[") : -1])
+        for key, source in origins.items()
+        if len(key) == 1 and str(key[0]).startswith("changes[") and source == match.group("file")
+    ]
+    if not of_file or min(of_file) == 0 or index not in of_file:
+        return message
+    own = f" (its own changes[{index - min(of_file)}], after the {min(of_file)} it extends)"
+    return message[: match.end()] + own + message[match.end() :]

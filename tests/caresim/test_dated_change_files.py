@@ -149,7 +149,10 @@ def test_a_bad_dated_change_is_blamed_on_the_file_or_set_that_gave_it(tmp_path, 
     assert f"{base}: changes[0].beds.wards: unknown bed pool 'wards'" in cli("validate", child)[2]
     base.write_text(base.read_text().replace("wards", "servers"))
     child.write_text(child.read_text().replace("beds:", "bedz:"))
-    assert f"{child}: changes[1].bedz: unknown key 'bedz'" in cli("validate", child)[2]
+    assert (
+        f"{child}: changes[1].bedz (its own changes[0], after the 1 it extends): unknown key"
+        in (cli("validate", child)[2])
+    )
     given = cli("validate", child, "--set", "changes=[{at: 10 days, beds: {wards: 1}}]")[2]
     assert f"{child}: --set changes[0].beds.wards: unknown bed pool 'wards'" in given
 
@@ -162,3 +165,11 @@ def test_a_change_listed_again_under_extends_is_refused_with_the_way_to_replace(
     assert code == 2
     assert "changes 0 and 1 both set 'beds.servers' at the same time" in err
     assert "the two are the same change" in err and "changes: !replace [...]" in err
+
+
+def test_a_bad_change_is_also_numbered_as_its_own_file_numbers_it(tmp_path, cli):
+    _base(tmp_path, [OPEN, MORE])
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: base.yaml\nchanges:\n  - {at: 70 days, beds: {servers: -1}}\n")
+    err = cli("validate", child)[2]
+    assert f"{child}: changes[2].beds.servers (its own changes[0], after the 2 it extends): " in err
