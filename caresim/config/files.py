@@ -158,9 +158,8 @@ def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict, dict[tuple,
     merged = _merge(base, document)
     if isinstance(document.get("changes"), list):
         kept = len(merged["changes"]) - len(document["changes"])
-        for key in [k for k in origins if str(k[0]).startswith("changes[")]:
-            if int(str(key[0])[len("changes[") : -1]) >= kept:
-                del origins[key]  # a change the base had at a place this list now holds
+        for key in [k for k in origins if (_change_index(k) or 0) >= kept]:
+            del origins[key]  # a change the base had at a place this list now holds
         origins.update(_item_origins(document, kept, path))
     origins.update(_key_origins(document, path))
     return merged, origins
@@ -168,6 +167,12 @@ def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict, dict[tuple,
 
 def _key_origins(document: dict, path: Path) -> dict[tuple, str]:
     return {p: str(path) for p in _paths(document)}
+
+
+def _change_index(key: tuple) -> int | None:
+    """``3`` of the origin key ``("changes[3]",)`` of one dated change; None of any other key."""
+    match = re.fullmatch(r"changes\[(\d+)\]", str(key[0])) if len(key) == 1 else None
+    return int(match.group(1)) if match else None
 
 
 def _item_origins(document: dict, first: int, path: Path) -> dict[tuple, str]:
@@ -333,9 +338,9 @@ def _as_the_file_numbers_it(message: str, origins: dict) -> str:
         return message
     index = int(match.group("index"))
     of_file = [
-        int(str(key[0])[len("changes[") : -1])
+        place
         for key, source in origins.items()
-        if len(key) == 1 and str(key[0]).startswith("changes[") and source == match.group("file")
+        if source == match.group("file") and (place := _change_index(key)) is not None
     ]
     if not of_file or min(of_file) == 0 or index not in of_file:
         return message
