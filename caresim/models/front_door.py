@@ -155,7 +155,7 @@ class FrontDoor:
     def ask(self, entity: int, activity: _Activity, practice: int) -> None:
         """A patient asks their practice for ``activity`` by one of the channels."""
         channel = self.channel()
-        now = self.env.now
+        now = self.env._now
         self.log.record(entity, self.asked_by[channel], now)
         triage = self.triage
         if triage is None or practice not in self.triaging or activity.name not in self.decisions:
@@ -168,7 +168,7 @@ class FrontDoor:
     def _find_triage_time(self, waiting: _Waiting) -> None:
         triage = self.triage
         assert triage is not None  # only requests to triage come here
-        now = self.env.now
+        now = self.env._now
         need = triage.channel_time(waiting.channel)
         found = self._time_in_open_slot(waiting.practice, now, need)
         if found is None:
@@ -222,10 +222,10 @@ class FrontDoor:
         """The clinician triages the request: it takes ``need`` hours of their time."""
         begin, end = self.triage_codes[block.pool]
         log = self.log
-        start_row = log.record(waiting.entity, begin, self.env.now, block.clinician, waiting.row)
+        start_row = log.record(waiting.entity, begin, self.env._now, block.clinician, waiting.row)
 
         def done() -> None:
-            log.record(waiting.entity, end, self.env.now, block.clinician, start_row)
+            log.record(waiting.entity, end, self.env._now, block.clinician, start_row)
             self._decide(waiting)
 
         call_later(self.env, need, done)
@@ -234,7 +234,7 @@ class FrontDoor:
         to = self.decisions[waiting.activity.name]()
         entity = waiting.entity
         name, _, role = to.partition(ROLE_SEPARATOR)
-        self.log.record(entity, self.decided[name], self.env.now, -1, waiting.row)
+        self.log.record(entity, self.decided[name], self.env._now, -1, waiting.row)
         if name in TRIAGE_EXITS:
             self.gp.router.send(entity, name, SETTING)
             return

@@ -327,7 +327,7 @@ class GeneralPractice:
             due_in = activity.not_before() if activity.not_before is not None else 0.0
         if due_in > 0:
             if planned_row < 0:
-                planned_row = self.log.record(entity, activity.planned, self.env.now)
+                planned_row = self.log.record(entity, activity.planned, self.env._now)
             call_later(
                 self.env,
                 due_in,
@@ -337,7 +337,7 @@ class GeneralPractice:
         self.ask(entity, activity, practice, roles)
 
     def _falls_due(self, entity, activity, practice, roles, planned_row: int) -> None:
-        self.log.record(entity, activity.fell_due, self.env.now, -1, planned_row)
+        self.log.record(entity, activity.fell_due, self.env._now, -1, planned_row)
         self.ask(entity, activity, practice, roles)
 
     def ask(
@@ -352,13 +352,13 @@ class GeneralPractice:
 
         ``first`` is when the patient started trying (before a triage), if earlier than now.
         """
-        now = self.env.now
+        now = self.env._now
         queue_row = self.log.record(entity, activity.queue, now)
         started = now if first is None else first
         self._try_to_book(_Request(self, activity, entity, practice, started, queue_row, roles))
 
     def _try_to_book(self, req: _Request) -> None:
-        now = self.env.now
+        now = self.env._now
         spec = req.activity.spec
         # The window runs to the end of the day `book_within` after today.
         latest = (math.floor(now / HOURS_PER_DAY) + 1) * HOURS_PER_DAY + spec.book_within
@@ -385,14 +385,14 @@ class GeneralPractice:
     def no_appointment(self, entity: int, activity: _Activity, request_row: int) -> None:
         """A patient who gave up without an appointment goes elsewhere."""
         destination = activity.no_appointment()
-        self.log.record(entity, self.unmet[destination], self.env.now, -1, request_row)
+        self.log.record(entity, self.unmet[destination], self.env._now, -1, request_row)
         self.router.send(entity, destination, SETTING)
 
     # -- the appointment -------------------------------------------------------------------------
     def _appointment(self, req: _Request) -> None:
         activity = req.activity
         slot = req.slot
-        now = self.env.now
+        now = self.env._now
         if activity.misses():
             self.log.record(
                 req.entity,
@@ -418,18 +418,20 @@ class GeneralPractice:
         slot = req.slot
         start_code, _ = req.activity.starts[slot.book.name]
         req.start_row = self.log.record(
-            req.entity, start_code, self.env.now, slot.clinician, req.queue_row
+            req.entity, start_code, self.env._now, slot.clinician, req.queue_row
         )
         call_later(self.env, req.duration, req.consulted)
 
     def _consulted(self, req: _Request) -> None:
         role, slot = req.role, req.slot
         _, end_code = req.activity.starts[slot.book.name]
-        end_row = self.log.record(req.entity, end_code, self.env.now, slot.clinician, req.start_row)
+        end_row = self.log.record(
+            req.entity, end_code, self.env._now, slot.clinician, req.start_row
+        )
         activity = req.activity
         work = activity.work[role]
         if work.hands_back():
-            self.log.record(req.entity, self.handed_back[role], self.env.now)
+            self.log.record(req.entity, self.handed_back[role], self.env._now)
             self.request(req.entity, activity, req.practice, 0.0, [self.spec.handback_role])
             return
         if work.returns is not None and work.returns():
@@ -455,7 +457,7 @@ class GeneralPractice:
             self.router.send(req.entity, destination, SETTING)
 
     def _midnight(self) -> None:
-        today = int(self.env.now // HOURS_PER_DAY)
+        today = int(self.env._now // HOURS_PER_DAY)
         for book in self.books.values():
             book.forget_before(today)
         call_later(self.env, HOURS_PER_DAY, self._midnight)

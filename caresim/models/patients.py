@@ -75,7 +75,7 @@ class Patients:
 
     def arrive(self, label: tuple[int, int], practice: int, cohort: int) -> int:
         """A new patient, arriving now; returns their id."""
-        return self.log.arrive(label[0], label[1], self.env.now, practice, cohort)
+        return self.log.arrive(label[0], label[1], self.env._now, practice, cohort)
 
     def depart(self, entity: int, exit_name: str, setting: str) -> None:
         """The patient leaves the system by ``exit_name`` from ``setting``."""
@@ -85,7 +85,7 @@ class Patients:
             code = self._departure_labels[key] = self.log.register(
                 Kind.DEPART, "depart", exit_name, setting
             )
-        self.log.depart(entity, code, self.env.now)
+        self.log.depart(entity, code, self.env._now)
 
     def practice_of(self, entity: int) -> int:
         return self._practice[entity]

@@ -73,6 +73,7 @@ class PoissonArrivals:
             self._hourly = [
                 majorant * self.profile.multiplier(h + 0.5) for h in range(HOURS_PER_WEEK)
             ]
+            self._quiet = _quiet_hours(self._hourly)
         self._majorant = majorant
         # unit-rate exponential work between candidates: drawn only when the rate is above zero
         self._spend = draws(Exponential(1.0), rng)
@@ -91,21 +92,25 @@ class PoissonArrivals:
         if hourly is None:
             t += amount / self._majorant
             return t if t < self.until else None
-        while t < self.until:
+        quiet = self._quiet
+        until = self.until
+        while t < until:
             hour = math.floor(t)
             rate = hourly[hour % HOURS_PER_WEEK]
-            end = hour + 1.0
             if rate > 0.0:
+                end = hour + 1.0
                 reach = t + amount / rate
                 if reach < end:
-                    return reach if reach < self.until else None
+                    return reach if reach < until else None
                 amount -= (end - t) * rate
-            t = end
+                t = end
+            else:  # no demand till the next busy hour: the hours between cost nothing
+                t = hour + quiet[hour % HOURS_PER_WEEK]
         return None
 
     def _arrive(self) -> None:
         env = self.env
-        now = env.now
+        now = env._now
         following = self._next_after(now)
         if following is not None:
             call_later(env, following - now, self._arrive)
@@ -121,3 +126,20 @@ class PoissonArrivals:
         """The rate at time ``t`` as a multiple of the base rate."""
         value = self.profile.multiplier(t) if self.profile is not None else 1.0
         return value * self._growth(t)
+
+
+def _quiet_hours(hourly: list[float]) -> list[float]:
+    """For each hour of the week with no demand, the hours from its start to the next hour with
+    some (as a float: every bound it leads to is a whole hour, exact in floating point); 1.0 for
+    an hour with demand. A week with no demand at all is never walked (its majorant is zero)."""
+    quiet = [1.0] * HOURS_PER_WEEK
+    if not any(rate > 0.0 for rate in hourly):
+        return quiet
+    for hour in range(HOURS_PER_WEEK):
+        if hourly[hour] > 0.0:
+            continue
+        ahead = 1
+        while hourly[(hour + ahead) % HOURS_PER_WEEK] <= 0.0:
+            ahead += 1
+        quiet[hour] = float(ahead)
+    return quiet

@@ -179,7 +179,7 @@ class ServerPool:
         (abandons) when that much time passes without a unit.
         """
         env = self.env
-        now = env.now
+        now = env._now
         req = Request(entity, step, priority, on_start, on_leave)
         req.queue_row = self.log.record(entity, step.queue, now)
         if self._free:
@@ -217,7 +217,7 @@ class ServerPool:
             assert pool is not None  # a request being served was granted by some pool
             pool.release(req)
             return
-        now = self.env.now
+        now = self.env._now
         codes = req.step.by_pool.get(self.name)
         end = req.step.end if codes is None else codes[1]
         self.log.record(req.entity, end, now, req.unit, req.start_row)
