@@ -206,6 +206,8 @@ def _expected(error: Mapping[str, Any]) -> str:
 def _got(value: Any) -> str:
     if isinstance(value, dict | list):
         return ""
+    if value is None:
+        return ", got an empty value"
     text = repr(value)
     return f", got {text if len(text) <= 60 else text[:57] + '...'}"
 
@@ -277,4 +279,17 @@ def describe(
         e for e in errors if _document_path(document, e["loc"]) == path and e["type"] != "missing"
     ]
     expected = " or ".join(dict.fromkeys(_expected(e) for e in same)) or _expected(first)
-    return f"{prefix}{dotted(path)}: expected {expected}{_got(first.get('input'))}"
+    got = _got(first.get("input"))
+    return f"{prefix}{dotted(path)}: expected {expected}{got}{_empty_hint(path, expected, first)}"
+
+
+def _empty_hint(path: tuple, expected: str, error: Mapping[str, Any]) -> str:
+    """How to write an empty list, for a key left empty (``null``) where a list goes."""
+    if error.get("input") is not None or "a list" not in expected or not path:
+        return ""
+    if path == ("changes",):  # under extends, dated changes add to the base file's
+        return (
+            "; for no dated changes leave the key out "
+            "(under extends, changes: !replace [] clears the base file's)"
+        )
+    return f"; for an empty list write {path[-1]}: []"

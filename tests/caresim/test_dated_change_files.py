@@ -173,3 +173,28 @@ def test_a_bad_change_is_also_numbered_as_its_own_file_numbers_it(tmp_path, cli)
     child.write_text("extends: base.yaml\nchanges:\n  - {at: 70 days, beds: {servers: -1}}\n")
     err = cli("validate", child)[2]
     assert f"{child}: changes[2].beds.servers (its own changes[0], after the 2 it extends): " in err
+
+
+def test_changes_left_empty_under_extends_is_refused_with_the_way_to_clear_them(tmp_path, cli):
+    _base(tmp_path)
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: base.yaml\nchanges:\n")
+    code, _, err = cli("validate", child)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert f"{child}: changes: expected a list, got an empty value" in err
+    assert "changes: !replace [] clears the base file's" in err
+
+
+def test_replace_before_an_empty_list_clears_the_base_s_changes(tmp_path):
+    _base(tmp_path)
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: base.yaml\nchanges: !replace []\n")
+    assert load_config(child).config.changes == []
+
+
+def test_a_number_left_empty_says_it_was_empty(tmp_path, cli):
+    _base(tmp_path)
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: base.yaml\nrun:\n  replications:\n")
+    err = cli("validate", child)[2]
+    assert f"{child}: run.replications: expected a whole number, got an empty value" in err
