@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from caresim.config.files import load_config
-from caresim.models.schema import Config
+from caresim.models.schema import MAX_BEDS, Config
 from caresim.models.vocabulary import IC_KINDS
 from caresim.place.cohorts import COHORTS, cohort_shares
 from caresim.place.roles import COMMUNITY_ROLES, care_role
@@ -226,6 +226,12 @@ def _beds(tables: Tables, defaults: Config, scale: float) -> tuple[dict[str, int
         pool = pool_of_use[use]
         counts[pool] += row.number
         sites[pool].append(f"{row.site} {row.number}")
+        if counts[pool] > MAX_BEDS:
+            raise PlaceError(
+                f"{tables.folder / BEDS}: row {row.row}: NUMBER: the rows of kind "
+                f"'{row.kind}' add up to {counts[pool]:,} by this one; expected at most "
+                f"{MAX_BEDS:,} beds or places of one kind in all"
+            )
     sources = {pool: f"{BEDS}: {', '.join(s)}" for pool, s in sites.items()}
     for pool in pool_of_use.values():
         if pool not in counts:

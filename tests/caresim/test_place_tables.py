@@ -354,3 +354,17 @@ def test_beds_past_the_bound_are_refused_at_their_row(cli, tmp_path):
     _rewrite(tables / "beds.csv", more)
     err = _refused(cli, tables, tmp_path, "beds.csv: row 2: NUMBER: expected at most 1,000,000")
     assert ".yaml" not in err
+
+
+def test_beds_of_one_kind_past_the_bound_across_sites_are_refused_at_the_row_that_passes_it(
+    cli, tmp_path
+):
+    tables = _tables(tmp_path)
+    beds = tables / "beds.csv"
+    with beds.open("a", encoding="utf-8") as rows:
+        rows.write("Second Hospital,acute,600000\nThird Hospital,acute,600000\n")
+    lines = beds.read_text(encoding="utf-8").splitlines()
+    last = len(lines)  # the header is row 1
+    needle = f"beds.csv: row {last}: NUMBER: the rows of kind 'acute' add up to 1,200,"
+    err = _refused(cli, tables, tmp_path, needle)
+    assert "at most 1,000,000 beds or places of one kind in all" in err and ".yaml" not in err
