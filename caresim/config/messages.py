@@ -285,7 +285,10 @@ def describe(
 
 def _empty_hint(path: tuple, expected: str, error: Mapping[str, Any]) -> str:
     """How to write an empty list, for a key left empty (``null``) where a list goes."""
+    # (an item of a list, whose path ends in its index, has no key to write)
     if error.get("input") is not None or "a list" not in expected or not path:
+        return ""
+    if not isinstance(path[-1], str):
         return ""
     if path == ("changes",):  # under extends, dated changes add to the base file's
         return (

@@ -21,6 +21,8 @@ callback on it. Either way it runs in the order a timeout of ``delay`` would.
 
 :meth:`Clock.run` is SimPy's ``run`` with the loop of steps written out in one function, since a
 call for each of tens of millions of events is a share of the engine's time worth having back.
+For the same reason the care model's busiest steps read the time as ``env._now``, the attribute
+behind SimPy's ``now`` property that both kinds of environment keep.
 """
 
 from __future__ import annotations
